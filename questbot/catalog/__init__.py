@@ -1,0 +1,42 @@
+"""Quest YAML to strict models to an immutable, cross-checked Catalog."""
+
+from questbot.catalog.catalog import Catalog
+from questbot.catalog.loader import LoadReport, load_catalog, load_quest_file, quest_files
+from questbot.catalog.models import (
+    AttendanceStep,
+    BadgeSpec,
+    ChoiceQuestion,
+    MilestoneBadge,
+    ParticipationStep,
+    PatternAnswer,
+    QuestFile,
+    QuizStep,
+    TextQuestion,
+    TrueFalseQuestion,
+)
+from questbot.catalog.quest import QUEST_BADGE, AnyStep, Quest, ResolvedMilestone
+from questbot.catalog.schema import quest_json_schema, quest_json_schema_text
+
+__all__ = [
+    "QUEST_BADGE",
+    "AnyStep",
+    "AttendanceStep",
+    "BadgeSpec",
+    "Catalog",
+    "ChoiceQuestion",
+    "LoadReport",
+    "MilestoneBadge",
+    "ParticipationStep",
+    "PatternAnswer",
+    "Quest",
+    "QuestFile",
+    "QuizStep",
+    "ResolvedMilestone",
+    "TextQuestion",
+    "TrueFalseQuestion",
+    "load_catalog",
+    "load_quest_file",
+    "quest_files",
+    "quest_json_schema",
+    "quest_json_schema_text",
+]

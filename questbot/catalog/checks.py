@@ -1,0 +1,89 @@
+"""Stage three of loading: checks that need the whole file (ids, references, windows)."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Protocol
+
+from questbot.catalog.locate import Locations
+from questbot.catalog.models import AttendanceStep, ChoiceQuestion, QuestFile, QuizStep
+from questbot.catalog.quest import QUEST_BADGE, resolve_milestones
+from questbot.domain.errors import Problem
+
+
+def did_you_mean(word: str, options: list[str]) -> str | None:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def cross_check(path: Path, spec: QuestFile, where: Locations) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def problem(at: tuple[str | int, ...], message: str, hint: str | None = None) -> None:
+        pos = where.value(at)
+        problems.append(Problem(str(path), pos.line, pos.column, message, hint))
+
+    seen: list[str] = []
+    for index, step in enumerate(spec.steps):
+        if step.id in seen:
+            problem(("steps", index, "id"), f"duplicate step id '{step.id}'",
+                    "every step in a quest needs its own id")
+        for r_index, required in enumerate(step.requires):
+            at = ("steps", index, "requires", r_index)
+            if required == step.id:
+                problem(at, f"step '{step.id}' requires itself")
+            elif required not in seen:
+                later = any(s.id == required for s in spec.steps)
+                problem(at, f"step '{step.id}' requires unknown step '{required}'"
+                        if not later else f"step '{step.id}' requires later step '{required}'",
+                        "a step may only require steps listed before it" if later
+                        else did_you_mean(required, [s.id for s in spec.steps]))
+        seen.append(step.id)
+        if isinstance(step, AttendanceStep) and step.closes <= step.opens:
+            problem(("steps", index, "closes"), "the check-in window closes before it opens",
+                    f"opens is {step.opens.isoformat()}")
+        if isinstance(step, QuizStep):
+            _check_quiz(step, ("steps", index), problem)
+
+    if spec.badge.image and not (path.parent / spec.badge.image).is_file():
+        problem(("badge", "image"), f"badge image '{spec.badge.image}' not found",
+                f"paths are relative to {path.parent}")
+    milestone_ids: set[str] = set()
+    quest_badge_awards = 0
+    for index, (milestone, resolved) in enumerate(
+        zip(spec.milestones, resolve_milestones(spec), strict=False)
+    ):
+        if milestone.after != "all":
+            for a_index, step_id in enumerate(milestone.after):
+                if step_id not in seen:
+                    problem(("milestones", index, "after", a_index),
+                            f"milestone names step '{step_id}', which does not exist",
+                            did_you_mean(step_id, seen))
+        if resolved.id in milestone_ids or resolved.id == QUEST_BADGE:
+            problem(("milestones", index), f"duplicate milestone id '{resolved.id}'",
+                    "give the milestone an id of its own")
+        milestone_ids.add(resolved.id)
+        if milestone.award == "badge":
+            quest_badge_awards += 1
+            if quest_badge_awards > 1:
+                problem(("milestones", index, "award"),
+                        "the quest's badge is awarded by more than one milestone")
+    return problems
+
+
+def _check_quiz(step: QuizStep, at: tuple[str | int, ...], problem: _Reporter) -> None:
+    for q_index, question in enumerate(step.questions):
+        q_at = (*at, "questions", q_index)
+        if isinstance(question, ChoiceQuestion):
+            folded = [c.casefold() for c in question.choices]
+            if len(set(folded)) != len(folded):
+                problem((*q_at, "choices"), "two choices are the same")
+            if question.answer not in question.choices:
+                problem((*q_at, "answer"), f"answer '{question.answer}' is not one of the choices",
+                        did_you_mean(question.answer, list(question.choices)))
+
+
+class _Reporter(Protocol):
+    def __call__(self, at: tuple[str | int, ...], message: str, hint: str | None = None) -> None:
+        ...

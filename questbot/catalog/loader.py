@@ -1,0 +1,201 @@
+"""Quest files to an immutable catalog, in stages: read, parse YAML, validate against the
+strict models, cross-check. Each stage reports ``file:line:column`` problems as a CatalogError
+chained from its cause; a reload keeps the last good version of any file that fails."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args
+
+import yaml
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from questbot.catalog.catalog import Catalog
+from questbot.catalog.checks import cross_check, did_you_mean
+from questbot.catalog.locate import Locations
+from questbot.catalog.models import QuestFile
+from questbot.catalog.quest import Quest
+from questbot.domain.errors import CatalogError, Problem
+
+MAX_FILE_BYTES = 1_000_000
+QUEST_SUFFIXES = (".yaml", ".yml")
+
+
+def load_quest_file(path: Path) -> Quest:
+    text = _read(path)
+    data, where = _parse(path, text)
+    spec = _validate(path, data, where)
+    problems = cross_check(path, spec, where)
+    if problems:
+        raise CatalogError(problems)
+    version = hashlib.sha256(text.encode()).hexdigest()[:12]
+    return Quest(spec=spec, version=version, source=path)
+
+
+def _read(path: Path) -> str:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise CatalogError([Problem(str(path), 1, 1, "file is larger than 1 MB")])
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CatalogError([Problem(str(path), 1, 1, "file is not UTF-8 text")]) from exc
+    except OSError as exc:
+        raise CatalogError([Problem(str(path), 1, 1, f"cannot read file: {exc.strerror}")]) from exc
+
+
+def _parse(path: Path, text: str) -> tuple[Any, Locations]:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = f"YAML syntax error: {exc.problem or exc.context}"
+        raise CatalogError([Problem(str(path), line, column, message,
+                                    "check indentation and quoting")]) from exc
+    except yaml.YAMLError as exc:
+        raise CatalogError([Problem(str(path), 1, 1, f"YAML error: {exc}")]) from exc
+    where = Locations(root)
+    if where.duplicates:
+        raise CatalogError([
+            Problem(str(path), d.position.line, d.position.column, f"duplicate key '{d.key}'",
+                    f"first given on line {d.first.line}")
+            for d in where.duplicates
+        ])
+    if not isinstance(data, dict):
+        raise CatalogError([Problem(str(path), 1, 1, "a quest file must be a mapping",
+                                    "start with 'schema_version: 1' and 'id: ...'")])
+    return data, where
+
+
+def _validate(path: Path, data: dict[str, Any], where: Locations) -> QuestFile:
+    try:
+        return QuestFile.model_validate(data)
+    except ValidationError as exc:
+        problems = [_problem(path, error, data, where) for error in exc.errors()]
+        raise CatalogError(_dedupe(problems)) from exc
+
+
+def _field_names() -> list[str]:
+    names: set[str] = set()
+    pending: list[type[BaseModel]] = [QuestFile]
+    while pending:
+        model = pending.pop()
+        for name, info in model.model_fields.items():
+            names.add(name)
+            pending.extend(_models_in(info.annotation))
+    return sorted(names)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]
+
+
+_FIELD_NAMES = _field_names()
+
+
+def _problem(path: Path, error: ErrorDetails, data: Any, where: Locations) -> Problem:
+    at = _data_path(error["loc"], data)
+    kind = error["type"]
+    name = _dotted(at)
+    hint: str | None = None
+    if kind == "extra_forbidden":
+        pos = where.key(at)
+        message = f"unknown field '{at[-1]}'"
+        hint = did_you_mean(str(at[-1]), _FIELD_NAMES)
+    elif kind == "missing":
+        pos = where.value(at[:-1])
+        message = f"missing field '{_dotted(at)}'"
+    elif kind in ("union_tag_invalid", "union_tag_not_found"):
+        pos = where.value((*at, "kind"))
+        tag = error.get("ctx", {}).get("tag")
+        expected = "participation, quiz, attendance"
+        message = f"unknown step kind '{tag}'" if tag else f"{name}: missing field 'kind'"
+        hint = (did_you_mean(str(tag), expected.split(", ")) if tag else None) or (
+            f"kind must be one of {expected}")
+    elif kind == "timezone_aware":
+        pos = where.value(at)
+        message = f"{name}: the time needs a time zone"
+        hint = "for example 2026-12-01T18:00:00Z or 2026-12-01T19:00:00+01:00"
+    else:
+        pos = where.value(at)
+        message = f"{name}: {error['msg']}"
+    return Problem(str(path), pos.line, pos.column, message, hint)
+
+
+def _data_path(loc: tuple[str | int, ...], data: Any) -> tuple[str | int, ...]:
+    """Pydantic's error location without the union tags it adds, which are not in the file."""
+    path: list[str | int] = []
+    current = data
+    for index, part in enumerate(loc):
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        elif not (index == len(loc) - 1 and isinstance(current, dict)):
+            continue  # a tag such as 'quiz' or 'str'; a missing key (last, in a mapping) stays
+        path.append(part)
+    return tuple(path)
+
+
+def _dotted(at: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in at:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "file"
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    """A value that fits none of a union's shapes gives one error per shape: keep the first."""
+    seen: set[tuple[int, int]] = set()
+    unique = []
+    for problem in problems:
+        if (problem.line, problem.column) not in seen:
+            seen.add((problem.line, problem.column))
+            unique.append(problem)
+    return unique
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    catalog: Catalog
+    problems: list[Problem]
+    kept_old: list[str]  # files with errors whose previous version stays in service
+
+
+def quest_files(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.rglob("*") if p.suffix in QUEST_SUFFIXES and p.is_file())
+
+
+def load_catalog(root: Path, previous: Catalog | None = None) -> LoadReport:
+    """Load every quest file under ``root``. A file that fails keeps its previous version
+    (if there was one); the problems are reported, never raised."""
+    problems: list[Problem] = []
+    kept_old: list[str] = []
+    quests: dict[str, Quest] = {}
+    if not root.exists():
+        problems.append(Problem(str(root), 1, 1, "quest folder not found"))
+    for path in quest_files(root) if root.exists() else []:
+        try:
+            quest: Quest | None = load_quest_file(path)
+        except CatalogError as exc:
+            problems.extend(exc.problems)
+            quest = previous.by_source(path) if previous else None
+            if quest is not None:
+                kept_old.append(str(path))
+        if quest is None:
+            continue
+        if quest.id in quests:
+            other = quests[quest.id]
+            problems.append(Problem(str(path), 1, 1, f"quest id '{quest.id}' is already used",
+                                    f"by {other.source}"))
+            continue
+        quests[quest.id] = quest
+    return LoadReport(Catalog(quests), problems, kept_old)

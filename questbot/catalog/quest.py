@@ -1,0 +1,94 @@
+"""The engine's view of a quest: the validated file plus what is derived from it once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from questbot.catalog.models import (
+    AttendanceStep,
+    BadgeSpec,
+    MilestoneBadge,
+    ParticipationStep,
+    QuestFile,
+    QuizStep,
+)
+
+QUEST_BADGE = "badge"
+
+AnyStep = ParticipationStep | QuizStep | AttendanceStep
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:63] or "milestone"
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedMilestone:
+    id: str
+    after: frozenset[str]
+    badge: BadgeSpec | MilestoneBadge | None
+    xp: int
+
+    @property
+    def badge_key(self) -> str:
+        """``badge`` for the quest's own badge, else the milestone's id."""
+        return QUEST_BADGE if isinstance(self.badge, BadgeSpec) else self.id
+
+
+@dataclass(frozen=True)
+class Quest:
+    spec: QuestFile
+    version: str
+    source: Path
+    steps: Mapping[str, AnyStep] = field(init=False)
+    milestones: tuple[ResolvedMilestone, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        steps = {step.id: step for step in self.spec.steps}
+        object.__setattr__(self, "steps", MappingProxyType(steps))
+        object.__setattr__(self, "milestones", tuple(resolve_milestones(self.spec)))
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+    def milestone_for_badge(self, badge_key: str) -> ResolvedMilestone | None:
+        return next((m for m in self.milestones if m.badge and m.badge_key == badge_key), None)
+
+    def badge_name(self, badge_key: str) -> str | None:
+        milestone = self.milestone_for_badge(badge_key)
+        return milestone.badge.name if milestone and milestone.badge else None
+
+
+def resolve_milestones(spec: QuestFile) -> list[ResolvedMilestone]:
+    """Give every milestone an id and an explicit step set; add the quest badge at the end
+    when no milestone names it, so every quest awards its badge."""
+    all_steps = frozenset(step.id for step in spec.steps)
+    resolved: list[ResolvedMilestone] = []
+    for index, milestone in enumerate(spec.milestones):
+        after = all_steps if milestone.after == "all" else frozenset(milestone.after)
+        badge: BadgeSpec | MilestoneBadge | None
+        if milestone.award == "badge":
+            badge = spec.badge
+        else:
+            badge = milestone.award
+        if milestone.id:
+            milestone_id = milestone.id
+        elif isinstance(badge, MilestoneBadge):
+            milestone_id = slugify(badge.name)
+        elif badge is not None:
+            milestone_id = "complete"
+        else:
+            milestone_id = f"milestone-{index + 1}"
+        resolved.append(ResolvedMilestone(milestone_id, after, badge, milestone.xp))
+    if not any(isinstance(m.badge, BadgeSpec) for m in resolved):
+        resolved.append(ResolvedMilestone("complete", all_steps, spec.badge, 0))
+    return resolved

@@ -1,0 +1,50 @@
+"""Pure, standard-library-only types: identities, commands and results, progress, errors."""
+
+from questbot.domain.errors import (
+    CatalogError,
+    ConfigError,
+    Problem,
+    QuestbotError,
+    Rejected,
+    StoreError,
+)
+from questbot.domain.ids import ConversationRef, UserRef
+from questbot.domain.messages import (
+    Answer,
+    BadgeAwarded,
+    CheckIn,
+    Choice,
+    ChooseAnswer,
+    Command,
+    Delivery,
+    Event,
+    Grant,
+    Help,
+    Invalid,
+    IssueCode,
+    JoinQuest,
+    ListBadges,
+    ListQuests,
+    MakeTutor,
+    Outbound,
+    PostMessage,
+    Question,
+    React,
+    Reload,
+    Revoke,
+    ShowProgress,
+    Start,
+    StartQuiz,
+    Text,
+)
+from questbot.domain.parsing import parse_text
+from questbot.domain.text import translate
+
+__all__ = [
+    "Answer", "BadgeAwarded", "CatalogError", "CheckIn", "Choice", "ChooseAnswer", "Command",
+    "ConfigError", "ConversationRef", "Delivery", "Event", "Grant", "Help", "Invalid",
+    "IssueCode", "JoinQuest", "ListBadges", "ListQuests", "MakeTutor", "Outbound",
+    "PostMessage", "Problem", "QuestbotError", "Question", "React", "Rejected", "Reload",
+    "Revoke", "ShowProgress", "Start", "StartQuiz", "StoreError", "Text", "UserRef",
+    "parse_text", "translate",
+]

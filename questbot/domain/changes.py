@@ -1,0 +1,113 @@
+"""What an event changes, as plain records a store writes inside the event's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from questbot.domain.ids import UserRef
+from questbot.domain.messages import Outbound
+from questbot.domain.progress import (
+    ActiveQuiz,
+    AttendanceSession,
+    AwardRecord,
+    Enrolment,
+    Role,
+    StepState,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CreateLearner:
+    learner_id: str
+    account: UserRef
+    display_name: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateLearner:
+    """Replace the learner's mutable fields (name, role, open quiz, failed check-ins)."""
+
+    learner_id: str
+    display_name: str | None
+    role: Role
+    quiz: ActiveQuiz | None
+    failed_checkins: tuple[datetime, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PutEnrolment:
+    learner_id: str
+    enrolment: Enrolment
+
+
+@dataclass(frozen=True, slots=True)
+class PutStep:
+    learner_id: str
+    step: StepState
+
+
+@dataclass(frozen=True, slots=True)
+class PutMilestone:
+    learner_id: str
+    quest_id: str
+    milestone_id: str
+    xp: int
+    reached_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PutAward:
+    award: AwardRecord
+
+
+@dataclass(frozen=True, slots=True)
+class RevokeAward:
+    award_id: str
+    revoked_at: datetime
+    reason: str
+    revoked_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class PutSession:
+    session: AttendanceSession
+
+
+@dataclass(frozen=True, slots=True)
+class QueueDelivery:
+    learner_id: str  # delivered to each of the learner's accounts
+    message: Outbound
+    created_at: datetime
+
+
+Change = (
+    CreateLearner | UpdateLearner | PutEnrolment | PutStep | PutMilestone | PutAward
+    | RevokeAward | PutSession | QueueDelivery
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IssueBadge:
+    """After commit: build, sign and bake the award's badge."""
+
+    award: AwardRecord
+    recipient_is_actor: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadQuests:
+    """After commit: reload the quest files (an admin asked)."""
+
+
+Effect = IssueBadge | ReloadQuests
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """An event's outcome: replies to the sender, changes to write, effects after commit."""
+
+    replies: tuple[Outbound, ...]
+    changes: tuple[Change, ...] = ()
+    effects: tuple[Effect, ...] = ()

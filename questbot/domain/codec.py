@@ -1,0 +1,36 @@
+"""Outbound results to JSON and back, for the outbox and for answering redelivered events."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from questbot.domain.messages import BadgeAwarded, Choice, Outbound, Question, Text
+
+
+def outbound_to_dict(message: Outbound) -> dict[str, Any]:
+    return {"kind": type(message).__name__, **asdict(message)}
+
+
+def outbound_from_dict(data: dict[str, Any]) -> Outbound:
+    fields = {k: v for k, v in data.items() if k != "kind"}
+    match data.get("kind"):
+        case "Text":
+            return Text(**fields)
+        case "Question":
+            choices = tuple(Choice(**c) for c in fields.pop("choices", ()))
+            return Question(choices=choices, **fields)
+        case "BadgeAwarded":
+            return BadgeAwarded(**fields)
+        case other:
+            raise ValueError(f"unknown outbound kind {other!r}")
+
+
+def dump_outbounds(messages: Sequence[Outbound]) -> str:
+    return json.dumps([outbound_to_dict(m) for m in messages], separators=(",", ":"))
+
+
+def load_outbounds(text: str) -> list[Outbound]:
+    return [outbound_from_dict(item) for item in json.loads(text)]

@@ -1,0 +1,45 @@
+"""Identities of people and places on chat platforms."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_PLATFORM = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+
+
+@dataclass(frozen=True, slots=True)
+class UserRef:
+    """One account on one platform, e.g. ``telegram:123`` or ``console:alice``."""
+
+    platform: str
+    user_id: str
+
+    def __post_init__(self) -> None:
+        if not _PLATFORM.match(self.platform):
+            raise ValueError(f"invalid platform name {self.platform!r}")
+        if not self.user_id or len(self.user_id) > 128 or any(c.isspace() for c in self.user_id):
+            raise ValueError(f"invalid user id {self.user_id!r}")
+
+    @classmethod
+    def parse(cls, text: str, default_platform: str | None = None) -> UserRef:
+        """Read ``platform:id``; a bare id belongs to ``default_platform``."""
+        platform, sep, user_id = text.strip().partition(":")
+        if not sep:
+            if default_platform is None:
+                raise ValueError(f"expected platform:id, got {text!r}")
+            return cls(default_platform, platform.lstrip("@"))
+        return cls(platform.lower(), user_id)
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.user_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRef:
+    """Where an event happened: a private chat, a group, a channel."""
+
+    platform: str
+    chat_id: str
+    channel: str | None = None
+    private: bool = True

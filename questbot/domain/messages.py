@@ -1,0 +1,184 @@
+"""What adapters hand the engine (commands) and what they get back (outbound results).
+
+Both are closed unions of frozen dataclasses: adapters render outbound results with ``match``
+and mypy's exhaustive-match check makes every adapter handle a new kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from questbot.domain.ids import ConversationRef, UserRef
+
+
+# --- commands -------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Start:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuests:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class JoinQuest:
+    quest_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShowProgress:
+    quest_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListBadges:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class StartQuiz:
+    quest_id: str | None = None
+    step_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A typed answer (``/answer TEXT``, or plain text in a private chat during a quiz)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChooseAnswer:
+    """A button press; ``token`` names the attempt, question and choice it was made for."""
+
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckIn:
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class PostMessage:
+    """An ordinary chat message; counts towards participation, or answers an open quiz."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class React:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class IssueCode:
+    quest_id: str
+    step_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """Tutor grants ``item`` (a step id, ``badge`` or a milestone id) of a quest."""
+
+    target: UserRef
+    quest_id: str
+    item: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Revoke:
+    """Tutor revokes an award: by learner, quest and badge (``badge`` or a milestone id)."""
+
+    target: UserRef
+    quest_id: str
+    item: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class MakeTutor:
+    target: UserRef
+    remove: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Reload:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """A command the parser could not read; ``problem`` is a message-catalogue key."""
+
+    problem: str
+    params: tuple[tuple[str, str], ...] = ()
+
+
+Command = (
+    Start | Help | ListQuests | JoinQuest | ShowProgress | ListBadges | StartQuiz | Answer
+    | ChooseAnswer | CheckIn | PostMessage | React | IssueCode | Grant | Revoke | MakeTutor
+    | Reload | Invalid
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One thing that happened on a platform, carrying the platform's own event id."""
+
+    event_id: str
+    actor: UserRef
+    conversation: ConversationRef
+    command: Command
+    display_name: str | None = None
+    language: str = "en"
+
+
+# --- outbound results -------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    label: str
+    token: str  # short (< 64 bytes): fits Telegram callback data and Discord custom ids
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    text: str
+    choices: tuple[Choice, ...] = ()
+    time_limit_seconds: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BadgeAwarded:
+    award_id: str
+    badge_name: str
+    quest_title: str
+    url: str
+    image_path: str | None = None
+
+
+Outbound = Text | Question | BadgeAwarded
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """An outbound result waiting in the outbox for someone other than the sender."""
+
+    delivery_id: int
+    recipient: UserRef
+    message: Outbound
+    extra: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,115 @@
+"""A learner's progress as the engine reads it: plain data, loaded per event by a store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import IntEnum
+
+from questbot.domain.ids import UserRef
+
+
+class Role(IntEnum):
+    LEARNER = 0
+    TUTOR = 1
+    ADMIN = 2
+
+
+@dataclass(slots=True)
+class StepState:
+    quest_id: str
+    step_id: str
+    count: int = 0  # messages or reactions so far, or quiz attempts started
+    completed_at: datetime | None = None
+    evidence: dict[str, str] = field(default_factory=dict)
+    last_attempt_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class ActiveQuiz:
+    quest_id: str
+    step_id: str
+    attempt: int
+    nonce: str  # names this attempt in button tokens, so old buttons are recognised
+    index: int  # question being asked
+    correct: int
+    asked_at: datetime
+    chat_id: str  # where plain-text answers are accepted
+
+
+@dataclass(slots=True)
+class AwardRecord:
+    award_id: str
+    learner_id: str
+    quest_id: str
+    quest_version: str
+    badge_key: str
+    badge_name: str
+    awarded_at: datetime
+    evidence: dict[str, str] = field(default_factory=dict)
+    awarded_by: str | None = None
+    revoked_at: datetime | None = None
+    revocation_reason: str | None = None
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+@dataclass(slots=True)
+class Enrolment:
+    quest_id: str
+    quest_version: str
+    joined_at: datetime
+
+
+@dataclass(slots=True)
+class LearnerState:
+    learner_id: str
+    display_name: str | None
+    stored_role: Role = Role.LEARNER
+    is_new: bool = False
+    enrolments: dict[str, Enrolment] = field(default_factory=dict)
+    steps: dict[tuple[str, str], StepState] = field(default_factory=dict)
+    milestones: dict[tuple[str, str], int] = field(default_factory=dict)  # -> xp earned
+    awards: list[AwardRecord] = field(default_factory=list)
+    quiz: ActiveQuiz | None = None
+    failed_checkins: list[datetime] = field(default_factory=list)
+    accounts: list[UserRef] = field(default_factory=list)
+
+    @property
+    def xp(self) -> int:
+        return sum(self.milestones.values())
+
+    def step(self, quest_id: str, step_id: str) -> StepState:
+        key = (quest_id, step_id)
+        if key not in self.steps:
+            self.steps[key] = StepState(quest_id, step_id)
+        return self.steps[key]
+
+    def is_complete(self, quest_id: str, step_id: str) -> bool:
+        state = self.steps.get((quest_id, step_id))
+        return state is not None and state.completed_at is not None
+
+    def live_award(self, quest_id: str, badge_key: str) -> AwardRecord | None:
+        return next((a for a in self.awards if a.quest_id == quest_id
+                     and a.badge_key == badge_key and not a.revoked), None)
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceSession:
+    quest_id: str
+    step_id: str
+    secret: str
+    issued_at: datetime
+    issued_by: str
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """Everything one event may read: the actor, a target (for tutor commands), and the open
+    attendance sessions (for check-ins). ``None`` learners are accounts never seen before."""
+
+    actor: LearnerState | None
+    target: LearnerState | None = None
+    sessions: list[AttendanceSession] = field(default_factory=list)

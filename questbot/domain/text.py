@@ -1,0 +1,154 @@
+"""The message catalogue: every sentence people read goes through ``translate``.
+
+Only English ships; a language is a dict of the same keys, so translations add a dict and
+touch no other module. Unknown languages fall back to English."""
+
+from __future__ import annotations
+
+import string
+
+ENGLISH: dict[str, str] = {
+    "raw": "{text}",
+    "welcome": "👋 Welcome, {name}! I turn learning into quests and give you badges anyone can"
+    " verify.",
+    "welcome.friend": "friend",
+    "help": "Commands:\n{commands}",
+    "help.help": "/help: this list",
+    "help.quests": "/quests: the quests you can join",
+    "help.join": "/join QUEST: join a quest",
+    "help.progress": "/progress [QUEST]: where you are",
+    "help.badges": "/badges: the badges you have earned",
+    "help.quiz": "/quiz [QUEST] [STEP]: start or resume a quiz",
+    "help.answer": "/answer TEXT: answer the current quiz question",
+    "help.checkin": "/checkin CODE: check in to a session",
+    "help.tutor_heading": "For tutors:",
+    "help.code": "/code QUEST [STEP]: show the check-in code of a session",
+    "help.grant": "/grant LEARNER QUEST STEP|BADGE REASON: grant a step or a badge",
+    "help.revoke": "/revoke LEARNER QUEST BADGE REASON: revoke a badge",
+    "help.tutor": "/tutor LEARNER [remove]: make someone a tutor (admins)",
+    "help.reload": "/reload: reload the quest files (admins)",
+    "private.hint": "I did not catch that. Type /help to see what I can do.",
+    "command.unknown": "Unknown command /{name}. Type /help to see the commands.",
+    "input.too_long": "That message is too long (the limit is {limit} characters).",
+    "usage.join": "Usage: /join QUEST (see /quests for the ids)",
+    "usage.quiz": "Usage: /quiz [QUEST] [STEP]",
+    "usage.answer": "Usage: /answer TEXT",
+    "usage.checkin": "Usage: /checkin CODE",
+    "usage.code": "Usage: /code QUEST [STEP]",
+    "usage.grant": "Usage: /grant LEARNER QUEST STEP|BADGE REASON (a reason is required)",
+    "usage.revoke": "Usage: /revoke LEARNER QUEST BADGE REASON (a reason is required)",
+    "usage.tutor": "Usage: /tutor LEARNER [remove]",
+    "perm.tutor_only": "Only tutors can do that.",
+    "perm.admin_only": "Only admins can do that.",
+    "quests.none": "There are no quests yet.",
+    "quests.list": "Quests:\n{quests}\n\nJoin one with /join QUEST.",
+    "quests.line": "{mark}{title} ({id}): {steps} steps, earns the {badge} badge",
+    "quest.unknown": "There is no quest called '{quest}'. Type /quests to see them.",
+    "quest.joined": "You joined {quest}! Finish it to earn the {badge} badge.",
+    "quest.already_joined": "You are already on {quest}. Type /progress to see where you are.",
+    "quest.not_joined": "You have not joined '{quest}' yet: type /join {quest} first.",
+    "quest.joined_by_checkin": "You are now on {quest}.",
+    "quest.complete": "🏁 You finished {quest}!",
+    "step.complete": "✅ Step done: {step} ({quest})",
+    "step.locked": "{step} opens after: {missing}.",
+    "step.line_done": "  ✓ {title}",
+    "step.line_locked": "  🔒 {title}",
+    "step.line_todo": "  ○ {title}: {detail}",
+    "step.todo_message": "{count}/{target} messages",
+    "step.todo_reaction": "{count}/{target} reactions",
+    "step.todo_grant": "a tutor grants it",
+    "step.todo_quiz": "quiz, {used}/{attempts} attempts used (/quiz {quest} {id})",
+    "step.todo_attendance": "check in between {opens} and {closes}",
+    "milestone.xp": "⭐ +{xp} XP (total {total})",
+    "progress.none": "You have not joined any quest yet. Type /quests to see them.",
+    "progress.header": "{quest} {bar} ({done}/{total} steps)",
+    "progress.xp": "XP: {xp}",
+    "badges.none": "No badges yet. Finish a quest to earn one!",
+    "badges.list": "Your badges:\n{badges}",
+    "badges.line": "🏅 {name} ({date}) {url}",
+    "badges.line_revoked": "✗ {name} ({date}), revoked: {reason}",
+    "quiz.none": "There is no quiz to take in your quests. Type /progress to see your steps.",
+    "quiz.not_quiz": "'{step}' is not a quiz step of {quest}.",
+    "quiz.passed": "You already passed {step}.",
+    "quiz.no_attempts": "You have used every attempt at {step}. A tutor can help.",
+    "quiz.cooldown": "You can try again in {seconds} seconds.",
+    "quiz.intro": "📝 {step}: {count} questions, pass mark {mark}%. Attempt {attempt} of"
+    " {attempts}.",
+    "quiz.resume": "Back to your quiz:",
+    "quiz.question": "Question {number}/{count}: {text}",
+    "quiz.type_answer": "(type your answer)",
+    "quiz.true": "True",
+    "quiz.false": "False",
+    "quiz.correct": "✅ Correct!",
+    "quiz.wrong": "❌ Not quite.",
+    "quiz.too_late": "⏰ Time was up for that question, so it counts as wrong.",
+    "quiz.explanation": "💡 {text}",
+    "quiz.score": "You scored {correct}/{count} ({percent}%).",
+    "quiz.failed_retry": "You need {mark}% to pass. {left} attempt(s) left: type /quiz to try"
+    " again.",
+    "quiz.failed_cooldown": "You need {mark}% to pass. {left} attempt(s) left; you can try again"
+    " in {seconds} seconds.",
+    "quiz.failed_final": "You needed {mark}% and have no attempts left. A tutor can help.",
+    "quiz.not_started": "There is no quiz question open. Type /quiz to start one.",
+    "quiz.gone": "That quiz has changed since you started it. Type /quiz to start again.",
+    "quiz.stale": "That button belongs to an earlier question. Answer the current one.",
+    "quiz.type_it": "Type your answer to this question.",
+    "quiz.empty_answer": "Type an answer.",
+    "quiz.pick_choice": "Answer with a number from 1 to {count}, or the text of a choice.",
+    "quiz.true_or_false": "Answer true or false.",
+    "code.issued": "Check-in code for {step} ({quest}): {code}\nOpen from {opens} to {closes}.",
+    "code.rotates": "It changes in {seconds} s (every {every} s); type /code again for the"
+    " new one.",
+    "code.window_closed": "⚠ The check-in window has closed: nobody can check in now.",
+    "code.window_not_open": "⚠ The check-in window is not open yet.",
+    "code.not_attendance": "'{step}' is not an attendance step of {quest}.",
+    "code.no_attendance": "{quest} has no attendance step.",
+    "code.which_step": "{quest} has several attendance steps; name one: {steps}",
+    "checkin.bad_code": "That code is not valid. Check it with your tutor (codes may change"
+    " every few minutes).",
+    "checkin.too_many": "Too many wrong codes. Try again in {minutes} minutes.",
+    "checkin.closed": "Check-in for {step} is open from {opens} to {closes}.",
+    "checkin.already": "You already checked in to {step}.",
+    "grant.self": "You cannot grant or change things for yourself; ask another tutor.",
+    "grant.step_done": "{learner} has already completed {step}.",
+    "grant.step_ok": "Granted {step} to {learner}.",
+    "grant.badge_ok": "Awarded the {badge} badge to {learner}.",
+    "grant.has_badge": "{learner} already holds the {badge} badge.",
+    "grant.unknown_item": "'{item}' is neither a step nor a badge of {quest}. Choose from:"
+    " {items}",
+    "grant.notice_step": "🎓 {tutor} granted you {step} in {quest}: {reason}",
+    "grant.notice_badge": "🎓 {tutor} awarded you the {badge} badge: {reason}",
+    "learner.unknown": "I do not know {learner}.",
+    "revoke.only_badges": "Only badges can be revoked; name 'badge' or a milestone of {quest}.",
+    "revoke.none": "{learner} holds no live '{item}' badge.",
+    "revoke.ok": "Revoked the {badge} badge of {learner}.",
+    "revoke.notice": "Your {badge} badge was revoked: {reason}",
+    "tutor.self": "You cannot change your own role.",
+    "tutor.added": "{learner} is now a tutor.",
+    "tutor.removed": "{learner} is no longer a tutor.",
+    "tutor.still_configured": "They are still named in the settings, which take precedence.",
+    "tutor.notice": "You are now a tutor: type /help to see the tutor commands.",
+    "reload.done": "Quests reloaded: {count} in service.",
+    "reload.problems": "Some files have errors; their previous version stays in service:\n"
+    "{problems}",
+    "error.internal": "Sorry, something went wrong on my side. Please try again.",
+    "badge.awarded": "🏅 You earned the {badge} badge ({quest})! Verify or share it: {url}",
+}
+
+CATALOGUES: dict[str, dict[str, str]] = {"en": ENGLISH}
+
+
+class _Lenient(string.Formatter):
+    """A missing parameter shows as {name} instead of raising mid-reply."""
+
+    def get_value(self, key: int | str, args: object, kwargs: dict[str, object]) -> object:  # type: ignore[override]
+        return kwargs.get(str(key), "{" + str(key) + "}")
+
+
+_FORMATTER = _Lenient()
+
+
+def translate(key: str, language: str = "en", **params: object) -> str:
+    catalogue = CATALOGUES.get(language.split("-")[0].lower(), ENGLISH)
+    template = catalogue.get(key) or ENGLISH.get(key) or key
+    return _FORMATTER.format(template, **params)

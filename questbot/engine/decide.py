@@ -1,0 +1,96 @@
+"""The engine's one pure function: an event and the state it reads, to a decision."""
+
+from __future__ import annotations
+
+from questbot.domain.changes import Decision
+from questbot.domain.errors import Rejected
+from questbot.domain.messages import (
+    Answer,
+    CheckIn,
+    ChooseAnswer,
+    Command,
+    Event,
+    Grant,
+    Help,
+    Invalid,
+    IssueCode,
+    JoinQuest,
+    ListBadges,
+    ListQuests,
+    MakeTutor,
+    PostMessage,
+    React,
+    Reload,
+    Revoke,
+    ShowProgress,
+    Start,
+    StartQuiz,
+    Text,
+)
+from questbot.domain.progress import Snapshot
+from questbot.domain.text import translate
+from questbot.engine import attendance, quiz, tutor, views
+from questbot.engine.participation import count_participation
+from questbot.engine.work import Context, Work
+
+
+def decide(snapshot: Snapshot, event: Event, ctx: Context) -> Decision:
+    """Apply one event. A refusal changes nothing and answers why."""
+    work = Work(ctx, event, snapshot)
+    try:
+        _dispatch(work, event.command)
+    except Rejected as refusal:
+        return Decision((Text(translate(refusal.key, event.language, **refusal.params)),))
+    return work.decision()
+
+
+def _dispatch(work: Work, command: Command) -> None:
+    match command:
+        case Start():
+            views.start(work)
+        case Help():
+            views.help_text(work)
+        case ListQuests():
+            views.list_quests(work)
+        case JoinQuest():
+            views.join(work, command)
+        case ShowProgress():
+            views.progress(work, command)
+        case ListBadges():
+            views.badges(work)
+        case StartQuiz():
+            quiz.start_quiz(work, command)
+        case Answer(text=text):
+            quiz.answer(work, text=text)
+        case ChooseAnswer():
+            quiz.answer(work, button=command)
+        case PostMessage(text=text):
+            _message(work, text)
+        case React():
+            count_participation(work, work.actor(), "reaction")
+        case CheckIn():
+            attendance.check_in(work, command)
+        case IssueCode():
+            attendance.issue_code(work, command)
+        case Grant():
+            tutor.grant(work, command)
+        case Revoke():
+            tutor.revoke(work, command)
+        case MakeTutor():
+            tutor.make_tutor(work, command)
+        case Reload():
+            tutor.reload_quests(work, command)
+        case Invalid(problem=problem, params=params):
+            raise Rejected(problem, **dict(params))
+
+
+def _message(work: Work, text: str) -> None:
+    learner = work.actor()
+    conversation = work.event.conversation
+    open_quiz = learner.quiz
+    if open_quiz and (conversation.private or open_quiz.chat_id == conversation.chat_id):
+        quiz.answer(work, text=text)
+    elif conversation.private:
+        work.say("private.hint")
+    else:
+        count_participation(work, learner, "message")

@@ -1,0 +1,133 @@
+"""QuestEngine: the one entry point adapters call. It decides; it never sends anything."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from functools import partial
+
+from questbot.catalog import Catalog, LoadReport
+from questbot.domain.changes import IssueBadge, ReloadQuests
+from questbot.domain.messages import (
+    BadgeAwarded,
+    CheckIn,
+    Event,
+    Grant,
+    IssueCode,
+    MakeTutor,
+    Outbound,
+    Revoke,
+    Text,
+)
+from questbot.domain.progress import AwardRecord
+from questbot.domain.text import translate
+from questbot.engine.decide import decide
+from questbot.engine.work import Context, EngineSettings
+from questbot.ports import BadgeIssuer, Clock, EventStore, LoadRequest, SystemClock
+
+log = logging.getLogger(__name__)
+
+Reloader = Callable[[], Awaitable[LoadReport]]
+
+
+def new_id() -> str:
+    """Opaque, unguessable ids for learners, awards and quiz attempts."""
+    return secrets.token_urlsafe(12)
+
+
+class QuestEngine:
+    def __init__(
+        self,
+        store: EventStore,
+        catalog: Catalog,
+        settings: EngineSettings,
+        *,
+        clock: Clock | None = None,
+        issuer: BadgeIssuer | None = None,
+        reloader: Reloader | None = None,
+        id_factory: Callable[[], str] = new_id,
+    ) -> None:
+        self._store = store
+        self._catalog = catalog
+        self._settings = settings
+        self._clock = clock or SystemClock()
+        self._issuer = issuer
+        self._reloader = reloader
+        self._new_id = id_factory
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._catalog
+
+    @property
+    def settings(self) -> EngineSettings:
+        return self._settings
+
+    def replace_catalog(self, catalog: Catalog) -> None:
+        """Events already deciding keep the catalog they started with."""
+        self._catalog = catalog
+
+    async def handle(self, event: Event) -> list[Outbound]:
+        """Apply one event and return the replies for its sender. Never raises for a bad
+        event: refusals come back as replies, unexpected failures as a short apology."""
+        try:
+            return await self._handle(event)
+        except Exception:
+            log.exception("event %s:%s failed", event.actor.platform, event.event_id)
+            return [Text(translate("error.internal", event.language))]
+
+    async def _handle(self, event: Event) -> list[Outbound]:
+        ctx = Context(self._catalog, self._clock.now(), self._new_id, self._settings)
+        outcome = await self._store.handle_event(
+            event.actor.platform, event.event_id, _load_request(event),
+            partial(decide, event=event, ctx=ctx),
+        )
+        replies = list(outcome.replies)
+        for effect in outcome.effects:
+            match effect:
+                case IssueBadge(award=award, recipient_is_actor=to_actor):
+                    replies = await self._issue(award, to_actor, replies)
+                case ReloadQuests():
+                    replies.extend(await self._reload(event.language))
+        return replies
+
+    async def _issue(
+        self, award: AwardRecord, to_actor: bool, replies: list[Outbound]
+    ) -> list[Outbound]:
+        if self._issuer is None:
+            return replies
+        try:
+            issued = await self._issuer.issue(award)
+        except Exception:
+            # The award is durable; its badge can be built again later.
+            log.exception("building badge %s failed", award.award_id)
+            return replies
+        if not to_actor:
+            return replies
+        return [
+            replace(r, url=issued.url, image_path=issued.image_path)
+            if isinstance(r, BadgeAwarded) and r.award_id == award.award_id else r
+            for r in replies
+        ]
+
+    async def _reload(self, language: str) -> list[Outbound]:
+        if self._reloader is None:
+            return []
+        report = await self._reloader()
+        messages: list[Outbound] = [Text(translate("reload.done", language,
+                                                   count=len(report.catalog)))]
+        if report.problems:
+            problems = "\n".join(str(p) for p in report.problems[:20])
+            messages.append(Text(translate("reload.problems", language, problems=problems)))
+        return messages
+
+
+def _load_request(event: Event) -> LoadRequest:
+    command = event.command
+    target = command.target if isinstance(command, Grant | Revoke | MakeTutor) else None
+    return LoadRequest(event.actor, target, sessions=isinstance(command, CheckIn | IssueCode))
+
+
+__all__ = ["QuestEngine", "new_id"]

@@ -1,0 +1,123 @@
+"""Shared rules of progress: enrolment, step availability, completion, milestones, awards."""
+
+from __future__ import annotations
+
+from questbot.catalog import AnyStep, Quest, ResolvedMilestone
+from questbot.domain.changes import IssueBadge, PutAward, PutEnrolment, PutMilestone
+from questbot.domain.errors import Rejected
+from questbot.domain.messages import BadgeAwarded, Outbound, Text
+from questbot.domain.progress import AwardRecord, Enrolment, LearnerState
+from questbot.engine.work import Work
+
+
+def ensure_enrolled(work: Work, learner: LearnerState, quest: Quest) -> bool:
+    """Enrol the learner if needed; True when this call enrolled them."""
+    if quest.id in learner.enrolments:
+        return False
+    enrolment = Enrolment(quest.id, quest.version, work.now)
+    learner.enrolments[quest.id] = enrolment
+    work.changes.append(PutEnrolment(learner.learner_id, enrolment))
+    return True
+
+
+def missing_requirements(learner: LearnerState, quest: Quest, step: AnyStep) -> list[str]:
+    return [r for r in step.requires if not learner.is_complete(quest.id, r)]
+
+
+def require_available(work: Work, learner: LearnerState, quest: Quest, step: AnyStep) -> None:
+    missing = missing_requirements(learner, quest, step)
+    if missing:
+        names = ", ".join(step_title(quest, m) for m in missing)
+        raise Rejected("step.locked", step=step_title(quest, step.id), missing=names)
+
+
+def step_title(quest: Quest, step_id: str) -> str:
+    step = quest.steps.get(step_id)
+    return (step.title or step.id) if step else step_id
+
+
+def notify(work: Work, learner: LearnerState, message: Outbound, to_actor: bool) -> None:
+    """The actor reads it in the reply; anyone else gets it through the outbox."""
+    if to_actor:
+        work.reply(message)
+    else:
+        work.deliver(learner, message)
+
+
+def complete_step(
+    work: Work,
+    learner: LearnerState,
+    quest: Quest,
+    step_id: str,
+    evidence: dict[str, str],
+    *,
+    to_actor: bool = True,
+) -> None:
+    state = learner.step(quest.id, step_id)
+    state.completed_at = work.now
+    state.evidence = evidence
+    work.save_step(learner, state)
+    text = work.t("step.complete", step=step_title(quest, step_id), quest=quest.title)
+    notify(work, learner, Text(text), to_actor)
+    reach_milestones(work, learner, quest, to_actor=to_actor)
+
+
+def reach_milestones(work: Work, learner: LearnerState, quest: Quest, *, to_actor: bool) -> None:
+    done = {s for s in quest.steps if learner.is_complete(quest.id, s)}
+    for milestone in quest.milestones:
+        if (quest.id, milestone.id) in learner.milestones or not milestone.after <= done:
+            continue
+        learner.milestones[(quest.id, milestone.id)] = milestone.xp
+        work.changes.append(PutMilestone(learner.learner_id, quest.id, milestone.id,
+                                         milestone.xp, work.now))
+        if milestone.xp:
+            notify(work, learner, Text(work.t("milestone.xp", xp=milestone.xp,
+                                              total=learner.xp)), to_actor)
+        if milestone.badge and learner.live_award(quest.id, milestone.badge_key) is None:
+            evidence = collect_evidence(learner, quest, milestone)
+            award_badge(work, learner, quest, milestone, evidence, None, to_actor=to_actor)
+    if done == set(quest.steps):
+        notify(work, learner, Text(work.t("quest.complete", quest=quest.title)), to_actor)
+
+
+def collect_evidence(
+    learner: LearnerState, quest: Quest, milestone: ResolvedMilestone
+) -> dict[str, str]:
+    evidence: dict[str, str] = {}
+    for step_id in sorted(milestone.after):
+        state = learner.steps.get((quest.id, step_id))
+        if state and state.evidence:
+            summary = "; ".join(f"{k}: {v}" for k, v in sorted(state.evidence.items()))
+            evidence[step_title(quest, step_id)] = summary
+    return evidence
+
+
+def award_badge(
+    work: Work,
+    learner: LearnerState,
+    quest: Quest,
+    milestone: ResolvedMilestone,
+    evidence: dict[str, str],
+    awarded_by: str | None,
+    *,
+    to_actor: bool,
+) -> AwardRecord:
+    assert milestone.badge is not None
+    award = AwardRecord(
+        award_id=work.ctx.new_id(),
+        learner_id=learner.learner_id,
+        quest_id=quest.id,
+        quest_version=quest.version,
+        badge_key=milestone.badge_key,
+        badge_name=milestone.badge.name,
+        awarded_at=work.now,
+        evidence=evidence,
+        awarded_by=awarded_by,
+    )
+    learner.awards.append(award)
+    work.changes.append(PutAward(award))
+    work.effects.append(IssueBadge(award, to_actor))
+    message = BadgeAwarded(award.award_id, award.badge_name, quest.title,
+                           work.ctx.settings.badge_url(award.award_id))
+    notify(work, learner, message, to_actor)
+    return award

@@ -1,0 +1,105 @@
+"""Tutor and admin commands: grant, revoke, make tutors, reload quests."""
+
+from __future__ import annotations
+
+from questbot.domain.changes import ReloadQuests, RevokeAward
+from questbot.domain.errors import Rejected
+from questbot.domain.messages import Grant, MakeTutor, Reload, Revoke, Text
+from questbot.domain.progress import LearnerState, Role
+from questbot.engine.progression import (
+    award_badge,
+    complete_step,
+    ensure_enrolled,
+    step_title,
+)
+from questbot.engine.work import Work
+
+
+def _name(learner: LearnerState) -> str:
+    return learner.display_name or (str(learner.accounts[0]) if learner.accounts else "?")
+
+
+def _other_learner(work: Work, tutor: LearnerState, target: LearnerState) -> LearnerState:
+    if target.learner_id == tutor.learner_id:
+        raise Rejected("grant.self")
+    return target
+
+
+def grant(work: Work, command: Grant) -> None:
+    tutor = work.actor()
+    work.require_role(tutor, Role.TUTOR)
+    quest = work.quest(command.quest_id)
+    if not command.reason.strip():
+        raise Rejected("usage.grant")
+    learner = _other_learner(work, tutor, work.target(command.target))
+    evidence = {"granted by": _name(tutor), "reason": command.reason}
+    if command.item in quest.steps:
+        if learner.is_complete(quest.id, command.item):
+            raise Rejected("grant.step_done", learner=_name(learner),
+                           step=step_title(quest, command.item))
+        ensure_enrolled(work, learner, quest)
+        if learner.quiz and (learner.quiz.quest_id, learner.quiz.step_id) == (quest.id,
+                                                                            command.item):
+            learner.quiz = None
+            work.touch(learner)
+        work.deliver(learner, Text(work.t("grant.notice_step", tutor=_name(tutor),
+                                          step=step_title(quest, command.item),
+                                          quest=quest.title, reason=command.reason)))
+        complete_step(work, learner, quest, command.item, evidence, to_actor=False)
+        work.say("grant.step_ok", learner=_name(learner), step=step_title(quest, command.item))
+        return
+    milestone = quest.milestone_for_badge(command.item)
+    if milestone is None or milestone.badge is None:
+        items = [*quest.steps, *(m.badge_key for m in quest.milestones if m.badge)]
+        raise Rejected("grant.unknown_item", item=command.item, quest=quest.id,
+                       items=", ".join(items))
+    if learner.live_award(quest.id, milestone.badge_key):
+        raise Rejected("grant.has_badge", learner=_name(learner), badge=milestone.badge.name)
+    ensure_enrolled(work, learner, quest)
+    work.deliver(learner, Text(work.t("grant.notice_badge", tutor=_name(tutor),
+                                      badge=milestone.badge.name, reason=command.reason)))
+    award_badge(work, learner, quest, milestone, evidence, _name(tutor), to_actor=False)
+    work.say("grant.badge_ok", learner=_name(learner), badge=milestone.badge.name)
+
+
+def revoke(work: Work, command: Revoke) -> None:
+    tutor = work.actor()
+    work.require_role(tutor, Role.TUTOR)
+    quest = work.quest(command.quest_id)
+    if work.snapshot.target is None:
+        raise Rejected("learner.unknown", learner=str(command.target))
+    learner = work.snapshot.target
+    if quest.milestone_for_badge(command.item) is None:
+        raise Rejected("revoke.only_badges", quest=quest.id)
+    award = learner.live_award(quest.id, command.item)
+    if award is None:
+        raise Rejected("revoke.none", learner=_name(learner), item=command.item)
+    award.revoked_at = work.now
+    award.revocation_reason = command.reason
+    work.changes.append(RevokeAward(award.award_id, work.now, command.reason, _name(tutor)))
+    work.deliver(learner, Text(work.t("revoke.notice", badge=award.badge_name,
+                                      reason=command.reason)))
+    work.say("revoke.ok", learner=_name(learner), badge=award.badge_name)
+
+
+def make_tutor(work: Work, command: MakeTutor) -> None:
+    admin = work.actor()
+    work.require_role(admin, Role.ADMIN)
+    learner = work.target(command.target)
+    if learner.learner_id == admin.learner_id:
+        raise Rejected("tutor.self")
+    learner.stored_role = Role.LEARNER if command.remove else max(learner.stored_role, Role.TUTOR)
+    work.touch(learner)
+    if command.remove:
+        work.say("tutor.removed", learner=_name(learner))
+        if work.role_of(learner) > Role.LEARNER:
+            work.say("tutor.still_configured")
+    else:
+        work.say("tutor.added", learner=_name(learner))
+        work.deliver(learner, Text(work.t("tutor.notice")))
+
+
+def reload_quests(work: Work, _: Reload) -> None:
+    admin = work.actor()
+    work.require_role(admin, Role.ADMIN)
+    work.effects.append(ReloadQuests())

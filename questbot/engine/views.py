@@ -1,0 +1,125 @@
+"""What learners read: welcome, help, the quest list, progress and badges."""
+
+from __future__ import annotations
+
+from questbot.catalog import AttendanceStep, ParticipationStep, Quest, QuizStep
+from questbot.domain.errors import Rejected
+from questbot.domain.messages import JoinQuest, ShowProgress
+from questbot.domain.parsing import ADMIN_COMMANDS, LEARNER_COMMANDS, TUTOR_COMMANDS
+from questbot.domain.progress import LearnerState, Role
+from questbot.engine.progression import ensure_enrolled, missing_requirements
+from questbot.engine.work import Work
+
+BAR_WIDTH = 10
+
+
+def progress_bar(done: int, total: int) -> str:
+    filled = round(BAR_WIDTH * done / total) if total else 0
+    percent = round(100 * done / total) if total else 0
+    return f"[{'█' * filled}{'░' * (BAR_WIDTH - filled)}] {percent}%"
+
+
+def start(work: Work) -> None:
+    learner = work.actor()
+    work.say("welcome", name=learner.display_name or work.t("welcome.friend"))
+    help_text(work)
+
+
+def help_text(work: Work) -> None:
+    learner = work.actor()
+    role = work.role_of(learner)
+    lines = [work.t(f"help.{name}") for name in LEARNER_COMMANDS if name != "start"]
+    if role >= Role.TUTOR:
+        lines += ["", work.t("help.tutor_heading")] + [work.t(f"help.{n}") for n in TUTOR_COMMANDS]
+    if role >= Role.ADMIN:
+        lines += [work.t(f"help.{n}") for n in ADMIN_COMMANDS]
+    work.say("help", commands="\n".join(lines))
+
+
+def list_quests(work: Work) -> None:
+    learner = work.actor()
+    quests = sorted(work.ctx.catalog, key=lambda q: q.title)
+    if not quests:
+        work.say("quests.none")
+        return
+    lines = []
+    for quest in quests:
+        mark = "✓ " if quest.id in learner.enrolments else "• "
+        lines.append(work.t("quests.line", mark=mark, title=quest.title, id=quest.id,
+                            steps=len(quest.steps), badge=quest.spec.badge.name))
+    work.say("quests.list", quests="\n".join(lines))
+
+
+def join(work: Work, command: JoinQuest) -> None:
+    learner = work.actor()
+    quest = work.quest(command.quest_id)
+    if not ensure_enrolled(work, learner, quest):
+        raise Rejected("quest.already_joined", quest=quest.title)
+    text = work.t("quest.joined", quest=quest.title, badge=quest.spec.badge.name)
+    if quest.spec.description:
+        text += "\n" + quest.spec.description
+    work.say("raw", text=text + "\n\n" + _steps_text(work, learner, quest))
+
+
+def progress(work: Work, command: ShowProgress) -> None:
+    learner = work.actor()
+    if command.quest_id is not None:
+        quest = work.quest(command.quest_id)
+        if quest.id not in learner.enrolments:
+            raise Rejected("quest.not_joined", quest=quest.id)
+        quests = [quest]
+    else:
+        quests = [q for qid in learner.enrolments if (q := work.ctx.catalog.get(qid))]
+    if not quests:
+        work.say("progress.none")
+        return
+    parts = []
+    for quest in sorted(quests, key=lambda q: q.title):
+        done = sum(learner.is_complete(quest.id, s) for s in quest.steps)
+        header = work.t("progress.header", quest=quest.title,
+                        bar=progress_bar(done, len(quest.steps)), done=done,
+                        total=len(quest.steps))
+        parts.append(header + "\n" + _steps_text(work, learner, quest))
+    parts.append(work.t("progress.xp", xp=learner.xp))
+    work.say("raw", text="\n\n".join(parts))
+
+
+def _steps_text(work: Work, learner: LearnerState, quest: Quest) -> str:
+    lines = []
+    for step in quest.spec.steps:
+        state = learner.steps.get((quest.id, step.id))
+        title = step.title or step.id
+        if state and state.completed_at:
+            lines.append(work.t("step.line_done", title=title))
+            continue
+        if missing_requirements(learner, quest, step):
+            lines.append(work.t("step.line_locked", title=title))
+            continue
+        count = state.count if state else 0
+        if isinstance(step, ParticipationStep):
+            detail = work.t(f"step.todo_{step.action}", count=count, target=step.count,
+                            channel=step.channel or "")
+        elif isinstance(step, QuizStep):
+            detail = work.t("step.todo_quiz", used=count, attempts=step.attempts, id=step.id,
+                            quest=quest.id)
+        else:
+            assert isinstance(step, AttendanceStep)
+            detail = work.t("step.todo_attendance",
+                            opens=step.opens.strftime("%Y-%m-%d %H:%M %Z").strip(),
+                            closes=step.closes.strftime("%Y-%m-%d %H:%M %Z").strip())
+        lines.append(work.t("step.line_todo", title=title, detail=detail))
+    return "\n".join(lines)
+
+
+def badges(work: Work) -> None:
+    learner = work.actor()
+    if not learner.awards:
+        work.say("badges.none")
+        return
+    lines = []
+    for award in sorted(learner.awards, key=lambda a: a.awarded_at):
+        key = "badges.line_revoked" if award.revoked else "badges.line"
+        lines.append(work.t(key, name=award.badge_name, date=award.awarded_at.date().isoformat(),
+                            url=work.ctx.settings.badge_url(award.award_id),
+                            reason=award.revocation_reason or ""))
+    work.say("badges.list", badges="\n".join(lines))

@@ -1,0 +1,134 @@
+"""One event's decision in progress: the state it may change, and what it has decided."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from questbot.catalog import Catalog, Quest
+from questbot.domain.changes import (
+    Change,
+    CreateLearner,
+    Decision,
+    Effect,
+    PutStep,
+    QueueDelivery,
+    UpdateLearner,
+)
+from questbot.domain.errors import Rejected
+from questbot.domain.ids import UserRef
+from questbot.domain.messages import Event, Outbound, Text
+from questbot.domain.progress import LearnerState, Role, Snapshot, StepState
+from questbot.domain.text import translate
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    base_url: str = "http://127.0.0.1:8080"
+    admins: frozenset[UserRef] = frozenset()
+    tutors: frozenset[UserRef] = frozenset()
+    max_failed_checkins: int = 5
+    failed_checkin_window_seconds: int = 600
+
+    def configured_role(self, accounts: list[UserRef]) -> Role:
+        if any(a in self.admins for a in accounts):
+            return Role.ADMIN
+        if any(a in self.tutors for a in accounts):
+            return Role.TUTOR
+        return Role.LEARNER
+
+    def badge_url(self, award_id: str) -> str:
+        return f"{self.base_url.rstrip('/')}/badges/{award_id}"
+
+
+@dataclass(frozen=True)
+class Context:
+    catalog: Catalog
+    now: datetime
+    new_id: Callable[[], str]
+    settings: EngineSettings
+
+
+@dataclass
+class Work:
+    ctx: Context
+    event: Event
+    snapshot: Snapshot
+    changes: list[Change] = field(default_factory=list)
+    replies: list[Outbound] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
+    _dirty_learners: dict[str, LearnerState] = field(default_factory=dict)
+    _dirty_steps: dict[tuple[str, str, str], tuple[str, StepState]] = field(default_factory=dict)
+
+    @property
+    def now(self) -> datetime:
+        return self.ctx.now
+
+    @property
+    def language(self) -> str:
+        return self.event.language
+
+    def t(self, key: str, **params: object) -> str:
+        return translate(key, self.language, **params)
+
+    def say(self, key: str, **params: object) -> None:
+        self.replies.append(Text(self.t(key, **params)))
+
+    def reply(self, message: Outbound) -> None:
+        self.replies.append(message)
+
+    def quest(self, quest_id: str) -> Quest:
+        quest = self.ctx.catalog.get(quest_id)
+        if quest is None:
+            raise Rejected("quest.unknown", quest=quest_id)
+        return quest
+
+    def actor(self) -> LearnerState:
+        """The sender, created on first contact."""
+        if self.snapshot.actor is None:
+            self.snapshot.actor = self._create(self.event.actor, self.event.display_name)
+        actor = self.snapshot.actor
+        name = self.event.display_name
+        if name and name != actor.display_name and not actor.is_new:
+            actor.display_name = name[:100]
+            self.touch(actor)
+        return actor
+
+    def target(self, ref: UserRef) -> LearnerState:
+        """The learner a tutor command names, created if a tutor names them first."""
+        if self.snapshot.target is None:
+            self.snapshot.target = self._create(ref, None)
+        return self.snapshot.target
+
+    def _create(self, account: UserRef, display_name: str | None) -> LearnerState:
+        learner = LearnerState(self.ctx.new_id(), display_name, is_new=True, accounts=[account])
+        self.changes.append(CreateLearner(learner.learner_id, account, display_name, self.now))
+        return learner
+
+    def role_of(self, learner: LearnerState) -> Role:
+        return max(learner.stored_role, self.ctx.settings.configured_role(learner.accounts))
+
+    def require_role(self, learner: LearnerState, role: Role) -> None:
+        if self.role_of(learner) < role:
+            raise Rejected("perm.admin_only" if role is Role.ADMIN else "perm.tutor_only")
+
+    def touch(self, learner: LearnerState) -> None:
+        self._dirty_learners[learner.learner_id] = learner
+
+    def save_step(self, learner: LearnerState, step: StepState) -> None:
+        key = (learner.learner_id, step.quest_id, step.step_id)
+        self._dirty_steps[key] = (learner.learner_id, step)
+
+    def deliver(self, learner: LearnerState, message: Outbound) -> None:
+        self.changes.append(QueueDelivery(learner.learner_id, message, self.now))
+
+    def decision(self) -> Decision:
+        changes = list(self.changes)
+        changes.extend(PutStep(learner_id, step) for learner_id, step in self._dirty_steps.values())
+        changes.extend(
+            UpdateLearner(lr.learner_id, lr.display_name, lr.stored_role, lr.quiz,
+                          tuple(lr.failed_checkins))
+            for lr in self._dirty_learners.values()
+        )
+        return Decision(tuple(self.replies), tuple(changes), tuple(self.effects))

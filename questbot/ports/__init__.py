@@ -1,0 +1,104 @@
+"""What the engine needs from the outside world, as Protocols. Concrete classes live in
+``questbot.storage``, ``questbot.badges`` and the adapters; only ``questbot.app`` wires them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from questbot.domain.changes import Decision, Effect
+from questbot.domain.ids import UserRef
+from questbot.domain.messages import Delivery, Outbound
+from questbot.domain.progress import AwardRecord, Snapshot
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, always timezone-aware."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadRequest:
+    """What one event reads: its sender, maybe a learner it names, maybe check-in sessions."""
+
+    actor: UserRef
+    target: UserRef | None = None
+    sessions: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    replies: tuple[Outbound, ...]
+    effects: tuple[Effect, ...] = ()
+    duplicate: bool = False  # the event was handled before; these are the first replies
+
+
+Decide = Callable[[Snapshot], Decision]
+
+
+class EventStore(Protocol):
+    async def handle_event(
+        self, platform: str, event_id: str, request: LoadRequest, decide: Decide
+    ) -> Outcome:
+        """In one transaction: answer a redelivered event from its record, or load the
+        snapshot, decide, write the changes and record the replies. Returns once durable."""
+        ...
+
+
+class Outbox(Protocol):
+    async def pending_deliveries(self, platform: str, limit: int = 50) -> list[Delivery]:
+        ...
+
+    async def mark_delivered(self, delivery_ids: Sequence[int]) -> None:
+        ...
+
+    async def mark_failed(self, delivery_ids: Sequence[int]) -> None:
+        """Count a failed attempt; the delivery stays pending."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class AwardView:
+    """An award as a badge page shows it."""
+
+    award: AwardRecord
+    display_name: str | None
+
+
+class AwardReader(Protocol):
+    async def get_award(self, award_id: str) -> AwardView | None:
+        ...
+
+
+class Store(EventStore, Outbox, AwardReader, Protocol):
+    async def open(self) -> None:
+        ...
+
+    async def close(self) -> None:
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedBadge:
+    url: str
+    image_path: str | None = None
+
+
+class BadgeIssuer(Protocol):
+    async def issue(self, award: AwardRecord) -> IssuedBadge:
+        """Build the badge for a recorded award (called after the award is durable)."""
+        ...
+
+
+__all__ = [
+    "AwardReader", "AwardView", "BadgeIssuer", "Clock", "Decide", "EventStore", "IssuedBadge",
+    "LoadRequest", "Outbox", "Outcome", "Store", "SystemClock",
+]

@@ -1,0 +1,51 @@
+"""Domain values to and from the text columns both stores use."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from questbot.domain.progress import ActiveQuiz
+
+
+def ts(value: datetime | None) -> str | None:
+    """UTC ISO 8601; sorting the text sorts the times."""
+    return value.astimezone(UTC).isoformat() if value is not None else None
+
+
+def parse_ts(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def need_ts(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def dump_json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def dump_quiz(quiz: ActiveQuiz | None) -> str | None:
+    if quiz is None:
+        return None
+    data = asdict(quiz)
+    data["asked_at"] = ts(quiz.asked_at)
+    return dump_json(data)
+
+
+def load_quiz(text: str | None) -> ActiveQuiz | None:
+    if not text:
+        return None
+    data = json.loads(text)
+    data["asked_at"] = need_ts(data["asked_at"])
+    return ActiveQuiz(**data)
+
+
+def dump_times(values: tuple[datetime, ...]) -> str:
+    return dump_json([ts(v) for v in values])
+
+
+def load_times(text: str) -> list[datetime]:
+    return [need_ts(v) for v in json.loads(text)]

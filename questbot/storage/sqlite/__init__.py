@@ -1,0 +1,3 @@
+from questbot.storage.sqlite.store import SqliteStore
+
+__all__ = ["SqliteStore"]

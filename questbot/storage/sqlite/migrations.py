@@ -1,0 +1,123 @@
+"""Numbered schema migrations. The SQL is kept portable (no AUTOINCREMENT, ISO 8601 text
+timestamps, JSON as text, partial indexes) so the PostgreSQL store can follow the same shape."""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the first schema
+    """
+    CREATE TABLE learners (
+        learner_id TEXT PRIMARY KEY,
+        display_name TEXT,
+        email TEXT,
+        role INTEGER NOT NULL DEFAULT 0,
+        quiz TEXT,
+        failed_checkins TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE accounts (
+        platform TEXT NOT NULL,
+        platform_user_id TEXT NOT NULL,
+        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
+        PRIMARY KEY (platform, platform_user_id)
+    );
+    CREATE INDEX accounts_by_learner ON accounts (learner_id);
+    CREATE TABLE enrolments (
+        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
+        quest_id TEXT NOT NULL,
+        quest_version TEXT NOT NULL,
+        joined_at TEXT NOT NULL,
+        PRIMARY KEY (learner_id, quest_id)
+    );
+    CREATE TABLE step_progress (
+        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
+        quest_id TEXT NOT NULL,
+        step_id TEXT NOT NULL,
+        count INTEGER NOT NULL DEFAULT 0,
+        completed_at TEXT,
+        evidence TEXT NOT NULL DEFAULT '{}',
+        last_attempt_at TEXT,
+        PRIMARY KEY (learner_id, quest_id, step_id)
+    );
+    CREATE TABLE milestones (
+        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
+        quest_id TEXT NOT NULL,
+        milestone_id TEXT NOT NULL,
+        xp INTEGER NOT NULL,
+        reached_at TEXT NOT NULL,
+        PRIMARY KEY (learner_id, quest_id, milestone_id)
+    );
+    CREATE TABLE awards (
+        award_id TEXT PRIMARY KEY,
+        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
+        quest_id TEXT NOT NULL,
+        quest_version TEXT NOT NULL,
+        badge_key TEXT NOT NULL,
+        badge_name TEXT NOT NULL,
+        awarded_at TEXT NOT NULL,
+        evidence TEXT NOT NULL DEFAULT '{}',
+        awarded_by TEXT,
+        revoked_at TEXT,
+        revocation_reason TEXT,
+        revoked_by TEXT
+    );
+    CREATE INDEX awards_by_learner ON awards (learner_id);
+    CREATE UNIQUE INDEX one_live_award ON awards (learner_id, quest_id, badge_key)
+        WHERE revoked_at IS NULL;
+    CREATE TABLE attendance_sessions (
+        quest_id TEXT NOT NULL,
+        step_id TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        issued_at TEXT NOT NULL,
+        issued_by TEXT NOT NULL,
+        PRIMARY KEY (quest_id, step_id)
+    );
+    CREATE TABLE processed_events (
+        platform TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        replies TEXT NOT NULL,
+        processed_at TEXT NOT NULL,
+        PRIMARY KEY (platform, event_id)
+    );
+    CREATE TABLE outbox (
+        delivery_id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        platform_user_id TEXT NOT NULL,
+        learner_id TEXT NOT NULL,
+        message TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        delivered_at TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX outbox_pending ON outbox (platform, delivery_id) WHERE delivered_at IS NULL;
+    """,
+)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to date, one transaction per migration; returns the version."""
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+    current = row[0] or 0
+    if current > len(MIGRATIONS):
+        raise RuntimeError(
+            f"the database is at schema version {current}, newer than this questbot "
+            f"({len(MIGRATIONS)}); upgrade questbot"
+        )
+    for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return len(MIGRATIONS)
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]

@@ -1,0 +1,126 @@
+"""The default store: one SQLite file in WAL mode, written by one batching writer."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosqlite
+
+from questbot.domain.codec import load_outbounds, outbound_from_dict
+from questbot.domain.errors import StoreError
+from questbot.domain.ids import UserRef
+from questbot.domain.messages import Delivery
+from questbot.ports import AwardView, Decide, LoadRequest, Outcome
+from questbot.storage.serial import ts
+from questbot.storage.sqlite.migrations import migrate
+from questbot.storage.sqlite.unit import (
+    AWARD_COLUMNS_OF_A,
+    apply_changes,
+    award_from_row,
+    find_replies,
+    load_snapshot,
+    record_event,
+)
+from questbot.storage.sqlite.writer import BatchWriter
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")  # a reply is sent only after its commit is on disk
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+class SqliteStore:
+    def __init__(self, path: Path, max_batch: int = 256) -> None:
+        self.path = path
+        self._writer = BatchWriter(self._connect_and_migrate, max_batch)
+        self._reader: aiosqlite.Connection | None = None
+
+    def _connect_and_migrate(self) -> sqlite3.Connection:
+        conn = connect(self.path)
+        try:
+            migrate(conn)
+        except Exception:
+            conn.close()
+            raise
+        return conn
+
+    @property
+    def writer(self) -> BatchWriter:
+        return self._writer
+
+    async def open(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            await self._writer.start()
+            self._reader = await aiosqlite.connect(self.path)
+            await self._reader.execute("PRAGMA query_only = ON")
+        except (OSError, sqlite3.Error, RuntimeError) as exc:
+            await self.close()
+            raise StoreError(f"cannot open the database {self.path}: {exc}") from exc
+
+    async def close(self) -> None:
+        if self._reader is not None:
+            await self._reader.close()
+            self._reader = None
+        await self._writer.stop()
+
+    async def handle_event(
+        self, platform: str, event_id: str, request: LoadRequest, decide: Decide
+    ) -> Outcome:
+        def job(conn: sqlite3.Connection) -> Outcome:
+            recorded = find_replies(conn, platform, event_id)
+            if recorded is not None:
+                return Outcome(tuple(load_outbounds(recorded)), duplicate=True)
+            decision = decide(load_snapshot(conn, request))
+            apply_changes(conn, decision.changes)
+            record_event(conn, platform, event_id, decision.replies, _now())
+            return Outcome(decision.replies, decision.effects)
+
+        return await self._writer.submit(job)
+
+    async def pending_deliveries(self, platform: str, limit: int = 50) -> list[Delivery]:
+        def job(conn: sqlite3.Connection) -> list[Delivery]:
+            rows = conn.execute(
+                "SELECT delivery_id, platform, platform_user_id, message FROM outbox"
+                " WHERE platform = ? AND delivered_at IS NULL ORDER BY delivery_id LIMIT ?",
+                (platform, limit)).fetchall()
+            return [Delivery(d, UserRef(p, u), outbound_from_dict(json.loads(m)))
+                    for d, p, u, m in rows]
+
+        return await self._writer.submit(job)
+
+    async def mark_delivered(self, delivery_ids: Sequence[int]) -> None:
+        now = _now()
+        await self._writer.submit(lambda conn: conn.executemany(
+            "UPDATE outbox SET delivered_at = ? WHERE delivery_id = ?",
+            [(now, d) for d in delivery_ids]))
+
+    async def mark_failed(self, delivery_ids: Sequence[int]) -> None:
+        await self._writer.submit(lambda conn: conn.executemany(
+            "UPDATE outbox SET attempts = attempts + 1 WHERE delivery_id = ?",
+            [(d,) for d in delivery_ids]))
+
+    async def get_award(self, award_id: str) -> AwardView | None:
+        if self._reader is None:
+            raise StoreError("the store is not open")
+        async with self._reader.execute(
+            f"SELECT {AWARD_COLUMNS_OF_A}, l.display_name FROM awards a"
+            " JOIN learners l ON l.learner_id = a.learner_id WHERE a.award_id = ?",
+            (award_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        return AwardView(award_from_row(tuple(row[:-1])), row[-1])
+
+
+def _now() -> str:
+    return ts(datetime.now(UTC)) or ""

@@ -1,0 +1,179 @@
+"""What one event reads and writes, as synchronous sqlite3 calls. These run on the writer
+thread, inside the event's savepoint, so a batch of events costs one thread hop."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+
+from questbot.domain.changes import (
+    Change,
+    CreateLearner,
+    PutAward,
+    PutEnrolment,
+    PutMilestone,
+    PutSession,
+    PutStep,
+    QueueDelivery,
+    RevokeAward,
+    UpdateLearner,
+)
+from questbot.domain.codec import dump_outbounds, outbound_to_dict
+from questbot.domain.ids import UserRef
+from questbot.domain.messages import Outbound
+from questbot.domain.progress import (
+    AttendanceSession,
+    AwardRecord,
+    Enrolment,
+    LearnerState,
+    Role,
+    Snapshot,
+    StepState,
+)
+from questbot.ports import LoadRequest
+from questbot.storage.serial import (
+    dump_json,
+    dump_quiz,
+    dump_times,
+    load_quiz,
+    load_times,
+    need_ts,
+    parse_ts,
+    ts,
+)
+
+_LEARNER_BY_ACCOUNT = """
+SELECT l.learner_id, l.display_name, l.role, l.quiz, l.failed_checkins
+FROM accounts a JOIN learners l ON l.learner_id = a.learner_id
+WHERE a.platform = ? AND a.platform_user_id = ?
+"""
+
+_AWARD_FIELDS = ("award_id", "learner_id", "quest_id", "quest_version", "badge_key", "badge_name",
+                 "awarded_at", "evidence", "awarded_by", "revoked_at", "revocation_reason")
+AWARD_COLUMNS = ", ".join(_AWARD_FIELDS)
+AWARD_COLUMNS_OF_A = ", ".join(f"a.{name}" for name in _AWARD_FIELDS)
+
+
+def load_snapshot(conn: sqlite3.Connection, request: LoadRequest) -> Snapshot:
+    snapshot = Snapshot(actor=load_learner(conn, request.actor))
+    if request.target is not None:
+        snapshot.target = load_learner(conn, request.target)
+    if request.sessions:
+        snapshot.sessions = [
+            AttendanceSession(q, s, secret, need_ts(issued_at), by)
+            for q, s, secret, issued_at, by in conn.execute(
+                "SELECT quest_id, step_id, secret, issued_at, issued_by FROM attendance_sessions"
+            )
+        ]
+    return snapshot
+
+
+def load_learner(conn: sqlite3.Connection, account: UserRef) -> LearnerState | None:
+    row = conn.execute(_LEARNER_BY_ACCOUNT, (account.platform, account.user_id)).fetchone()
+    if row is None:
+        return None
+    learner_id, name, role, quiz, failed = row
+    learner = LearnerState(learner_id, name, Role(role), quiz=load_quiz(quiz),
+                           failed_checkins=load_times(failed))
+    learner.accounts = [
+        UserRef(p, u) for p, u in conn.execute(
+            "SELECT platform, platform_user_id FROM accounts WHERE learner_id = ?",
+            (learner_id,))
+    ]
+    for quest_id, version, joined in conn.execute(
+        "SELECT quest_id, quest_version, joined_at FROM enrolments WHERE learner_id = ?",
+        (learner_id,),
+    ):
+        learner.enrolments[quest_id] = Enrolment(quest_id, version, need_ts(joined))
+    for quest_id, step_id, count, completed, evidence, last in conn.execute(
+        "SELECT quest_id, step_id, count, completed_at, evidence, last_attempt_at"
+        " FROM step_progress WHERE learner_id = ?", (learner_id,),
+    ):
+        learner.steps[(quest_id, step_id)] = StepState(
+            quest_id, step_id, count, parse_ts(completed), json.loads(evidence), parse_ts(last))
+    for quest_id, milestone_id, xp in conn.execute(
+        "SELECT quest_id, milestone_id, xp FROM milestones WHERE learner_id = ?", (learner_id,)
+    ):
+        learner.milestones[(quest_id, milestone_id)] = xp
+    learner.awards = [award_from_row(r) for r in conn.execute(
+        f"SELECT {AWARD_COLUMNS} FROM awards WHERE learner_id = ?", (learner_id,))]
+    return learner
+
+
+def award_from_row(row: tuple[object, ...]) -> AwardRecord:
+    (award_id, learner_id, quest_id, version, key, name, at, evidence, by, revoked_at,
+     reason) = row
+    return AwardRecord(str(award_id), str(learner_id), str(quest_id), str(version), str(key),
+                       str(name), need_ts(str(at)), json.loads(str(evidence)),
+                       by if isinstance(by, str) else None,
+                       parse_ts(revoked_at if isinstance(revoked_at, str) else None),
+                       reason if isinstance(reason, str) else None)
+
+
+def apply_changes(conn: sqlite3.Connection, changes: tuple[Change, ...]) -> None:
+    for change in changes:
+        match change:
+            case CreateLearner(learner_id=lid, account=acc, display_name=name, created_at=at):
+                conn.execute("INSERT INTO learners (learner_id, display_name, created_at)"
+                             " VALUES (?, ?, ?)", (lid, name, ts(at)))
+                conn.execute("INSERT INTO accounts (platform, platform_user_id, learner_id)"
+                             " VALUES (?, ?, ?)", (acc.platform, acc.user_id, lid))
+            case UpdateLearner():
+                conn.execute(
+                    "UPDATE learners SET display_name = ?, role = ?, quiz = ?,"
+                    " failed_checkins = ? WHERE learner_id = ?",
+                    (change.display_name, int(change.role), dump_quiz(change.quiz),
+                     dump_times(change.failed_checkins), change.learner_id))
+            case PutEnrolment(learner_id=lid, enrolment=e):
+                conn.execute("INSERT INTO enrolments (learner_id, quest_id, quest_version,"
+                             " joined_at) VALUES (?, ?, ?, ?)",
+                             (lid, e.quest_id, e.quest_version, ts(e.joined_at)))
+            case PutStep(learner_id=lid, step=s):
+                conn.execute(
+                    "INSERT INTO step_progress (learner_id, quest_id, step_id, count,"
+                    " completed_at, evidence, last_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (learner_id, quest_id, step_id) DO UPDATE SET"
+                    " count = excluded.count, completed_at = excluded.completed_at,"
+                    " evidence = excluded.evidence, last_attempt_at = excluded.last_attempt_at",
+                    (lid, s.quest_id, s.step_id, s.count, ts(s.completed_at),
+                     dump_json(s.evidence), ts(s.last_attempt_at)))
+            case PutMilestone():
+                conn.execute("INSERT INTO milestones (learner_id, quest_id, milestone_id, xp,"
+                             " reached_at) VALUES (?, ?, ?, ?, ?)",
+                             (change.learner_id, change.quest_id, change.milestone_id,
+                              change.xp, ts(change.reached_at)))
+            case PutAward(award=a):
+                conn.execute(
+                    f"INSERT INTO awards ({AWARD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                    " ?, ?)",
+                    (a.award_id, a.learner_id, a.quest_id, a.quest_version, a.badge_key,
+                     a.badge_name, ts(a.awarded_at), dump_json(a.evidence), a.awarded_by,
+                     ts(a.revoked_at), a.revocation_reason))
+            case RevokeAward():
+                conn.execute("UPDATE awards SET revoked_at = ?, revocation_reason = ?,"
+                             " revoked_by = ? WHERE award_id = ? AND revoked_at IS NULL",
+                             (ts(change.revoked_at), change.reason, change.revoked_by,
+                              change.award_id))
+            case PutSession(session=s):
+                conn.execute("INSERT INTO attendance_sessions (quest_id, step_id, secret,"
+                             " issued_at, issued_by) VALUES (?, ?, ?, ?, ?)",
+                             (s.quest_id, s.step_id, s.secret, ts(s.issued_at), s.issued_by))
+            case QueueDelivery(learner_id=lid, message=message, created_at=at):
+                conn.execute(
+                    "INSERT INTO outbox (platform, platform_user_id, learner_id, message,"
+                    " created_at) SELECT platform, platform_user_id, learner_id, ?, ?"
+                    " FROM accounts WHERE learner_id = ?",
+                    (dump_json(outbound_to_dict(message)), ts(at), lid))
+
+
+def find_replies(conn: sqlite3.Connection, platform: str, event_id: str) -> str | None:
+    row = conn.execute("SELECT replies FROM processed_events WHERE platform = ? AND"
+                       " event_id = ?", (platform, event_id)).fetchone()
+    return str(row[0]) if row else None
+
+
+def record_event(conn: sqlite3.Connection, platform: str, event_id: str,
+                 replies: Sequence[Outbound], at: str) -> None:
+    conn.execute("INSERT INTO processed_events (platform, event_id, replies, processed_at)"
+                 " VALUES (?, ?, ?, ?)", (platform, event_id, dump_outbounds(replies), at))
