@@ -133,14 +133,18 @@ def _data_path(loc: tuple[str | int, ...], data: Any) -> tuple[str | int, ...]:
     path: list[str | int] = []
     current = data
     for index, part in enumerate(loc):
-        if isinstance(current, dict) and part in current:
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        if _has(current, part):
             current = current[part]
         elif not (index == len(loc) - 1 and isinstance(current, dict)):
             continue  # a tag such as 'quiz' or 'str'; a missing key (last, in a mapping) stays
         path.append(part)
     return tuple(path)
+
+
+def _has(container: Any, part: str | int) -> bool:
+    if isinstance(container, dict):
+        return part in container
+    return isinstance(container, list) and isinstance(part, int) and 0 <= part < len(container)
 
 
 def _dotted(at: tuple[str | int, ...]) -> str:

@@ -19,7 +19,9 @@ from pydantic import (
 )
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
-Slug = Annotated[str, Field(pattern=SLUG_PATTERN, description="lower-case letters, digits, - and _")]
+Slug = Annotated[
+    str, Field(pattern=SLUG_PATTERN, description="lower-case letters, digits, - and _")
+]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 LongText = Annotated[str, Field(min_length=1, max_length=4000)]
 
@@ -67,11 +69,11 @@ class Strict(BaseModel):
 class Alignment(Strict):
     """Where the badge sits in a skills framework (Open Badges ``alignment``)."""
 
-    targetName: ShortText  # noqa: N815 - Open Badges field names, so they read the same
-    targetUrl: str | None = None  # noqa: N815
-    targetDescription: str | None = None  # noqa: N815
-    targetFramework: str | None = None  # noqa: N815
-    targetCode: str | None = None  # noqa: N815
+    targetName: ShortText
+    targetUrl: str | None = None
+    targetDescription: str | None = None
+    targetFramework: str | None = None
+    targetCode: str | None = None
 
 
 class BadgeSpec(Strict):

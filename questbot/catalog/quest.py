@@ -76,10 +76,7 @@ def resolve_milestones(spec: QuestFile) -> list[ResolvedMilestone]:
     for index, milestone in enumerate(spec.milestones):
         after = all_steps if milestone.after == "all" else frozenset(milestone.after)
         badge: BadgeSpec | MilestoneBadge | None
-        if milestone.award == "badge":
-            badge = spec.badge
-        else:
-            badge = milestone.award
+        badge = spec.badge if milestone.award == "badge" else milestone.award
         if milestone.id:
             milestone_id = milestone.id
         elif isinstance(badge, MilestoneBadge):

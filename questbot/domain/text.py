@@ -52,7 +52,7 @@ ENGLISH: dict[str, str] = {
     "step.complete": "✅ Step done: {step} ({quest})",
     "step.locked": "{step} opens after: {missing}.",
     "step.line_done": "  ✓ {title}",
-    "step.line_locked": "  🔒 {title}",
+    "step.line_locked": "  🔒 {title} (after {after})",
     "step.line_todo": "  ○ {title}: {detail}",
     "step.todo_message": "{count}/{target} messages",
     "step.todo_reaction": "{count}/{target} reactions",
@@ -132,6 +132,19 @@ ENGLISH: dict[str, str] = {
     "reload.problems": "Some files have errors; their previous version stays in service:\n"
     "{problems}",
     "error.internal": "Sorry, something went wrong on my side. Please try again.",
+    "console.banner": "questbot terminal chat: you are {user}. Type /help for commands,"
+    " /quit to leave.",
+    "console.help": "In this terminal also: /as NAME (be someone else), /channel NAME (talk"
+    " in another channel), /react (react to a post), /quit",
+    "console.pick": "(answer with a number from 1 to {count})",
+    "console.time_limit": "(you have {seconds} seconds)",
+    "console.badge_file": "Badge image: {path}",
+    "console.posted": "· posted in #{channel}",
+    "console.delivery": "📬 message for {user}:",
+    "console.now": "You are now {user}.",
+    "console.bad_name": "A name is 1-64 letters, digits, dots, dashes or underscores.",
+    "web.status_valid": "Status: valid",
+    "web.status_revoked": "Status: revoked ({reason})",
     "badge.awarded": "🏅 You earned the {badge} badge ({quest})! Verify or share it: {url}",
 }
 
@@ -149,6 +162,6 @@ _FORMATTER = _Lenient()
 
 
 def translate(key: str, language: str = "en", **params: object) -> str:
-    catalogue = CATALOGUES.get(language.split("-")[0].lower(), ENGLISH)
+    catalogue = CATALOGUES.get(language.split("-", maxsplit=1)[0].lower(), ENGLISH)
     template = catalogue.get(key) or ENGLISH.get(key) or key
     return _FORMATTER.format(template, **params)

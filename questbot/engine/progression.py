@@ -75,7 +75,8 @@ def reach_milestones(work: Work, learner: LearnerState, quest: Quest, *, to_acto
                                               total=learner.xp)), to_actor)
         if milestone.badge and learner.live_award(quest.id, milestone.badge_key) is None:
             evidence = collect_evidence(learner, quest, milestone)
-            award_badge(work, learner, quest, milestone, evidence, None, to_actor=to_actor)
+            award_badge(work, learner, quest, milestone, evidence=evidence, awarded_by=None,
+                        to_actor=to_actor)
     if done == set(quest.steps):
         notify(work, learner, Text(work.t("quest.complete", quest=quest.title)), to_actor)
 
@@ -97,9 +98,9 @@ def award_badge(
     learner: LearnerState,
     quest: Quest,
     milestone: ResolvedMilestone,
+    *,
     evidence: dict[str, str],
     awarded_by: str | None,
-    *,
     to_actor: bool,
 ) -> AwardRecord:
     assert milestone.badge is not None

@@ -73,13 +73,8 @@ def _choose_quiz(work: Work, learner: LearnerState, command: StartQuiz) -> tuple
             return quest, step
         candidates = [(quest, s) for s in quest.spec.steps if isinstance(s, QuizStep)]
     else:
-        candidates = [
-            (quest, s)
-            for quest_id in learner.enrolments
-            if (quest := work.ctx.catalog.get(quest_id)) is not None
-            for s in quest.spec.steps
-            if isinstance(s, QuizStep)
-        ]
+        joined = [q for qid in learner.enrolments if (q := work.ctx.catalog.get(qid))]
+        candidates = [(q, s) for q in joined for s in q.spec.steps if isinstance(s, QuizStep)]
     if not candidates:
         raise Rejected("quiz.none")
     open_ones = [(q, s) for q, s in candidates if not learner.is_complete(q.id, s.id)]

@@ -58,7 +58,8 @@ def grant(work: Work, command: Grant) -> None:
     ensure_enrolled(work, learner, quest)
     work.deliver(learner, Text(work.t("grant.notice_badge", tutor=_name(tutor),
                                       badge=milestone.badge.name, reason=command.reason)))
-    award_badge(work, learner, quest, milestone, evidence, _name(tutor), to_actor=False)
+    award_badge(work, learner, quest, milestone, evidence=evidence, awarded_by=_name(tutor),
+                to_actor=False)
     work.say("grant.badge_ok", learner=_name(learner), badge=milestone.badge.name)
 
 

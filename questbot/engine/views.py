@@ -7,7 +7,7 @@ from questbot.domain.errors import Rejected
 from questbot.domain.messages import JoinQuest, ShowProgress
 from questbot.domain.parsing import ADMIN_COMMANDS, LEARNER_COMMANDS, TUTOR_COMMANDS
 from questbot.domain.progress import LearnerState, Role
-from questbot.engine.progression import ensure_enrolled, missing_requirements
+from questbot.engine.progression import ensure_enrolled, missing_requirements, step_title
 from questbot.engine.work import Work
 
 BAR_WIDTH = 10
@@ -92,8 +92,10 @@ def _steps_text(work: Work, learner: LearnerState, quest: Quest) -> str:
         if state and state.completed_at:
             lines.append(work.t("step.line_done", title=title))
             continue
-        if missing_requirements(learner, quest, step):
-            lines.append(work.t("step.line_locked", title=title))
+        missing = missing_requirements(learner, quest, step)
+        if missing:
+            after = ", ".join(step_title(quest, m) for m in missing)
+            lines.append(work.t("step.line_locked", title=title, after=after))
             continue
         count = state.count if state else 0
         if isinstance(step, ParticipationStep):

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from questbot.domain.changes import Decision, Effect
 from questbot.domain.ids import UserRef
-from questbot.domain.messages import Delivery, Outbound
+from questbot.domain.messages import Delivery, Event, Outbound
 from questbot.domain.progress import AwardRecord, Snapshot
 
 
@@ -98,7 +98,61 @@ class BadgeIssuer(Protocol):
         ...
 
 
+class EventHandler(Protocol):
+    async def handle(self, event: Event) -> list[Outbound]:
+        """Apply one event; return the replies for its sender."""
+        ...
+
+
+@dataclass(frozen=True)
+class AdapterContext:
+    """What an adapter is given: the engine to call, the outbox to drain, the raw settings
+    (each adapter validates its own), and a way to ask the whole app to stop."""
+
+    engine: EventHandler
+    outbox: Outbox
+    settings: Mapping[str, Any]
+    request_stop: Callable[[], None]
+
+
+class ChatAdapter(Protocol):
+    async def start(self) -> None:
+        ...
+
+    async def stop(self) -> None:
+        ...
+
+
+class AdapterFactory(Protocol):
+    """The class an ``questbot.adapters`` entry point names."""
+
+    name: str
+
+    @classmethod
+    def wanted(cls, settings: Mapping[str, Any], interactive: bool) -> bool:
+        """Should this adapter run (e.g. its token is set, or this is ``questbot run``)?"""
+        ...
+
+    @classmethod
+    def create(cls, context: AdapterContext) -> ChatAdapter:
+        ...
+
+
 __all__ = [
-    "AwardReader", "AwardView", "BadgeIssuer", "Clock", "Decide", "EventStore", "IssuedBadge",
-    "LoadRequest", "Outbox", "Outcome", "Store", "SystemClock",
+    "AdapterContext",
+    "AdapterFactory",
+    "AwardReader",
+    "AwardView",
+    "BadgeIssuer",
+    "ChatAdapter",
+    "Clock",
+    "Decide",
+    "EventHandler",
+    "EventStore",
+    "IssuedBadge",
+    "LoadRequest",
+    "Outbox",
+    "Outcome",
+    "Store",
+    "SystemClock",
 ]

@@ -1,0 +1,5 @@
+"""The terminal chat adapter."""
+
+from questbot_console.adapter import ConsoleAdapter
+
+__all__ = ["ConsoleAdapter"]

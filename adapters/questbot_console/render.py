@@ -1,0 +1,25 @@
+"""Engine results as terminal text."""
+
+from __future__ import annotations
+
+from questbot.domain import BadgeAwarded, Outbound, Question, Text, translate
+
+
+def render(message: Outbound, language: str = "en") -> str:
+    match message:
+        case Text(text=text):
+            return text
+        case Question(text=text, choices=choices, time_limit_seconds=limit):
+            lines = [text]
+            lines += [f"  {number}) {choice.label}" for number, choice in
+                      enumerate(choices, start=1)]
+            if choices:
+                lines.append(translate("console.pick", language, count=len(choices)))
+            if limit:
+                lines.append(translate("console.time_limit", language, seconds=limit))
+            return "\n".join(lines)
+        case BadgeAwarded(badge_name=name, quest_title=quest, url=url, image_path=path):
+            text = translate("badge.awarded", language, badge=name, quest=quest, url=url)
+            if path:
+                text += "\n" + translate("console.badge_file", language, path=path)
+            return text

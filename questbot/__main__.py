@@ -1,0 +1,5 @@
+import sys
+
+from questbot.app.cli import main
+
+sys.exit(main())

@@ -1,0 +1,137 @@
+"""Settings: an optional TOML file, overridden by ``QUESTBOT_*`` environment variables.
+
+A wrong setting is a ConfigError that names it (as the variable or the file key), says what
+was expected, and never echoes a secret's value."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from questbot.domain.errors import ConfigError
+from questbot.domain.ids import UserRef
+from questbot.engine import EngineSettings
+
+ENV_PREFIX = "QUESTBOT_"
+DEFAULT_CONFIG = Path("questbot.toml")
+LIST_SETTINGS = ("admins", "tutors")
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    data_dir: Path = Field(Path("data"), description="where the database and badges live")
+    quests_dir: Path = Field(Path("quests"), description="folder of quest YAML files")
+    host: str = Field("127.0.0.1", min_length=1, description="address the badge server binds")
+    port: int = Field(8080, ge=0, le=65535, description="port of the badge server")
+    base_url: str | None = Field(None, description="public URL badges point to")
+    database_url: str | None = Field(None, description="sqlite:///PATH (default in data_dir)")
+    telegram_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    discord_token: SecretStr | None = None
+    admins: tuple[str, ...] = Field((), description="platform:id accounts that are admins")
+    tutors: tuple[str, ...] = Field((), description="platform:id accounts that are tutors")
+    console_user: str = Field("learner", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Za-z]{2})?$")
+    reload_interval: float = Field(2.0, ge=0, description="seconds between quest file checks")
+    log_level: str = Field("WARNING", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+
+    @field_validator("base_url", "telegram_base_url", "telegram_base_file_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL")
+        return value.rstrip("/") if value else value
+
+    @field_validator("admins", "tutors")
+    @classmethod
+    def _accounts(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in value:
+            try:
+                UserRef.parse(entry)
+            except ValueError as exc:
+                raise ValueError(f"expected platform:id entries such as telegram:123, got"
+                                 f" {entry!r}") from exc
+        return value
+
+    @property
+    def public_base_url(self) -> str:
+        return self.base_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'questbot.sqlite3'}"
+
+    def engine_settings(self) -> EngineSettings:
+        return EngineSettings(
+            base_url=self.public_base_url,
+            admins=frozenset(UserRef.parse(a) for a in self.admins),
+            tutors=frozenset(UserRef.parse(t) for t in self.tutors),
+        )
+
+
+def load_settings(
+    config_path: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """File first, then environment, then command-line ``overrides``."""
+    environ = os.environ if environ is None else environ
+    explicit = config_path is not None
+    path = config_path or Path(environ.get(f"{ENV_PREFIX}CONFIG", DEFAULT_CONFIG))
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    if path.exists() or explicit:
+        for key, value in _read_toml(path).items():
+            values[key] = value
+            sources[key] = f"'{key}' in {path}"
+    for name in Settings.model_fields:
+        env_name = ENV_PREFIX + name.upper()
+        if env_name in environ:
+            raw = environ[env_name]
+            values[name] = _split(raw) if name in LIST_SETTINGS else raw
+            sources[name] = env_name
+    values.update(overrides or {})
+    unknown = [k for k in values if k not in Settings.model_fields]
+    if unknown:
+        key = unknown[0]
+        close = difflib.get_close_matches(key, list(Settings.model_fields), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise ConfigError(f"{sources.get(key, key)}: unknown setting{hint}")
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]) if error["loc"] else "settings"
+        where = sources.get(name, name)
+        secret = "token" in name
+        shown = "" if secret or "input" not in error else f", got {error['input']!r}"
+        raise ConfigError(f"{where}: {_expected(error['msg'])}{shown}") from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    return data
+
+
+def _split(raw: str) -> list[str]:
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def _expected(message: str) -> str:
+    return message.replace("Input should be", "expected").replace("Value error, ", "")

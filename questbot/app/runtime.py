@@ -1,0 +1,120 @@
+"""The composition root: the only place that knows every concrete class. It wires the
+store, the quest library, the engine, the badge server and the enabled adapters."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from aiohttp import web
+
+from questbot.app.adapters import discover_adapters
+from questbot.app.config import Settings
+from questbot.app.library import QuestLibrary
+from questbot.domain.errors import ConfigError
+from questbot.engine import QuestEngine
+from questbot.ports import AdapterContext, ChatAdapter, Store
+from questbot.storage import open_store
+from questbot.web import add_badge_routes
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    library: QuestLibrary
+    engine: QuestEngine | None = None
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+SERVICES = web.AppKey("services", Services)
+
+
+def build_app(settings: Settings) -> web.Application:
+    store = open_store(settings.database)
+    library = QuestLibrary(settings.quests_dir)
+    app = web.Application(client_max_size=1024**2)
+    app[SERVICES] = Services(settings, store, library)
+    add_badge_routes(app, store)
+    app.cleanup_ctx.append(_store_ctx)
+    app.cleanup_ctx.append(_engine_ctx)
+    return app
+
+
+async def _store_ctx(app: web.Application) -> AsyncIterator[None]:
+    services = app[SERVICES]
+    await services.store.open()
+    yield
+    await services.store.close()
+
+
+async def _engine_ctx(app: web.Application) -> AsyncIterator[None]:
+    services = app[SERVICES]
+    settings = services.settings
+    library = services.library
+    library.load()
+    engine = QuestEngine(services.store, library.catalog, settings.engine_settings(),
+                         reloader=library.reload)
+    library.subscribe(engine.replace_catalog)
+    services.engine = engine
+    watcher = (asyncio.create_task(library.watch(settings.reload_interval), name="quest-watch")
+               if settings.reload_interval > 0 else None)
+    yield
+    if watcher is not None:
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
+
+
+async def serve(settings: Settings, *, interactive: bool, out: TextIO | None = None) -> None:
+    """Run until the terminal chat ends (``run``) or a signal arrives."""
+    out = out or sys.stdout
+    app = build_app(settings)
+    services = app[SERVICES]
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, settings.host, settings.port)
+        try:
+            await site.start()
+        except OSError as exc:
+            raise ConfigError(f"QUESTBOT_HOST/QUESTBOT_PORT: cannot listen on {settings.host}:"
+                              f"{settings.port}: {exc.strerror or exc}") from None
+        out.write(f"questbot: badge server on {settings.public_base_url}"
+                  f" ({len(services.library.catalog)} quests from {settings.quests_dir})\n")
+        out.flush()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(signum, services.stop.set)
+        async with contextlib.AsyncExitStack() as adapters:
+            for adapter in _create_adapters(services, interactive):
+                await adapter.start()
+                adapters.push_async_callback(adapter.stop)
+            await services.stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+def _create_adapters(services: Services, interactive: bool) -> list[ChatAdapter]:
+    assert services.engine is not None
+    raw = services.settings.model_dump()
+    context = AdapterContext(services.engine, services.store, raw, services.stop.set)
+    adapters = []
+    for name, factory in sorted(discover_adapters().items()):
+        if not factory.wanted(raw, interactive):
+            continue
+        try:
+            adapters.append(factory.create(context))
+        except (ValueError, ConfigError) as exc:
+            raise ConfigError(f"adapter {name}: {exc}") from exc
+        log.info("adapter %s enabled", name)
+    return adapters
