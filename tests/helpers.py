@@ -74,8 +74,8 @@ class Player:
         command = parse_text(text, self.user.platform, reply_to)
         return await self.send(command, private=private, event_id=event_id)
 
-    async def post(self, text: str = "hello") -> str:
-        return await self.say(text, private=False)
+    async def post(self, text: str = "hello", event_id: str | None = None) -> str:
+        return await self.say(text, private=False, event_id=event_id)
 
     async def react(self) -> str:
         return await self.send(React(), private=False)

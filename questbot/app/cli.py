@@ -96,8 +96,8 @@ def _validate(paths: list[Path]) -> int:
         for problem in report.problems:
             print(problem)
         problems += len(report.problems)
-    summary = f"{files} quest file(s) checked, {problems} problem(s)"
-    print(summary, file=sys.stderr)
+    sys.stdout.flush()
+    print(f"{files} quest file(s) checked, {problems} problem(s)", file=sys.stderr)
     return 1 if problems else 0
 
 

@@ -75,7 +75,8 @@ def _validate(path: Path, data: dict[str, Any], where: Locations) -> QuestFile:
     try:
         return QuestFile.model_validate(data)
     except ValidationError as exc:
-        problems = [_problem(path, error, data, where) for error in exc.errors()]
+        errors = _root_causes(exc.errors())
+        problems = [_problem(path, error, data, where) for error in errors]
         raise CatalogError(_dedupe(problems)) from exc
 
 
@@ -97,6 +98,16 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
 
 _FIELD_NAMES = _field_names()
+
+
+def _root_causes(errors: list[ErrorDetails]) -> list[ErrorDetails]:
+    """Drop 'needs at least one item' errors on a list whose items were themselves wrong:
+    pydantic reports both, and only the item's error helps."""
+    def nested_under(outer: ErrorDetails) -> bool:
+        size = len(outer["loc"])
+        return any(len(e["loc"]) > size and e["loc"][:size] == outer["loc"] for e in errors)
+
+    return [e for e in errors if not (e["type"] == "too_short" and nested_under(e))]
 
 
 def _problem(path: Path, error: ErrorDetails, data: Any, where: Locations) -> Problem:
@@ -124,8 +135,12 @@ def _problem(path: Path, error: ErrorDetails, data: Any, where: Locations) -> Pr
         hint = "for example 2026-12-01T18:00:00Z or 2026-12-01T19:00:00+01:00"
     else:
         pos = where.value(at)
-        message = f"{name}: {error['msg']}"
+        message = f"{name}: {_friendly(error['msg'])}"
     return Problem(str(path), pos.line, pos.column, message, hint)
+
+
+def _friendly(message: str) -> str:
+    return message.removeprefix("Value error, ").replace("Input should be", "expected")
 
 
 def _data_path(loc: tuple[str | int, ...], data: Any) -> tuple[str | int, ...]:

@@ -13,10 +13,10 @@ SCHEMA_ID = "https://questbot.invalid/schema/quest-v1.json"
 def quest_json_schema() -> dict[str, Any]:
     schema = QuestFile.model_json_schema()
     return {
+        **schema,
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "questbot quest file",
-        **schema,
     }
 
 

@@ -97,6 +97,9 @@ class Work:
 
     def target(self, ref: UserRef) -> LearnerState:
         """The learner a tutor command names, created if a tutor names them first."""
+        actor = self.actor()
+        if ref == self.event.actor or ref in actor.accounts:
+            return actor
         if self.snapshot.target is None:
             self.snapshot.target = self._create(ref, None)
         return self.snapshot.target

@@ -1,0 +1,29 @@
+"""Every message key the code uses exists in the English catalogue."""
+
+from __future__ import annotations
+
+import re
+
+from questbot.domain.parsing import ADMIN_COMMANDS, LEARNER_COMMANDS, TUTOR_COMMANDS
+from questbot.domain.text import ENGLISH, translate
+from tests.conftest import ROOT
+
+KEY_CALL = re.compile(r"""(?:\bsay|\bt|translate|Rejected|Invalid|_t)\(\s*"([a-z_]+\.[a-z_.]+)""")
+
+
+def test_every_key_used_in_the_code_has_an_english_text() -> None:
+    used: set[str] = set()
+    for path in [*ROOT.glob("questbot/**/*.py"), *ROOT.glob("adapters/**/*.py")]:
+        used |= set(KEY_CALL.findall(path.read_text()))
+    used |= {f"help.{name}" for name in (*LEARNER_COMMANDS, *TUTOR_COMMANDS, *ADMIN_COMMANDS)
+             if name != "start"}
+    used |= {f"usage.{name}" for name in ("join", "quiz", "answer", "checkin", "code", "grant",
+                                          "revoke", "tutor")}
+    used |= {f"step.todo_{action}" for action in ("message", "reaction", "grant")}
+    assert len(used) > 60
+    assert sorted(used - set(ENGLISH)) == []
+
+
+def test_unknown_languages_fall_back_to_english_and_missing_params_show() -> None:
+    assert translate("quest.unknown", "xx", quest="q") == ENGLISH["quest.unknown"].format(quest="q")
+    assert "{quest}" in translate("quest.unknown", "en")
