@@ -88,8 +88,9 @@ def test_each_mistake_is_reported_at_its_line(tmp_path: Path, change: tuple[str,
     assert change[0] in VALID
     path = write(tmp_path, VALID.replace(change[0], change[1], 1))
     problems = problems_of(path)
-    assert any(p.startswith(str(tmp_path / expected.split(":", maxsplit=1)[0]) + ":") for p in problems)
-    assert any(expected.split(":", 1)[1] in p for p in problems), problems
+    file_name, detail = expected.split(":", 1)
+    assert any(p == f"{tmp_path / file_name}:{detail}" or
+               p.startswith(f"{tmp_path / file_name}:{detail}") for p in problems), problems
 
 
 def test_a_window_that_closes_before_it_opens(tmp_path: Path) -> None:

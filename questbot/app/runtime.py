@@ -17,6 +17,7 @@ from aiohttp import web
 from questbot.app.adapters import discover_adapters
 from questbot.app.config import Settings
 from questbot.app.library import QuestLibrary
+from questbot.app.tuning import tune_garbage_collector
 from questbot.domain.errors import ConfigError
 from questbot.engine import QuestEngine
 from questbot.ports import AdapterContext, ChatAdapter, Store
@@ -99,6 +100,7 @@ async def serve(settings: Settings, *, interactive: bool, out: TextIO | None = N
             for adapter in _create_adapters(services, interactive):
                 await adapter.start()
                 adapters.push_async_callback(adapter.stop)
+            tune_garbage_collector()
             await services.stop.wait()
     finally:
         await runner.cleanup()

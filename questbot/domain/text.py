@@ -5,8 +5,6 @@ touch no other module. Unknown languages fall back to English."""
 
 from __future__ import annotations
 
-import string
-
 ENGLISH: dict[str, str] = {
     "raw": "{text}",
     "welcome": "👋 Welcome, {name}! I turn learning into quests and give you badges anyone can"
@@ -151,17 +149,14 @@ ENGLISH: dict[str, str] = {
 CATALOGUES: dict[str, dict[str, str]] = {"en": ENGLISH}
 
 
-class _Lenient(string.Formatter):
+class _Params(dict[str, object]):
     """A missing parameter shows as {name} instead of raising mid-reply."""
 
-    def get_value(self, key: int | str, args: object, kwargs: dict[str, object]) -> object:  # type: ignore[override]
-        return kwargs.get(str(key), "{" + str(key) + "}")
-
-
-_FORMATTER = _Lenient()
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
 
 def translate(key: str, language: str = "en", **params: object) -> str:
     catalogue = CATALOGUES.get(language.split("-", maxsplit=1)[0].lower(), ENGLISH)
     template = catalogue.get(key) or ENGLISH.get(key) or key
-    return _FORMATTER.format(template, **params)
+    return template.format_map(_Params(params))

@@ -1,0 +1,181 @@
+"""Events per second and latency of the engine on SQLite, next to a plain aiosqlite baseline.
+
+A realistic mix (participation, reactions, quiz starts and answers, check-ins, progress
+queries) from many concurrent learners goes through QuestEngine.handle, each reply only after
+its change is durable. The baseline, measured in the same run on the same disk with the same
+durability settings, is the simplest correct loop: one read, one write and one commit per
+event through aiosqlite.
+
+    .venv/bin/python benchmarks/engine_throughput.py [--learners 1000] [--events 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import aiosqlite
+
+from questbot.app.tuning import tune_garbage_collector
+from questbot.catalog import load_catalog
+from questbot.domain import ConversationRef, Event, UserRef, parse_text
+from questbot.domain.messages import React
+from questbot.engine import EngineSettings, QuestEngine
+from questbot.storage import SqliteStore
+
+ROOT = Path(__file__).resolve().parent.parent
+TUTOR = UserRef("bench", "tutor")
+# One learner's session, repeated: mostly chat, some quiz, a check-in, progress looks.
+SCRIPT = ("post", "post", "react", "progress", "quiz", "answer", "post", "answer", "checkin",
+          "post", "answer", "progress", "post", "react", "answer", "post")
+
+Handler = Callable[[int, int], Awaitable[None]]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+async def saturate(handle: Handler, learners: int, events: int) -> tuple[float, list[float]]:
+    """Every learner sends its events back to back; returns events/s and latencies."""
+    latencies: list[float] = []
+
+    async def learner(n: int) -> None:
+        for i in range(events):
+            start = time.perf_counter()
+            await handle(n, i)
+            latencies.append(time.perf_counter() - start)
+
+    began = time.perf_counter()
+    await asyncio.gather(*(learner(n) for n in range(learners)))
+    return learners * events / (time.perf_counter() - began), latencies
+
+
+async def paced(handle: Handler, learners: int, rate: float, seconds: float) -> list[float]:
+    """Events arrive at ``rate`` per second across the learners (open loop); latency counts
+    from when each event was due, so queueing behind a slow one is not hidden."""
+    total = int(rate * seconds)
+    locks = [asyncio.Lock() for _ in range(learners)]
+    counters = [itertools.count(10_000) for _ in range(learners)]
+    latencies: list[float] = []
+    began = time.perf_counter()
+
+    async def one(k: int, due: float) -> None:
+        n = k % learners
+        async with locks[n]:
+            await handle(n, next(counters[n]))
+        latencies.append(time.perf_counter() - due)
+
+    tasks = []
+    for k in range(total):
+        due = began + k / rate
+        delay = due - time.perf_counter()
+        if delay > 0.001:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(k, due)))
+    await asyncio.gather(*tasks)
+    return latencies
+
+
+async def questbot_run(folder: Path, learners: int, events: int, rate: float
+                       ) -> dict[str, float]:
+    catalog = load_catalog(ROOT / "quests").catalog
+    store = SqliteStore(folder / "questbot.sqlite3")
+    await store.open()
+    engine = QuestEngine(store, catalog, EngineSettings(tutors=frozenset({TUTOR})))
+    ids = itertools.count()
+
+    async def send(user: UserRef, text: str | None, *, private: bool = False) -> str:
+        command = React() if text is None else parse_text(text, user.platform)
+        conversation = (ConversationRef("bench", f"dm-{user.user_id}") if private
+                        else ConversationRef("bench", "general", "general", private=False))
+        replies = await engine.handle(Event(f"b{next(ids)}", user, conversation, command))
+        return " ".join(getattr(r, "text", "") for r in replies)
+
+    code_reply = await send(TUTOR, "/code python-basics", private=True)
+    code = code_reply.split("): ")[1].split("\n")[0]
+    users = [UserRef("bench", f"learner{n}") for n in range(learners)]
+    await asyncio.gather(*(send(u, "/join python-basics", private=True) for u in users))
+    await asyncio.gather(*(send(u, "/join community-helper", private=True) for u in users))
+
+    async def handle(n: int, i: int) -> None:
+        user = users[n]
+        match SCRIPT[i % len(SCRIPT)]:
+            case "post":
+                await send(user, f"message {i} from {n}")
+            case "react":
+                await send(user, None)
+            case "progress":
+                await send(user, "/progress", private=True)
+            case "quiz":
+                await send(user, "/quiz python-basics", private=True)
+            case "answer":
+                await send(user, "2", private=True)
+            case _:
+                await send(user, f"/checkin {code}", private=True)
+
+    before = (store.writer.batches, store.writer.jobs)
+    throughput, _ = await saturate(handle, learners, events)
+    batches, jobs = store.writer.batches - before[0], store.writer.jobs - before[1]
+    latencies = await paced(handle, learners, rate, 3.0)
+    await store.close()
+    return {"events/s": throughput, "p50 ms": 1000 * statistics.median(latencies),
+            "p99 ms": 1000 * percentile(latencies, 0.99), "events per commit": jobs / batches}
+
+
+async def baseline_run(folder: Path, learners: int, events: int, rate: float
+                       ) -> dict[str, float]:
+    db = await aiosqlite.connect(folder / "baseline.sqlite3", isolation_level=None)
+    await db.execute("PRAGMA journal_mode = WAL")
+    await db.execute("PRAGMA synchronous = FULL")
+    await db.execute("CREATE TABLE progress (learner TEXT PRIMARY KEY, count INTEGER)")
+    lock = asyncio.Lock()  # one connection: its transactions must not interleave
+
+    async def handle(n: int, i: int) -> None:
+        async with lock:
+            await db.execute("BEGIN")
+            async with db.execute("SELECT count FROM progress WHERE learner = ?",
+                                  (f"l{n}",)) as cursor:
+                row = await cursor.fetchone()
+            count = (row[0] if row else 0) + 1
+            await db.execute("INSERT INTO progress VALUES (?, ?) ON CONFLICT (learner)"
+                             " DO UPDATE SET count = excluded.count", (f"l{n}", count))
+            await db.execute("COMMIT")
+
+    throughput, _ = await saturate(handle, learners, events)
+    latencies = await paced(handle, learners, min(rate, throughput * 0.8), 3.0)
+    await db.close()
+    return {"events/s": throughput, "p50 ms": 1000 * statistics.median(latencies),
+            "p99 ms": 1000 * percentile(latencies, 0.99), "events per commit": 1.0}
+
+
+async def main() -> None:
+    tune_garbage_collector()  # as `questbot run` and `serve` do once started
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=1000)
+    parser.add_argument("--events", type=int, default=10, help="per learner, saturation run")
+    parser.add_argument("--rate", type=float, default=5000, help="paced run, events/s")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        base = await baseline_run(folder, args.learners, args.events, args.rate)
+        ours = await questbot_run(folder, args.learners, args.events, args.rate)
+    print(f"{args.learners} concurrent learners, {args.learners * args.events} events per"
+          f" saturation run; paced run at {args.rate:.0f} events/s for questbot"
+          f" (80% of its own capacity for the baseline)")
+    print(f"{'':24}{'events/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'events/commit':>15}")
+    for name, row in (("baseline (aiosqlite)", base), ("questbot engine", ours)):
+        print(f"{name:24}{row['events/s']:>10.0f}{row['p50 ms']:>9.1f}{row['p99 ms']:>9.1f}"
+              f"{row['events per commit']:>15.1f}")
+    print(f"ratio: {ours['events/s'] / base['events/s']:.1f}x the baseline's events/s")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
