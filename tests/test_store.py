@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,13 @@ async def test_an_unwritable_database_is_a_clear_error(tmp_path: Path) -> None:
     store = SqliteStore(blocker / "db.sqlite3")
     with pytest.raises(StoreError, match="cannot open the database"):
         await store.open()
+
+
+async def test_old_event_ids_are_pruned_recent_ones_kept(store: SqliteStore,
+                                                         alice: Player) -> None:
+    await alice.say("/join python-basics", event_id="recent")
+    assert await store.prune_processed_events(timedelta(days=7)) == 0
+    assert "already on" not in await alice.say("/join python-basics", event_id="recent")
+    assert await store.prune_processed_events(timedelta(seconds=-1)) == 1
+    # once forgotten, the same id is a new event (platforms never redeliver that late)
+    assert "already on" in await alice.say("/join python-basics", event_id="recent")

@@ -10,6 +10,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TextIO
 
 from aiohttp import web
@@ -50,11 +51,27 @@ def build_app(settings: Settings) -> web.Application:
     return app
 
 
+EVENT_MEMORY = timedelta(days=7)  # far longer than any platform redelivers an event
+
+
 async def _store_ctx(app: web.Application) -> AsyncIterator[None]:
     services = app[SERVICES]
     await services.store.open()
+    pruner = asyncio.create_task(_prune_daily(services.store), name="prune-events")
     yield
+    pruner.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await pruner
     await services.store.close()
+
+
+async def _prune_daily(store: Store) -> None:
+    while True:
+        try:
+            await store.prune_processed_events(EVENT_MEMORY)
+        except Exception:
+            log.exception("pruning old event ids failed")
+        await asyncio.sleep(24 * 3600)
 
 
 async def _engine_ctx(app: web.Application) -> AsyncIterator[None]:

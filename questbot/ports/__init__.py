@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from questbot.domain.changes import Decision, Effect
@@ -80,6 +80,9 @@ class AwardReader(Protocol):
 
 class Store(EventStore, Outbox, AwardReader, Protocol):
     async def open(self) -> None:
+        ...
+
+    async def prune_processed_events(self, older_than: timedelta) -> int:
         ...
 
     async def close(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiosqlite
@@ -107,6 +107,17 @@ class SqliteStore:
         await self._writer.submit(lambda conn: conn.executemany(
             "UPDATE outbox SET attempts = attempts + 1 WHERE delivery_id = ?",
             [(d,) for d in delivery_ids]))
+
+    async def prune_processed_events(self, older_than: timedelta) -> int:
+        """Forget event ids older than any platform redelivers; returns how many."""
+        cutoff = ts(datetime.now(UTC) - older_than)
+
+        def job(conn: sqlite3.Connection) -> int:
+            cursor = conn.execute("DELETE FROM processed_events WHERE processed_at < ?",
+                                  (cutoff,))
+            return cursor.rowcount
+
+        return await self._writer.submit(job)
 
     async def get_award(self, award_id: str) -> AwardView | None:
         if self._reader is None:
