@@ -1,0 +1,102 @@
+"""The issuer's Ed25519 keys: created on first start in the data folder, private seeds in
+files of mode 0600 that are never logged or served. Rotating adds a new active key and keeps
+the old ones, so badges signed before stay verifiable."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from nacl.signing import SigningKey
+
+from questbot.badges.multikey import did_key, public_key_multibase, verification_method
+from questbot.domain.errors import QuestbotError
+
+
+class KeyringError(QuestbotError):
+    """The key folder cannot be read or written, or holds something unexpected."""
+
+
+@dataclass(frozen=True)
+class IssuerKey:
+    created: datetime
+    public_key: bytes
+    signing_key: SigningKey | None  # None for a retired key kept only to verify
+
+    @property
+    def did(self) -> str:
+        return did_key(self.public_key)
+
+    @property
+    def verification_method(self) -> str:
+        return verification_method(self.public_key)
+
+    @property
+    def multibase(self) -> str:
+        return public_key_multibase(self.public_key)
+
+
+class Keyring:
+    """All keys this issuer has used; the newest is the one that signs."""
+
+    def __init__(self, keys: list[IssuerKey]) -> None:
+        if not keys or keys[-1].signing_key is None:
+            raise KeyringError("the keyring has no active signing key")
+        self.keys = keys
+
+    @property
+    def active(self) -> IssuerKey:
+        return self.keys[-1]
+
+    def by_did(self, did: str) -> IssuerKey | None:
+        return next((k for k in self.keys if k.did == did), None)
+
+
+def load_or_create_keyring(folder: Path) -> Keyring:
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    keys = _load(folder)
+    if not keys:
+        keys = [_create(folder)]
+    return Keyring(keys)
+
+
+def rotate(folder: Path) -> Keyring:
+    load_or_create_keyring(folder)
+    _create(folder)
+    return Keyring(_load(folder))
+
+
+def _load(folder: Path) -> list[IssuerKey]:
+    keys = []
+    for path in sorted(folder.glob("ed25519-*.json")):
+        try:
+            data = json.loads(path.read_text())
+            seed_path = folder / data["seed_file"]
+            signing = SigningKey(bytes.fromhex(seed_path.read_text().strip())) \
+                if seed_path.exists() else None
+            public = bytes.fromhex(data["public_key"])
+            if signing is not None and bytes(signing.verify_key) != public:
+                raise KeyringError(f"{seed_path.name} does not match {path.name}")
+            keys.append(IssuerKey(datetime.fromisoformat(data["created"]), public, signing))
+        except (OSError, ValueError, KeyError) as exc:
+            raise KeyringError(f"cannot read issuer key {path.name}: {exc}") from exc
+    return keys
+
+
+def _create(folder: Path) -> IssuerKey:
+    key = SigningKey.generate()
+    created = datetime.now(UTC)
+    stem = f"ed25519-{created.strftime('%Y%m%dT%H%M%S%fZ')}"
+    seed_path = folder / f"{stem}.seed"
+    descriptor = int(os.open(seed_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(bytes(key).hex())
+    public = bytes(key.verify_key)
+    (folder / f"{stem}.json").write_text(json.dumps({
+        "created": created.isoformat(), "public_key": public.hex(),
+        "did": did_key(public), "seed_file": seed_path.name,
+    }, indent=2))
+    return IssuerKey(created, public, key)

@@ -1,0 +1,113 @@
+"""What a badge is made of: the issuer, the badge class, the recipient, the stable URLs."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class IssuerProfile:
+    name: str
+    url: str
+    email: str
+    description: str = ""
+    colour: str = "#1f4e79"
+    accent: str = "#f2a900"
+
+
+@dataclass(frozen=True)
+class BadgeClassInfo:
+    class_id: str  # quest id and badge key: "python-basics.badge"
+    quest_id: str
+    quest_title: str
+    name: str
+    description: str
+    criteria: str
+    tags: tuple[str, ...] = ()
+    alignment: tuple[dict[str, str], ...] = ()
+    image_source: str | None = None  # the quest's own PNG, else one is rendered
+    expires_after_seconds: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"class_id": self.class_id, "quest_id": self.quest_id,
+                "quest_title": self.quest_title, "name": self.name,
+                "description": self.description, "criteria": self.criteria,
+                "tags": list(self.tags), "alignment": [dict(a) for a in self.alignment],
+                "image_source": self.image_source,
+                "expires_after_seconds": self.expires_after_seconds}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> BadgeClassInfo:
+        return cls(**{**data, "tags": tuple(data["tags"]),
+                      "alignment": tuple(data["alignment"])})
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a badge names, only ever as a salted hash of an email or an opaque identifier."""
+
+    identity: str
+    is_email: bool
+    salt: str
+    display_name: str | None = None
+
+    @property
+    def identity_hash(self) -> str:
+        digest = hashlib.sha256((self.identity + self.salt).encode()).hexdigest()
+        return f"sha256${digest}"
+
+
+@dataclass(frozen=True)
+class Urls:
+    base: str
+
+    def page(self, award_id: str) -> str:
+        return f"{self.base}/badges/{award_id}"
+
+    def png(self, award_id: str) -> str:
+        return f"{self.base}/badges/{award_id}/badge.png"
+
+    def certificate(self, award_id: str) -> str:
+        return f"{self.base}/badges/{award_id}/certificate.png"
+
+    def assertion(self, award_id: str) -> str:
+        return f"{self.base}/ob2/assertions/{award_id}"
+
+    def credential(self, award_id: str) -> str:
+        return f"{self.base}/ob3/credentials/{award_id}"
+
+    def badge_class(self, class_id: str) -> str:
+        return f"{self.base}/ob2/badges/{class_id}"
+
+    def class_image(self, class_id: str) -> str:
+        return f"{self.base}/images/badges/{class_id}.png"
+
+    @property
+    def issuer(self) -> str:
+        return f"{self.base}/ob2/issuer"
+
+    @property
+    def keys(self) -> str:
+        return f"{self.base}/issuer/keys"
+
+    @property
+    def status_list(self) -> str:
+        return f"{self.base}/status/revocation"
+
+    @property
+    def verify(self) -> str:
+        return f"{self.base}/verify"
+
+
+@dataclass(frozen=True)
+class AwardFacts:
+    """The parts of an award a credential states."""
+
+    award_id: str
+    awarded_at: datetime
+    evidence: dict[str, str] = field(default_factory=dict)
+    expires_at: datetime | None = None
+    status_index: int = 0

@@ -1,0 +1,50 @@
+"""Ed25519 public keys as Multikey and did:key (multibase base58btc, multicodec 0xed01)."""
+
+from __future__ import annotations
+
+import base58
+
+ED25519_PUB = b"\xed\x01"
+
+
+def public_key_multibase(public_key: bytes) -> str:
+    return "z" + base58.b58encode(ED25519_PUB + public_key).decode()
+
+
+def public_key_from_multibase(value: str) -> bytes:
+    if not value.startswith("z"):
+        raise ValueError("expected a base58btc multibase value (z...)")
+    raw = base58.b58decode(value[1:])
+    if raw[:2] != ED25519_PUB or len(raw) != 34:
+        raise ValueError("not an Ed25519 public key")
+    return raw[2:]
+
+
+def did_key(public_key: bytes) -> str:
+    return f"did:key:{public_key_multibase(public_key)}"
+
+
+def verification_method(public_key: bytes) -> str:
+    multibase = public_key_multibase(public_key)
+    return f"did:key:{multibase}#{multibase}"
+
+
+def public_key_from_did(did_or_method: str) -> bytes:
+    """The key a did:key (or one of its verification methods) names."""
+    if not did_or_method.startswith("did:key:"):
+        raise ValueError("not a did:key")
+    did, _, fragment = did_or_method.partition("#")
+    multibase = did[len("did:key:"):]
+    if fragment and fragment != multibase:
+        raise ValueError("the verification method is not the did:key's own key")
+    return public_key_from_multibase(multibase)
+
+
+def encode_signature(signature: bytes) -> str:
+    return "z" + base58.b58encode(signature).decode()
+
+
+def decode_signature(value: str) -> bytes:
+    if not value.startswith("z"):
+        raise ValueError("proofValue is not base58btc multibase")
+    return base58.b58decode(value[1:])
