@@ -58,7 +58,7 @@ text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size
            {"targetName": text, "targetUrl": st.sampled_from(
                ["https://example.org/a", "http://x.test/b?c=d#e", "urn:isbn:123"])}),
            max_size=2))
-def test_fast_canonical_form_is_byte_identical(  # noqa: PLR0917 - one per generated field
+def test_fast_canonical_form_is_byte_identical(
         name: str, description: str, criteria: str, tags: list[str], evidence: dict[str, str],
         salt: str, expires: bool, index: int, alignments: list[dict[str, str]]) -> None:
     info = badge_class(name, tuple(tags), tuple(alignments), description, criteria)

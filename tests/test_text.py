@@ -18,7 +18,7 @@ def test_every_key_used_in_the_code_has_an_english_text() -> None:
     used |= {f"help.{name}" for name in (*LEARNER_COMMANDS, *TUTOR_COMMANDS, *ADMIN_COMMANDS)
              if name != "start"}
     used |= {f"usage.{name}" for name in ("join", "quiz", "answer", "checkin", "code", "grant",
-                                          "revoke", "tutor")}
+                                          "revoke", "tutor", "email", "showname")}
     used |= {f"step.todo_{action}" for action in ("message", "reaction", "grant")}
     assert len(used) > 60
     assert sorted(used - set(ENGLISH)) == []

@@ -8,6 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
+from questbot.app import commands
 from questbot.app.config import Settings, load_settings
 from questbot.app.runtime import serve
 from questbot.catalog import load_catalog, quest_files, quest_json_schema_text
@@ -41,6 +42,32 @@ def _parser() -> argparse.ArgumentParser:
         "schema", parents=[common], help="print the JSON Schema of quest files",
         description="Write the JSON Schema of the quest format, for editors.")
     schema.add_argument("--output", "-o", type=Path, help="write to this file, not stdout")
+    keys = commands.add_parser(
+        "keys", parents=[common], help="show (or rotate) the issuer's signing keys",
+        description="Show the issuer's public keys and did:key. Rotating adds a new signing "
+                    "key; badges signed with older keys stay verifiable.")
+    keys.add_argument("--rotate", action="store_true", help="create a new signing key")
+    verify = commands.add_parser(
+        "verify", parents=[common], help="verify a badge file or URL",
+        description="Say whether a baked PNG, a credential JSON file or a badge URL is "
+                    "valid, revoked, expired or tampered with. Exit status 0 only if valid.")
+    verify.add_argument("target", metavar="FILE|URL")
+    verify.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    award = commands.add_parser(
+        "award", parents=[common], help="award a badge to a learner or a CSV of learners",
+        description="Award BADGE (QUEST for the quest's badge, or QUEST.MILESTONE) to one "
+                    "learner (platform:id or email) or to every row of a CSV file with the "
+                    "columns learner and reason. Prints each badge's URL and PNG path.")
+    award.add_argument("badge", metavar="BADGE")
+    award.add_argument("--to", metavar="LEARNER", help="platform:id or email address")
+    award.add_argument("--reason", metavar="TEXT", help="evidence shown on the badge")
+    award.add_argument("--csv", type=Path, metavar="FILE", help="learner,reason rows")
+    revoke = commands.add_parser(
+        "revoke", parents=[common], help="revoke a badge by its id",
+        description="Revoke a badge everywhere: its page, its 2.0 assertion (410 Gone) and "
+                    "the status list.")
+    revoke.add_argument("award_id", metavar="BADGE_ID", help="the last part of its URL")
+    revoke.add_argument("--reason", required=True, metavar="TEXT")
     return parser
 
 
@@ -65,6 +92,14 @@ def _dispatch(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     if args.command == "validate":
         return _validate(args.paths or [settings.quests_dir])
+    if args.command == "keys":
+        return commands.keys(settings, args.rotate)
+    if args.command == "verify":
+        return asyncio.run(commands.verify(settings, args.target, args.json))
+    if args.command == "award":
+        return asyncio.run(commands.award(settings, args.badge, args.to, args.reason, args.csv))
+    if args.command == "revoke":
+        return asyncio.run(commands.revoke(settings, args.award_id, args.reason))
     if args.command == "run":
         if args.user:
             overrides["console_user"] = args.user

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from questbot.badges.model import IssuerProfile
 from questbot.domain.errors import ConfigError
 from questbot.domain.ids import UserRef
 from questbot.engine import EngineSettings
@@ -42,8 +43,14 @@ class Settings(BaseModel):
     language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Za-z]{2})?$")
     reload_interval: float = Field(2.0, ge=0, description="seconds between quest file checks")
     log_level: str = Field("WARNING", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    issuer_name: str = Field("Questbot Community", min_length=1, max_length=100)
+    issuer_url: str | None = Field(None, description="the issuer's home page (default base_url)")
+    issuer_email: str = Field("badges@example.org", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    issuer_description: str = ""
+    issuer_colour: str = Field("#1f4e79", pattern=r"^#[0-9a-fA-F]{6}$")
+    issuer_accent: str = Field("#f2a900", pattern=r"^#[0-9a-fA-F]{6}$")
 
-    @field_validator("base_url", "telegram_base_url", "telegram_base_file_url")
+    @field_validator("base_url", "issuer_url", "telegram_base_url", "telegram_base_file_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
@@ -68,6 +75,11 @@ class Settings(BaseModel):
     @property
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'questbot.sqlite3'}"
+
+    def issuer_profile(self) -> IssuerProfile:
+        return IssuerProfile(self.issuer_name, self.issuer_url or self.public_base_url,
+                             self.issuer_email, self.issuer_description, self.issuer_colour,
+                             self.issuer_accent)
 
     def engine_settings(self) -> EngineSettings:
         return EngineSettings(

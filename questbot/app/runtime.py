@@ -11,7 +11,7 @@ import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TextIO
+from typing import Any, TextIO
 
 from aiohttp import web
 
@@ -19,11 +19,16 @@ from questbot.app.adapters import discover_adapters
 from questbot.app.config import Settings
 from questbot.app.library import QuestLibrary
 from questbot.app.tuning import tune_garbage_collector
+from questbot.badges.fastcanon import FastCanonicalizer
+from questbot.badges.keys import KeyringError, load_or_create_keyring
+from questbot.badges.model import Urls
+from questbot.badges.service import BadgeService
+from questbot.badges.verify import Verifier
 from questbot.domain.errors import ConfigError
 from questbot.engine import QuestEngine
-from questbot.ports import AdapterContext, ChatAdapter, Store
+from questbot.ports import AdapterContext, ChatAdapter, Store, SystemClock
 from questbot.storage import open_store
-from questbot.web import add_badge_routes
+from questbot.web import add_badge_routes, client_max_size
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +38,7 @@ class Services:
     settings: Settings
     store: Store
     library: QuestLibrary
+    badges: BadgeService
     engine: QuestEngine | None = None
     stop: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -43,9 +49,17 @@ SERVICES = web.AppKey("services", Services)
 def build_app(settings: Settings) -> web.Application:
     store = open_store(settings.database)
     library = QuestLibrary(settings.quests_dir)
-    app = web.Application(client_max_size=1024**2)
-    app[SERVICES] = Services(settings, store, library)
-    add_badge_routes(app, store)
+    try:
+        keyring = load_or_create_keyring(settings.data_dir / "keys")
+    except (OSError, KeyringError) as exc:
+        raise ConfigError(f"QUESTBOT_DATA_DIR: cannot set up the issuer keys: {exc}") from exc
+    urls = Urls(settings.public_base_url)
+    badges = BadgeService(store, keyring, settings.issuer_profile(), urls,
+                          settings.data_dir / "badges", lambda: library.catalog)
+    verifier = Verifier(keyring, urls, store.credential, FastCanonicalizer())
+    app = web.Application(client_max_size=client_max_size())
+    app[SERVICES] = Services(settings, store, library, badges)
+    add_badge_routes(app, badges, verifier, SystemClock())
     app.cleanup_ctx.append(_store_ctx)
     app.cleanup_ctx.append(_engine_ctx)
     return app
@@ -80,16 +94,20 @@ async def _engine_ctx(app: web.Application) -> AsyncIterator[None]:
     library = services.library
     library.load()
     engine = QuestEngine(services.store, library.catalog, settings.engine_settings(),
-                         reloader=library.reload)
+                         issuer=services.badges, reloader=library.reload)
     library.subscribe(engine.replace_catalog)
     services.engine = engine
-    watcher = (asyncio.create_task(library.watch(settings.reload_interval), name="quest-watch")
-               if settings.reload_interval > 0 else None)
+    tasks: list[asyncio.Task[Any]] = [
+        asyncio.create_task(services.badges.issue_missing(), name="issue-missing")]
+    if settings.reload_interval > 0:
+        tasks.append(asyncio.create_task(library.watch(settings.reload_interval),
+                                         name="quest-watch"))
     yield
-    if watcher is not None:
-        watcher.cancel()
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
         with contextlib.suppress(asyncio.CancelledError):
-            await watcher
+            await task
 
 
 async def serve(settings: Settings, *, interactive: bool, out: TextIO | None = None) -> None:

@@ -34,6 +34,8 @@ class UpdateLearner:
     role: Role
     quiz: ActiveQuiz | None
     failed_checkins: tuple[datetime, ...]
+    email: str | None = None
+    show_name: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -106,6 +106,28 @@ class Revoke:
 
 
 @dataclass(frozen=True, slots=True)
+class RevokeById:
+    """Revoke one award by its id (the badge URL's last part), e.g. from the command line."""
+
+    award_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetEmail:
+    """The address badges name (as a salted hash), so backpacks can import them."""
+
+    email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShowName:
+    """Whether badge pages may show the learner's display name."""
+
+    show: bool
+
+
+@dataclass(frozen=True, slots=True)
 class MakeTutor:
     target: UserRef
     remove: bool = False
@@ -126,8 +148,8 @@ class Invalid:
 
 Command = (
     Start | Help | ListQuests | JoinQuest | ShowProgress | ListBadges | StartQuiz | Answer
-    | ChooseAnswer | CheckIn | PostMessage | React | IssueCode | Grant | Revoke | MakeTutor
-    | Reload | Invalid
+    | ChooseAnswer | CheckIn | PostMessage | React | IssueCode | Grant | Revoke | RevokeById
+    | MakeTutor | SetEmail | ShowName | Reload | Invalid
 )
 
 

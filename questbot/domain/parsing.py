@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from questbot.domain.ids import UserRef
 from questbot.domain.messages import (
     Answer,
@@ -19,6 +21,8 @@ from questbot.domain.messages import (
     React,
     Reload,
     Revoke,
+    SetEmail,
+    ShowName,
     ShowProgress,
     Start,
     StartQuiz,
@@ -28,7 +32,8 @@ MAX_TEXT = 4000
 MAX_REASON = 500
 
 LEARNER_COMMANDS = ("start", "help", "quests", "join", "progress", "badges", "quiz", "answer",
-                    "checkin")
+                    "checkin", "email", "showname")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
 TUTOR_COMMANDS = ("code", "grant", "revoke")
 ADMIN_COMMANDS = ("tutor", "reload")
 
@@ -67,6 +72,16 @@ def parse_text(text: str, platform: str, reply_to: UserRef | None = None) -> Com
             return CheckIn("".join(args)) if args else _usage("checkin")
         case "react":
             return React()
+        case "email":
+            if len(args) != 1:
+                return _usage("email")
+            if args[0].lower() in ("off", "none", "remove"):
+                return SetEmail(None)
+            return SetEmail(args[0]) if _EMAIL.match(args[0]) else _usage("email")
+        case "showname":
+            if len(args) != 1 or args[0].lower() not in ("on", "off"):
+                return _usage("showname")
+            return ShowName(args[0].lower() == "on")
         case "code":
             if not 1 <= len(args) <= 2:
                 return _usage("code")

@@ -76,6 +76,8 @@ class LearnerState:
     quiz: ActiveQuiz | None = None
     failed_checkins: list[datetime] = field(default_factory=list)
     accounts: list[UserRef] = field(default_factory=list)
+    email: str | None = None
+    show_name: bool = False
 
     @property
     def xp(self) -> int:

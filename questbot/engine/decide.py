@@ -22,6 +22,9 @@ from questbot.domain.messages import (
     React,
     Reload,
     Revoke,
+    RevokeById,
+    SetEmail,
+    ShowName,
     ShowProgress,
     Start,
     StartQuiz,
@@ -76,6 +79,12 @@ def _dispatch(work: Work, command: Command) -> None:
             tutor.grant(work, command)
         case Revoke():
             tutor.revoke(work, command)
+        case RevokeById():
+            tutor.revoke_by_id(work, command)
+        case SetEmail():
+            views.set_email(work, command)
+        case ShowName():
+            views.show_name(work, command)
         case MakeTutor():
             tutor.make_tutor(work, command)
         case Reload():

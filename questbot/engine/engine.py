@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 from questbot.catalog import Catalog, LoadReport
@@ -19,22 +19,41 @@ from questbot.domain.messages import (
     MakeTutor,
     Outbound,
     Revoke,
+    RevokeById,
     Text,
 )
 from questbot.domain.progress import AwardRecord
 from questbot.domain.text import translate
 from questbot.engine.decide import decide
 from questbot.engine.work import Context, EngineSettings
-from questbot.ports import BadgeIssuer, Clock, EventStore, LoadRequest, SystemClock
+from questbot.ports import (
+    BadgeIssuer,
+    Clock,
+    EventStore,
+    IssuedBadge,
+    LoadRequest,
+    SystemClock,
+)
 
 log = logging.getLogger(__name__)
 
 Reloader = Callable[[], Awaitable[LoadReport]]
 
 
+@dataclass
+class Handled:
+    replies: list[Outbound]
+    awards: list[tuple[AwardRecord, IssuedBadge | None]] = field(default_factory=list)
+    duplicate: bool = False  # the event was handled before; replies are the first ones
+
+
 def new_id() -> str:
-    """Opaque, unguessable ids for learners, awards and quiz attempts."""
-    return secrets.token_urlsafe(12)
+    """Opaque, unguessable ids (96 bits) for learners, awards and quiz attempts; never
+    starting with - or _, so they read well in URLs and as command-line arguments."""
+    while True:
+        value = secrets.token_urlsafe(12)
+        if value[0].isalnum():
+            return value
 
 
 class QuestEngine:
@@ -72,45 +91,49 @@ class QuestEngine:
     async def handle(self, event: Event) -> list[Outbound]:
         """Apply one event and return the replies for its sender. Never raises for a bad
         event: refusals come back as replies, unexpected failures as a short apology."""
+        return (await self.handle_detailed(event)).replies
+
+    async def handle_detailed(self, event: Event) -> Handled:
+        """``handle``, also telling which badges the event issued (for the command line)."""
         try:
             return await self._handle(event)
         except Exception:
             log.exception("event %s:%s failed", event.actor.platform, event.event_id)
-            return [Text(translate("error.internal", event.language))]
+            return Handled([Text(translate("error.internal", event.language))])
 
-    async def _handle(self, event: Event) -> list[Outbound]:
+    async def _handle(self, event: Event) -> Handled:
         ctx = Context(self._catalog, self._clock.now(), self._new_id, self._settings)
         outcome = await self._store.handle_event(
             event.actor.platform, event.event_id, _load_request(event),
             partial(decide, event=event, ctx=ctx),
         )
-        replies = list(outcome.replies)
+        handled = Handled(list(outcome.replies), duplicate=outcome.duplicate)
         for effect in outcome.effects:
             match effect:
                 case IssueBadge(award=award, recipient_is_actor=to_actor):
-                    replies = await self._issue(award, to_actor, replies)
+                    await self._issue(award, to_actor, handled)
                 case ReloadQuests():
-                    replies.extend(await self._reload(event.language))
-        return replies
+                    handled.replies.extend(await self._reload(event.language))
+        return handled
 
-    async def _issue(
-        self, award: AwardRecord, to_actor: bool, replies: list[Outbound]
-    ) -> list[Outbound]:
+    async def _issue(self, award: AwardRecord, to_actor: bool, handled: Handled) -> None:
         if self._issuer is None:
-            return replies
+            handled.awards.append((award, None))
+            return
         try:
             issued = await self._issuer.issue(award)
         except Exception:
-            # The award is durable; its badge can be built again later.
+            # The award is durable; its badge is built again at the next start.
             log.exception("building badge %s failed", award.award_id)
-            return replies
-        if not to_actor:
-            return replies
-        return [
-            replace(r, url=issued.url, image_path=issued.image_path)
-            if isinstance(r, BadgeAwarded) and r.award_id == award.award_id else r
-            for r in replies
-        ]
+            handled.awards.append((award, None))
+            return
+        handled.awards.append((award, issued))
+        if to_actor:
+            handled.replies = [
+                replace(r, url=issued.url, image_path=issued.image_path)
+                if isinstance(r, BadgeAwarded) and r.award_id == award.award_id else r
+                for r in handled.replies
+            ]
 
     async def _reload(self, language: str) -> list[Outbound]:
         if self._reloader is None:
@@ -127,7 +150,9 @@ class QuestEngine:
 def _load_request(event: Event) -> LoadRequest:
     command = event.command
     target = command.target if isinstance(command, Grant | Revoke | MakeTutor) else None
-    return LoadRequest(event.actor, target, sessions=isinstance(command, CheckIn | IssueCode))
+    award_id = command.award_id if isinstance(command, RevokeById) else None
+    return LoadRequest(event.actor, target, sessions=isinstance(command, CheckIn | IssueCode),
+                       award_id=award_id)
 
 
-__all__ = ["QuestEngine", "new_id"]
+__all__ = ["Handled", "QuestEngine", "new_id"]

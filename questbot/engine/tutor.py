@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from questbot.domain.changes import ReloadQuests, RevokeAward
 from questbot.domain.errors import Rejected
-from questbot.domain.messages import Grant, MakeTutor, Reload, Revoke, Text
-from questbot.domain.progress import LearnerState, Role
+from questbot.domain.messages import Grant, MakeTutor, Reload, Revoke, RevokeById, Text
+from questbot.domain.progress import AwardRecord, LearnerState, Role
 from questbot.engine.progression import (
     award_badge,
     complete_step,
@@ -13,6 +13,8 @@ from questbot.engine.progression import (
     step_title,
 )
 from questbot.engine.work import Work
+
+EMAIL_PLATFORM = "email"  # a learner known only by an address, e.g. from a CSV award
 
 
 def _name(learner: LearnerState) -> str:
@@ -32,6 +34,9 @@ def grant(work: Work, command: Grant) -> None:
     if not command.reason.strip():
         raise Rejected("usage.grant")
     learner = _other_learner(work, tutor, work.target(command.target))
+    if command.target.platform == EMAIL_PLATFORM and learner.email is None:
+        learner.email = command.target.user_id.lower()  # badges then name this address
+        work.touch(learner)
     evidence = {"granted by": _name(tutor), "reason": command.reason}
     if command.item in quest.steps:
         if learner.is_complete(quest.id, command.item):
@@ -75,11 +80,28 @@ def revoke(work: Work, command: Revoke) -> None:
     award = learner.live_award(quest.id, command.item)
     if award is None:
         raise Rejected("revoke.none", learner=_name(learner), item=command.item)
+    _revoke(work, tutor, learner, award, command.reason)
+
+
+def revoke_by_id(work: Work, command: RevokeById) -> None:
+    tutor = work.actor()
+    work.require_role(tutor, Role.TUTOR)
+    learner = work.snapshot.target
+    award = next((a for a in learner.awards if a.award_id == command.award_id), None) \
+        if learner else None
+    if learner is None or award is None:
+        raise Rejected("revoke.unknown_award", award=command.award_id)
+    if award.revoked:
+        raise Rejected("revoke.already", badge=award.badge_name)
+    _revoke(work, tutor, learner, award, command.reason)
+
+
+def _revoke(work: Work, tutor: LearnerState, learner: LearnerState, award: AwardRecord,
+            reason: str) -> None:
     award.revoked_at = work.now
-    award.revocation_reason = command.reason
-    work.changes.append(RevokeAward(award.award_id, work.now, command.reason, _name(tutor)))
-    work.deliver(learner, Text(work.t("revoke.notice", badge=award.badge_name,
-                                      reason=command.reason)))
+    award.revocation_reason = reason
+    work.changes.append(RevokeAward(award.award_id, work.now, reason, _name(tutor)))
+    work.deliver(learner, Text(work.t("revoke.notice", badge=award.badge_name, reason=reason)))
     work.say("revoke.ok", learner=_name(learner), badge=award.badge_name)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from questbot.catalog import AttendanceStep, ParticipationStep, Quest, QuizStep
 from questbot.domain.errors import Rejected
-from questbot.domain.messages import JoinQuest, ShowProgress
+from questbot.domain.messages import JoinQuest, SetEmail, ShowName, ShowProgress
 from questbot.domain.parsing import ADMIN_COMMANDS, LEARNER_COMMANDS, TUTOR_COMMANDS
 from questbot.domain.progress import LearnerState, Role
 from questbot.engine.progression import ensure_enrolled, missing_requirements, step_title
@@ -125,3 +125,17 @@ def badges(work: Work) -> None:
                             url=work.ctx.settings.badge_url(award.award_id),
                             reason=award.revocation_reason or ""))
     work.say("badges.list", badges="\n".join(lines))
+
+
+def set_email(work: Work, command: SetEmail) -> None:
+    learner = work.actor()
+    learner.email = command.email.strip().lower() if command.email else None
+    work.touch(learner)
+    work.say("email.set" if learner.email else "email.removed", email=learner.email or "")
+
+
+def show_name(work: Work, command: ShowName) -> None:
+    learner = work.actor()
+    learner.show_name = command.show
+    work.touch(learner)
+    work.say("showname.on" if command.show else "showname.off")

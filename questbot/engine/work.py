@@ -131,7 +131,7 @@ class Work:
         changes.extend(PutStep(learner_id, step) for learner_id, step in self._dirty_steps.values())
         changes.extend(
             UpdateLearner(lr.learner_id, lr.display_name, lr.stored_role, lr.quiz,
-                          tuple(lr.failed_checkins))
+                          tuple(lr.failed_checkins), lr.email, lr.show_name)
             for lr in self._dirty_learners.values()
         )
         return Decision(tuple(self.replies), tuple(changes), tuple(self.effects))

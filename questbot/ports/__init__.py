@@ -32,6 +32,7 @@ class LoadRequest:
     actor: UserRef
     target: UserRef | None = None
     sessions: bool = False
+    award_id: str | None = None  # load the learner who holds this award as the target
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,55 @@ class AwardReader(Protocol):
         ...
 
 
-class Store(EventStore, Outbox, AwardReader, Protocol):
+@dataclass(frozen=True)
+class RecipientRecord:
+    learner_id: str
+    email: str | None
+    token: str  # an opaque, random identifier for learners without an email
+    display_name: str | None
+    show_name: bool
+
+
+@dataclass(frozen=True)
+class CredentialRecord:
+    """An issued badge: its award and the exact documents that were signed and served."""
+
+    award: AwardRecord
+    class_id: str
+    assertion: str
+    credential: str
+    display_name: str | None
+    show_name: bool
+
+
+class CredentialStore(Protocol):
+    async def recipient(self, learner_id: str) -> RecipientRecord | None:
+        ...
+
+    async def allocate_status_index(self, award_id: str) -> int:
+        ...
+
+    async def save_badge_class(self, class_id: str, info: str) -> None:
+        ...
+
+    async def badge_class(self, class_id: str) -> str | None:
+        ...
+
+    async def save_credential(self, award_id: str, class_id: str, assertion: str,
+                              credential: str) -> None:
+        ...
+
+    async def credential(self, award_id: str) -> CredentialRecord | None:
+        ...
+
+    async def revoked_status_indexes(self) -> list[int]:
+        ...
+
+    async def awards_without_credentials(self, limit: int = 100) -> list[AwardRecord]:
+        ...
+
+
+class Store(EventStore, Outbox, AwardReader, CredentialStore, Protocol):
     async def open(self) -> None:
         ...
 
@@ -149,6 +198,8 @@ __all__ = [
     "BadgeIssuer",
     "ChatAdapter",
     "Clock",
+    "CredentialRecord",
+    "CredentialStore",
     "Decide",
     "EventHandler",
     "EventStore",
@@ -156,6 +207,7 @@ __all__ = [
     "LoadRequest",
     "Outbox",
     "Outcome",
+    "RecipientRecord",
     "Store",
     "SystemClock",
 ]

@@ -1,87 +1,35 @@
-"""The badge server: a page for people and JSON for machines for each award.
-
-This is the hosting skeleton; signed, baked Open Badges and verification build on it."""
+"""The badge server's routes. Every id is checked against the store; unknown ids get 404s."""
 
 from __future__ import annotations
 
-import html
-
 from aiohttp import web
 
-from questbot.domain.text import translate
-from questbot.ports import AwardReader, AwardView
-
-AWARDS = web.AppKey("awards", AwardReader)
-
-_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title></head>
-<body><main>{body}</main></body></html>
-"""
+from questbot.badges.service import BadgeService
+from questbot.badges.verify import Verifier
+from questbot.ports import Clock
+from questbot.web import documents, pages, verify_page
+from questbot.web.context import WEB, Web, template_environment
+from questbot.web.verify_page import MAX_UPLOAD
 
 
-def add_badge_routes(app: web.Application, awards: AwardReader) -> None:
-    app[AWARDS] = awards
-    app.router.add_get("/", index)
-    app.router.add_get("/healthz", health)
-    app.router.add_get("/badges/{award_id}", badge)
+def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verifier,
+                     clock: Clock) -> None:
+    app[WEB] = Web(badges, verifier, clock, template_environment())
+    app.router.add_get("/", pages.home)
+    app.router.add_get("/healthz", pages.health)
+    app.router.add_get("/badges/{award_id}", pages.badge_page)
+    app.router.add_get("/badges/{award_id}/badge.png", pages.badge_png)
+    app.router.add_get("/badges/{award_id}/certificate.png", pages.certificate)
+    app.router.add_get("/ob2/assertions/{award_id}", documents.assertion)
+    app.router.add_get("/ob2/badges/{class_id}", documents.badge_class)
+    app.router.add_get("/ob2/issuer", documents.issuer)
+    app.router.add_get("/ob3/credentials/{award_id}", documents.credential)
+    app.router.add_get("/images/badges/{class_id}.png", documents.class_image)
+    app.router.add_get("/issuer/keys", documents.keys)
+    app.router.add_get("/status/revocation", documents.status_list)
+    app.router.add_get("/verify", verify_page.verify_form)
+    app.router.add_post("/verify", verify_page.verify_upload)
 
 
-def _page(title: str, body: str, status: int = 200) -> web.Response:
-    return web.Response(text=_PAGE.format(title=html.escape(title), body=body),
-                        content_type="text/html", status=status)
-
-
-async def index(request: web.Request) -> web.Response:
-    return _page("questbot", "<h1>questbot</h1><p>Badge server is running.</p>")
-
-
-async def health(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
-
-
-def _wants_json(request: web.Request) -> bool:
-    accept = request.headers.get("Accept", "")
-    return "json" in accept and "text/html" not in accept
-
-
-async def badge(request: web.Request) -> web.Response:
-    award_id = request.match_info["award_id"]
-    view = await request.app[AWARDS].get_award(award_id) if len(award_id) <= 64 else None
-    if view is None:
-        if _wants_json(request):
-            return web.json_response({"error": "not found"}, status=404)
-        return _page("Not found", "<h1>No such badge</h1>", status=404)
-    if _wants_json(request):
-        return web.json_response(_as_json(view))
-    return _page(view.award.badge_name, _as_html(view))
-
-
-def _status(view: AwardView) -> str:
-    return "revoked" if view.award.revoked else "valid"
-
-
-def _as_json(view: AwardView) -> dict[str, object]:
-    award = view.award
-    return {
-        "id": award.award_id,
-        "badge": award.badge_name,
-        "quest": award.quest_id,
-        "questVersion": award.quest_version,
-        "issuedOn": award.awarded_at.isoformat(),
-        "evidence": award.evidence,
-        "status": _status(view),
-        "revocationReason": award.revocation_reason,
-    }
-
-
-def _as_html(view: AwardView) -> str:
-    award = view.award
-    evidence = "".join(f"<li>{html.escape(k)}: {html.escape(v)}</li>"
-                       for k, v in award.evidence.items())
-    status = translate(f"web.status_{_status(view)}", reason=award.revocation_reason or "")
-    return (f"<h1>{html.escape(award.badge_name)}</h1>"
-            f"<p>{html.escape(status)}</p>"
-            f"<p>{html.escape(award.awarded_at.date().isoformat())}</p>"
-            f"<ul>{evidence}</ul>")
+def client_max_size() -> int:
+    return MAX_UPLOAD + 64 * 1024

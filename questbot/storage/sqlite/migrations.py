@@ -93,6 +93,25 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX outbox_pending ON outbox (platform, delivery_id) WHERE delivered_at IS NULL;
     """,
+    # 2: issued badges: recipient identities, badge classes, signed documents, status list
+    """
+    ALTER TABLE learners ADD COLUMN recipient_token TEXT;
+    ALTER TABLE learners ADD COLUMN show_name INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE awards ADD COLUMN status_index INTEGER;
+    CREATE UNIQUE INDEX awards_by_status_index ON awards (status_index);
+    CREATE TABLE badge_classes (
+        class_id TEXT PRIMARY KEY,
+        info TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE credentials (
+        award_id TEXT PRIMARY KEY REFERENCES awards (award_id),
+        class_id TEXT NOT NULL REFERENCES badge_classes (class_id),
+        assertion TEXT NOT NULL,
+        credential TEXT NOT NULL,
+        issued_at TEXT NOT NULL
+    );
+    """,
 )
 
 

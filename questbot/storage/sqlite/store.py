@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -14,8 +15,17 @@ from questbot.domain.codec import load_outbounds, outbound_from_dict
 from questbot.domain.errors import StoreError
 from questbot.domain.ids import UserRef
 from questbot.domain.messages import Delivery
-from questbot.ports import AwardView, Decide, LoadRequest, Outcome
+from questbot.domain.progress import AwardRecord
+from questbot.ports import (
+    AwardView,
+    CredentialRecord,
+    Decide,
+    LoadRequest,
+    Outcome,
+    RecipientRecord,
+)
 from questbot.storage.serial import ts
+from questbot.storage.sqlite import credentials
 from questbot.storage.sqlite.migrations import migrate
 from questbot.storage.sqlite.unit import (
     AWARD_COLUMNS_OF_A,
@@ -119,15 +129,61 @@ class SqliteStore:
 
         return await self._writer.submit(job)
 
-    async def get_award(self, award_id: str) -> AwardView | None:
+    async def recipient(self, learner_id: str) -> RecipientRecord | None:
+        return await self._writer.submit(lambda conn: credentials.recipient(conn, learner_id))
+
+    async def allocate_status_index(self, award_id: str) -> int:
+        return await self._writer.submit(
+            lambda conn: credentials.allocate_status_index(conn, award_id))
+
+    async def save_badge_class(self, class_id: str, info: str) -> None:
+        now = _now()
+        await self._writer.submit(
+            lambda conn: credentials.save_badge_class(conn, class_id, info, now))
+
+    async def save_credential(self, award_id: str, class_id: str, assertion: str,
+                              credential: str) -> None:
+        now = _now()
+        await self._writer.submit(lambda conn: credentials.save_credential(
+            conn, award_id, class_id, assertion, credential, now))
+
+    async def badge_class(self, class_id: str) -> str | None:
+        row = await self._read_one("SELECT info FROM badge_classes WHERE class_id = ?",
+                                   (class_id,))
+        return str(row[0]) if row else None
+
+    async def credential(self, award_id: str) -> CredentialRecord | None:
+        row = await self._read_one(credentials.CREDENTIAL_QUERY, (award_id,))
+        return credentials.credential_from_row(tuple(row)) if row else None
+
+    async def revoked_status_indexes(self) -> list[int]:
+        rows = await self._read_all("SELECT status_index FROM awards WHERE revoked_at IS NOT"
+                                    " NULL AND status_index IS NOT NULL ORDER BY 1", ())
+        return [int(r[0]) for r in rows]
+
+    async def awards_without_credentials(self, limit: int = 100) -> list[AwardRecord]:
+        rows = await self._read_all(
+            f"SELECT {AWARD_COLUMNS_OF_A} FROM awards a LEFT JOIN credentials c"
+            " ON c.award_id = a.award_id WHERE c.award_id IS NULL LIMIT ?", (limit,))
+        return [award_from_row(tuple(r)) for r in rows]
+
+    async def _read_one(self, sql: str, params: tuple[object, ...]) -> Any:
         if self._reader is None:
             raise StoreError("the store is not open")
-        async with self._reader.execute(
+        async with self._reader.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def _read_all(self, sql: str, params: tuple[object, ...]) -> list[Any]:
+        if self._reader is None:
+            raise StoreError("the store is not open")
+        async with self._reader.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def get_award(self, award_id: str) -> AwardView | None:
+        row = await self._read_one(
             f"SELECT {AWARD_COLUMNS_OF_A}, l.display_name FROM awards a"
             " JOIN learners l ON l.learner_id = a.learner_id WHERE a.award_id = ?",
-            (award_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+            (award_id,))
         if row is None:
             return None
         return AwardView(award_from_row(tuple(row[:-1])), row[-1])

@@ -51,8 +51,8 @@ AWARD_COLUMNS_OF_A = ", ".join(f"a.{name}" for name in _AWARD_FIELDS)
 
 # One statement loads a learner with everything an event may read: each kind of row comes
 # back as a JSON array, which costs far less than a query (and a thread hop) per table.
-_LEARNER_BY_ACCOUNT = f"""
-SELECT l.learner_id, l.display_name, l.role, l.quiz, l.failed_checkins,
+_LEARNER_COLUMNS = f"""
+SELECT l.learner_id, l.display_name, l.role, l.quiz, l.failed_checkins, l.email, l.show_name,
   (SELECT json_group_array(json_array(platform, platform_user_id))
      FROM accounts WHERE learner_id = l.learner_id),
   (SELECT json_group_array(json_array(quest_id, quest_version, joined_at))
@@ -64,8 +64,13 @@ SELECT l.learner_id, l.display_name, l.role, l.quiz, l.failed_checkins,
      FROM milestones WHERE learner_id = l.learner_id),
   (SELECT json_group_array(json_array({AWARD_COLUMNS.replace("evidence", "json(evidence)")}))
      FROM awards WHERE learner_id = l.learner_id)
-FROM accounts a JOIN learners l ON l.learner_id = a.learner_id
-WHERE a.platform = ? AND a.platform_user_id = ?
+FROM learners l
+"""
+_BY_ACCOUNT = _LEARNER_COLUMNS + """
+WHERE l.learner_id = (SELECT learner_id FROM accounts WHERE platform = ? AND platform_user_id = ?)
+"""
+_BY_AWARD = _LEARNER_COLUMNS + """
+WHERE l.learner_id = (SELECT learner_id FROM awards WHERE award_id = ?)
 """
 
 
@@ -73,6 +78,8 @@ def load_snapshot(conn: sqlite3.Connection, request: LoadRequest) -> Snapshot:
     snapshot = Snapshot(actor=load_learner(conn, request.actor))
     if request.target is not None:
         snapshot.target = load_learner(conn, request.target)
+    elif request.award_id is not None:
+        snapshot.target = load_award_holder(conn, request.award_id)
     if request.sessions:
         snapshot.sessions = [
             AttendanceSession(q, s, secret, need_ts(issued_at), by)
@@ -84,12 +91,21 @@ def load_snapshot(conn: sqlite3.Connection, request: LoadRequest) -> Snapshot:
 
 
 def load_learner(conn: sqlite3.Connection, account: UserRef) -> LearnerState | None:
-    row = conn.execute(_LEARNER_BY_ACCOUNT, (account.platform, account.user_id)).fetchone()
+    return _learner(conn.execute(_BY_ACCOUNT, (account.platform, account.user_id)).fetchone())
+
+
+def load_award_holder(conn: sqlite3.Connection, award_id: str) -> LearnerState | None:
+    return _learner(conn.execute(_BY_AWARD, (award_id,)).fetchone())
+
+
+def _learner(row: Sequence[Any] | None) -> LearnerState | None:
     if row is None:
         return None
-    learner_id, name, role, quiz, failed, accounts, enrolments, steps, milestones, awards = row
+    (learner_id, name, role, quiz, failed, email, show_name, accounts, enrolments, steps,
+     milestones, awards) = row
     learner = LearnerState(learner_id, name, Role(role), quiz=load_quiz(quiz),
-                           failed_checkins=load_times(failed))
+                           failed_checkins=load_times(failed), email=email,
+                           show_name=bool(show_name))
     learner.accounts = [UserRef(p, u) for p, u in json.loads(accounts)]
     for quest_id, version, joined in json.loads(enrolments):
         learner.enrolments[quest_id] = Enrolment(quest_id, version, need_ts(joined))
@@ -123,9 +139,10 @@ def apply_changes(conn: sqlite3.Connection, changes: tuple[Change, ...]) -> None
             case UpdateLearner():
                 conn.execute(
                     "UPDATE learners SET display_name = ?, role = ?, quiz = ?,"
-                    " failed_checkins = ? WHERE learner_id = ?",
+                    " failed_checkins = ?, email = ?, show_name = ? WHERE learner_id = ?",
                     (change.display_name, int(change.role), dump_quiz(change.quiz),
-                     dump_times(change.failed_checkins), change.learner_id))
+                     dump_times(change.failed_checkins), change.email, int(change.show_name),
+                     change.learner_id))
             case PutEnrolment(learner_id=lid, enrolment=e):
                 conn.execute("INSERT INTO enrolments (learner_id, quest_id, quest_version,"
                              " joined_at) VALUES (?, ?, ?, ?)",

@@ -1,0 +1,191 @@
+"""The badge service: turns a recorded award into hosted, signed and baked Open Badges, and
+hands out what the server and the adapters show (baked PNGs, certificates, status list)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from questbot.badges import ob2, ob3
+from questbot.badges.bake import OB2_KEYWORD, OB3_KEYWORD, bake
+from questbot.badges.classes import badge_class_info, class_id
+from questbot.badges.fastcanon import FastCanonicalizer
+from questbot.badges.keys import Keyring
+from questbot.badges.model import AwardFacts, BadgeClassInfo, IssuerProfile, Recipient, Urls
+from questbot.badges.proof import Canonicalizer, sign
+from questbot.badges.render import render_badge, render_certificate
+from questbot.badges.status import status_list_credential
+from questbot.catalog import Catalog
+from questbot.domain.progress import AwardRecord
+from questbot.ports import CredentialRecord, CredentialStore, IssuedBadge, RecipientRecord
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IssuedDocuments:
+    assertion: dict[str, Any]
+    credential: dict[str, Any]
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+class BadgeService:
+    def __init__(self, store: CredentialStore, keyring: Keyring, issuer: IssuerProfile,
+                 urls: Urls, folder: Path, catalog: Callable[[], Catalog],
+                 canonicalize: Canonicalizer | None = None) -> None:
+        self.store = store
+        self.keyring = keyring
+        self.issuer = issuer
+        self.urls = urls
+        self.folder = folder
+        self._catalog = catalog
+        self._canonicalize = canonicalize or FastCanonicalizer()
+        self._status_cache: tuple[tuple[int, ...], dict[str, Any]] | None = None
+        self._lock = asyncio.Lock()
+
+    # --- issuing -------------------------------------------------------------------------
+    async def issue(self, award: AwardRecord) -> IssuedBadge:
+        """Build, sign and bake the award's badge once; later calls return the same."""
+        record = await self.store.credential(award.award_id)
+        if record is None:
+            info = await self._class_for(award)
+            recipient = await self.store.recipient(award.learner_id)
+            if recipient is None:
+                raise LookupError(f"award {award.award_id} names no learner")
+            index = await self.store.allocate_status_index(award.award_id)
+            documents = await asyncio.to_thread(self.build, award, info, recipient, index)
+            await self.store.save_credential(award.award_id, info.class_id,
+                                             dumps(documents.assertion),
+                                             dumps(documents.credential))
+            record = await self.store.credential(award.award_id)
+            assert record is not None
+        path = await self.write_png(record)
+        return IssuedBadge(self.urls.page(award.award_id), str(path))
+
+    def build(self, award: AwardRecord, info: BadgeClassInfo, recipient: RecipientRecord,
+              status_index: int) -> IssuedDocuments:
+        expires = (award.awarded_at + timedelta(seconds=info.expires_after_seconds)
+                   if info.expires_after_seconds else None)
+        facts = AwardFacts(award.award_id, award.awarded_at, award.evidence, expires,
+                           status_index)
+        salt = hashlib.sha256(f"{award.award_id}:{recipient.token}".encode()).hexdigest()[:16]
+        identity = recipient.email or f"{self.urls.base}/recipients/{recipient.token}"
+        who = Recipient(identity, recipient.email is not None, salt)
+        key = self.keyring.active
+        assert key.signing_key is not None
+        unsigned = ob3.credential(facts, info, who, issuer=self.issuer, issuer_did=key.did,
+                                  urls=self.urls)
+        credential = sign(unsigned, key.signing_key, key.verification_method,
+                          award.awarded_at, self._canonicalize)
+        return IssuedDocuments(ob2.assertion(facts, info, who, self.urls), credential)
+
+    async def _class_for(self, award: AwardRecord) -> BadgeClassInfo:
+        quest = self._catalog().get(award.quest_id)
+        milestone = quest.milestone_for_badge(award.badge_key) if quest else None
+        if quest is not None and milestone is not None:
+            info = badge_class_info(quest, milestone)
+            await self.store.save_badge_class(info.class_id, json.dumps(info.to_json()))
+            return info
+        stored = await self.store.badge_class(class_id(award.quest_id, award.badge_key))
+        if stored is None:
+            raise LookupError(f"badge {award.badge_key} of quest {award.quest_id} is unknown")
+        return BadgeClassInfo.from_json(json.loads(stored))
+
+    # --- images --------------------------------------------------------------------------
+    async def class_image(self, info: BadgeClassInfo) -> bytes:
+        """The badge class's picture: the quest's own PNG, or one rendered once and kept."""
+        if info.image_source:
+            return await asyncio.to_thread(Path(info.image_source).read_bytes)
+        look = f"{info.name}|{self.issuer.name}|{self.issuer.colour}|{self.issuer.accent}"
+        path = self.folder / "classes" / f"{info.class_id}-{_short_hash(look)}.png"
+        if not path.exists():
+            async with self._lock:
+                if not path.exists():
+                    png = await asyncio.to_thread(render_badge, info.name, self.issuer.name,
+                                                  self.issuer.colour, self.issuer.accent)
+                    await asyncio.to_thread(_write_atomically, path, png)
+        return await asyncio.to_thread(path.read_bytes)
+
+    async def class_info(self, class_id_: str) -> BadgeClassInfo | None:
+        stored = await self.store.badge_class(class_id_)
+        return BadgeClassInfo.from_json(json.loads(stored)) if stored else None
+
+    async def baked_png(self, record: CredentialRecord) -> bytes:
+        info = await self.class_info(record.class_id)
+        if info is None:
+            raise LookupError(f"badge class {record.class_id} is unknown")
+        base = await self.class_image(info)
+        # Byte-level: the pixels are never decoded, so baking costs microseconds.
+        return bake(base, {OB2_KEYWORD: record.assertion, OB3_KEYWORD: record.credential})
+
+    async def write_png(self, record: CredentialRecord) -> Path:
+        path = self.folder / "awards" / f"{record.award.award_id}.png"
+        if not path.exists():
+            png = await self.baked_png(record)
+            await asyncio.to_thread(_write_atomically, path, png)
+        return path
+
+    async def certificate(self, record: CredentialRecord) -> bytes:
+        """A personalised certificate with a QR code, rendered on first request and kept."""
+        path = self.folder / "certificates" / f"{record.award.award_id}.png"
+        if path.exists():
+            return await asyncio.to_thread(path.read_bytes)
+        info = await self.class_info(record.class_id)
+        assert info is not None
+        base = await self.class_image(info)
+        name = record.display_name if record.show_name else None
+        png = await asyncio.to_thread(
+            render_certificate, base, badge_name=info.name, recipient=name,
+            issuer=self.issuer.name, date=record.award.awarded_at.date().isoformat(),
+            url=self.urls.page(record.award.award_id), colour=self.issuer.colour,
+            accent=self.issuer.accent)
+        await asyncio.to_thread(_write_atomically, path, png)
+        return png
+
+    # --- status list ---------------------------------------------------------------------
+    async def status_list(self) -> dict[str, Any]:
+        revoked = tuple(await self.store.revoked_status_indexes())
+        cached = self._status_cache
+        if cached is not None and cached[0] == revoked:
+            return cached[1]
+        key = self.keyring.active
+        assert key.signing_key is not None
+        now = datetime.now(UTC).replace(microsecond=0)
+        document = status_list_credential(list(revoked), key.did, self.urls, now)
+        signed = await asyncio.to_thread(sign, document, key.signing_key,
+                                         key.verification_method, now, self._canonicalize)
+        self._status_cache = (revoked, signed)
+        return signed
+
+    async def issue_missing(self) -> int:
+        """Issue badges for awards recorded but not yet built (e.g. after a crash)."""
+        count = 0
+        for award in await self.store.awards_without_credentials():
+            try:
+                await self.issue(award)
+                count += 1
+            except Exception:
+                log.exception("building badge %s failed", award.award_id)
+        return count
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(f".tmp{os.getpid()}")
+    temporary.write_bytes(data)
+    temporary.replace(path)

@@ -1,0 +1,119 @@
+"""Pages for people: a badge, its baked image, its certificate, the home page."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from questbot.badges.model import BadgeClassInfo
+from questbot.ports import CredentialRecord
+from questbot.web.context import WEB, wants
+from questbot.web.documents import LD_JSON, MAX_ID, VC_JSON, json_response
+
+
+async def home(request: web.Request) -> web.Response:
+    context = request.app[WEB]
+    urls = context.badges.urls
+    return context.page("message.html", heading=context.badges.issuer.name,
+                        text="This server hosts and verifies the Open Badges its community"
+                             " earns.", links=(("Verify a badge", urls.verify),
+                                                ("Issuer keys", urls.keys)))
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def _record(request: web.Request) -> CredentialRecord | None:
+    return await request.app[WEB].badges.store.credential(request.match_info["award_id"][:MAX_ID])
+
+
+def _status(record: CredentialRecord, request: web.Request) -> str:
+    if record.award.revoked:
+        return "revoked"
+    credential = json.loads(record.credential)
+    until = credential.get("validUntil")
+    now = request.app[WEB].clock.now()
+    return "expired" if until and until < now.strftime("%Y-%m-%dT%H:%M:%SZ") else "valid"
+
+
+async def badge_page(request: web.Request) -> web.Response:
+    context = request.app[WEB]
+    record = await _record(request)
+    if record is None:
+        if wants(request, "application/json", LD_JSON, VC_JSON):
+            return json_response({"error": "no such badge"}, status=404)
+        return context.message("No such badge", "There is no badge at this address. Check"
+                               " the link you were given.", 404)
+    info = await context.badges.class_info(record.class_id)
+    assert info is not None
+    status = _status(record, request)
+    kind = wants(request, "application/json", LD_JSON, VC_JSON)
+    if kind == VC_JSON:
+        return web.Response(text=record.credential, content_type=VC_JSON)
+    if kind == LD_JSON:
+        return json_response(json.loads(record.assertion), LD_JSON)
+    if kind is not None:
+        return json_response(_summary(record, info, status, request))
+    credential = json.loads(record.credential)
+    until = credential.get("validUntil")
+    return context.page(
+        "badge.html", award=record.award, info=info, badge_status=status,
+        status_text={"valid": "Valid", "revoked": "Revoked", "expired": "Expired"}[status],
+        recipient=record.display_name if record.show_name else None,
+        expires=None if not until else record.award.awarded_at.fromisoformat(
+            until.replace("Z", "+00:00")),
+        linkedin=_linkedin(record, info, request))
+
+
+def _summary(record: CredentialRecord, info: BadgeClassInfo, status: str,
+             request: web.Request) -> dict[str, object]:
+    urls = request.app[WEB].badges.urls
+    award = record.award
+    credential = json.loads(record.credential)
+    return {
+        "id": award.award_id, "badge": info.name, "description": info.description,
+        "status": status, "issuedOn": credential["validFrom"],
+        "expires": credential.get("validUntil"),
+        "issuer": request.app[WEB].badges.issuer.name,
+        "recipient": record.display_name if record.show_name else None,
+        "quest": award.quest_id, "questVersion": award.quest_version,
+        "evidence": award.evidence, "revocationReason": award.revocation_reason,
+        "links": {"page": urls.page(award.award_id), "png": urls.png(award.award_id),
+                  "assertion": urls.assertion(award.award_id),
+                  "credential": urls.credential(award.award_id),
+                  "certificate": urls.certificate(award.award_id),
+                  "badgeClass": urls.badge_class(info.class_id),
+                  "statusList": urls.status_list},
+    }
+
+
+def _linkedin(record: CredentialRecord, info: BadgeClassInfo, request: web.Request) -> str:
+    badges = request.app[WEB].badges
+    awarded = record.award.awarded_at
+    query = {"startTask": "CERTIFICATION_NAME", "name": info.name,
+             "organizationName": badges.issuer.name, "issueYear": awarded.year,
+             "issueMonth": awarded.month, "certUrl": badges.urls.page(record.award.award_id),
+             "certId": record.award.award_id}
+    return "https://www.linkedin.com/profile/add?" + urlencode(query)
+
+
+async def badge_png(request: web.Request) -> web.Response:
+    context = request.app[WEB]
+    record = await _record(request)
+    if record is None:
+        return context.message("No such badge", "There is no badge at this address.", 404)
+    png = await context.badges.baked_png(record)
+    return web.Response(body=png, content_type="image/png", headers={
+        "Content-Disposition": f'inline; filename="{record.class_id}.png"'})
+
+
+async def certificate(request: web.Request) -> web.Response:
+    context = request.app[WEB]
+    record = await _record(request)
+    if record is None:
+        return context.message("No such badge", "There is no badge at this address.", 404)
+    png = await context.badges.certificate(record)
+    return web.Response(body=png, content_type="image/png")
