@@ -10,9 +10,11 @@ from questbot.domain import UserRef
 from questbot.engine import EngineSettings, QuestEngine
 from questbot.storage import SqliteStore
 from tests.helpers import FakeClock, Player
+from tests.paths import QUESTS, ROOT
+from tests.server import Server, running_server
 
-ROOT = Path(__file__).resolve().parent.parent
-QUESTS = ROOT / "quests"
+__all__ = ["QUESTS", "ROOT"]
+
 ADMIN = UserRef("console", "admin")
 TUTOR = UserRef("console", "tina")
 
@@ -67,3 +69,9 @@ def tutor(engine: QuestEngine) -> Player:
 @pytest.fixture
 def admin(engine: QuestEngine) -> Player:
     return Player(engine, ADMIN, "Ada")
+
+
+@pytest.fixture
+async def server(tmp_path: Path) -> AsyncIterator[Server]:
+    async with running_server(tmp_path) as running:
+        yield running

@@ -26,7 +26,7 @@ from questbot.badges.service import BadgeService
 from questbot.badges.verify import Verifier
 from questbot.domain.errors import ConfigError
 from questbot.engine import QuestEngine
-from questbot.ports import AdapterContext, ChatAdapter, Store, SystemClock
+from questbot.ports import AdapterContext, ChatAdapter, Clock, Store, SystemClock
 from questbot.storage import open_store
 from questbot.web import add_badge_routes, client_max_size
 
@@ -39,6 +39,7 @@ class Services:
     store: Store
     library: QuestLibrary
     badges: BadgeService
+    clock: Clock
     engine: QuestEngine | None = None
     stop: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -46,7 +47,8 @@ class Services:
 SERVICES = web.AppKey("services", Services)
 
 
-def build_app(settings: Settings) -> web.Application:
+def build_app(settings: Settings, clock: Clock | None = None) -> web.Application:
+    clock = clock or SystemClock()
     store = open_store(settings.database)
     library = QuestLibrary(settings.quests_dir)
     try:
@@ -58,8 +60,8 @@ def build_app(settings: Settings) -> web.Application:
                           settings.data_dir / "badges", lambda: library.catalog)
     verifier = Verifier(keyring, urls, store.credential, FastCanonicalizer())
     app = web.Application(client_max_size=client_max_size())
-    app[SERVICES] = Services(settings, store, library, badges)
-    add_badge_routes(app, badges, verifier, SystemClock())
+    app[SERVICES] = Services(settings, store, library, badges, clock)
+    add_badge_routes(app, badges, verifier, clock)
     app.cleanup_ctx.append(_store_ctx)
     app.cleanup_ctx.append(_engine_ctx)
     return app
@@ -94,7 +96,8 @@ async def _engine_ctx(app: web.Application) -> AsyncIterator[None]:
     library = services.library
     library.load()
     engine = QuestEngine(services.store, library.catalog, settings.engine_settings(),
-                         issuer=services.badges, reloader=library.reload)
+                         clock=services.clock, issuer=services.badges,
+                         reloader=library.reload)
     library.subscribe(engine.replace_catalog)
     services.engine = engine
     tasks: list[asyncio.Task[Any]] = [

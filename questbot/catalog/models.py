@@ -70,7 +70,9 @@ class Alignment(Strict):
     """Where the badge sits in a skills framework (Open Badges ``alignment``)."""
 
     targetName: ShortText
-    targetUrl: str | None = None
+    targetUrl: str = Field(
+        pattern=r"^https?://\S+$",
+        description="the framework's page for this skill (Open Badges 3.0 requires it)")
     targetDescription: str | None = None
     targetFramework: str | None = None
     targetCode: str | None = None

@@ -40,9 +40,10 @@ async def verify_upload(request: web.Request) -> web.Response:
 
 
 def _answer(request: web.Request, verdict: Verdict) -> web.Response:
+    status = 422 if verdict.status == "invalid" else 200  # not a badge at all: a 4xx
     if wants(request, "application/json"):
-        return json_response(verdict.to_json())
-    return request.app[WEB].page("verify.html", verdict=verdict,
+        return json_response(verdict.to_json(), status=status)
+    return request.app[WEB].page("verify.html", status=status, verdict=verdict,
                                  verdict_text=_TEXT[verdict.status])
 
 
