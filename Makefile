@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
+OB2_VENV := .venv-ob2
+OB2_STAMP := $(OB2_VENV)/.installed
+NODE_DIR := tests/interop/node
+NODE_STAMP := $(NODE_DIR)/node_modules/.installed
 
-.PHONY: run serve test lint typecheck unit bench schema clean
+.PHONY: run serve test lint typecheck unit bench schema clean interop-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("questbot needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -12,6 +16,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
+
+# Independent verifiers the interoperability tests run: 1EdTech's Open Badges 2.0 validator
+# (its own environment: its pins cannot share ours) and digitalbazaar's VC libraries (Node).
+$(OB2_STAMP): tests/interop/ob2/requirements.txt
+	$(PYTHON) -m venv $(OB2_VENV)
+	$(OB2_VENV)/bin/python -m pip install --quiet --no-deps -r tests/interop/ob2/requirements.txt
+	touch $@
+
+$(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+interop-deps: $(OB2_STAMP) $(NODE_STAMP)
 
 run: $(STAMP)
 	$(BIN)/questbot run $(ARGS)
@@ -26,7 +43,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) interop-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck unit
@@ -38,4 +55,4 @@ schema: $(STAMP)
 	$(BIN)/questbot schema -o assets/schema/quest-v1.json
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(OB2_VENV) $(NODE_DIR)/node_modules .mypy_cache .ruff_cache .pytest_cache

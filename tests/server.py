@@ -7,6 +7,7 @@ import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aiohttp import web
@@ -73,7 +74,8 @@ async def running_server(folder: Path, clock: FakeClock | None = None,
                              overrides={"data_dir": folder / "data", "quests_dir": QUESTS,
                                         "port": port, "tutors": ("console:tina",),
                                         "reload_interval": 0, **overrides})
-    clock = clock or FakeClock()
+    # Independent verifiers check dates against the real time, so the server's clock starts there.
+    clock = clock or FakeClock(datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1))
     app = build_app(settings, clock)
     runner = web.AppRunner(app)
     await runner.setup()
