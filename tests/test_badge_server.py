@@ -86,7 +86,7 @@ async def test_an_award_is_a_signed_baked_hosted_badge(server: Server) -> None:
     assert json.loads(baked[OB3_KEYWORD]) == credential
     assert json.loads(baked[OB2_KEYWORD]) == assertion
     path = Path(server.settings.data_dir / "badges" / "awards" / f"{award_id}.png")
-    assert path.read_bytes() == png  # noqa: ASYNC240 - the file the terminal chat points to
+    assert path.read_bytes() == png  # the file the terminal chat points to
 
     status, badge_class = await get_json(assertion["badge"])
     assert badge_class["name"] == "Python Basics"
