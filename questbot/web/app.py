@@ -17,6 +17,8 @@ def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verif
     app[WEB] = Web(badges, verifier, clock, template_environment())
     app.router.add_get("/", pages.home)
     app.router.add_get("/healthz", pages.health)
+    app.router.add_get("/favicon.svg", pages.favicon)
+    app.router.add_get("/favicon.ico", pages.favicon)
     app.router.add_get("/badges/{award_id}", pages.badge_page)
     app.router.add_get("/badges/{award_id}/badge.png", pages.badge_png)
     app.router.add_get("/badges/{award_id}/certificate.png", pages.certificate)

@@ -22,6 +22,15 @@ async def home(request: web.Request) -> web.Response:
                                                 ("Issuer keys", urls.keys)))
 
 
+async def favicon(request: web.Request) -> web.Response:
+    issuer = request.app[WEB].badges.issuer
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+           f'<circle cx="16" cy="16" r="15" fill="{issuer.accent}"/>'
+           f'<circle cx="16" cy="16" r="11" fill="{issuer.colour}"/></svg>')
+    return web.Response(text=svg, content_type="image/svg+xml",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+
 async def health(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
