@@ -42,7 +42,7 @@ def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
 
 
 def console_errors(driver: webdriver.Chrome) -> list[str]:
-    return [entry["message"] for entry in driver.get_log("browser")
+    return [entry["message"] for entry in driver.get_log("browser")  # type: ignore[no-untyped-call]
             if entry["level"] == "SEVERE"]
 
 
