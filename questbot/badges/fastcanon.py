@@ -105,18 +105,21 @@ def _build(skeleton: Any) -> _Template | None:
 
 def _fill(template: dict[str, list[dict[str, Any]]], values: list[str]
           ) -> dict[str, list[dict[str, Any]]]:
+    # IRIs and literals without a slot are shared with the template; blank nodes are
+    # copied, because URDNA2015 relabels them in place.
     filled: dict[str, list[dict[str, Any]]] = {}
     for graph, triples in template.items():
         seen: set[tuple[Any, ...]] = set()
         out = []
         for triple in triples:
-            new = {part: _fill_component(triple[part], values)
-                   for part in ("subject", "predicate", "object")}
-            identity = tuple(tuple(sorted(c.items())) for c in new.values())
+            subject = _fill_component(triple["subject"], values)
+            obj = _fill_component(triple["object"], values)
+            identity = (subject["type"], subject["value"], triple["predicate"]["value"],
+                        obj["type"], obj["value"], obj.get("datatype"), obj.get("language"))
             if identity in seen:
                 continue  # the dataset is a set: two slots with one value make one quad
             seen.add(identity)
-            out.append(new)
+            out.append({"subject": subject, "predicate": triple["predicate"], "object": obj})
         filled[graph] = out
     return filled
 
@@ -125,4 +128,4 @@ def _fill_component(component: dict[str, Any], values: list[str]) -> dict[str, A
     value = component["value"]
     if value.startswith(_SLOT):
         return {**component, "value": values[int(value[len(_SLOT):])]}
-    return dict(component)
+    return dict(component) if component["type"] == "blank node" else component

@@ -52,6 +52,8 @@ class BadgeService:
         self._catalog = catalog
         self._canonicalize = canonicalize or FastCanonicalizer()
         self._status_cache: tuple[tuple[int, ...], dict[str, Any]] | None = None
+        self._classes: dict[str, BadgeClassInfo] = {}
+        self._images: dict[str, tuple[str, bytes]] = {}  # class id -> (look, PNG)
         self._lock = asyncio.Lock()
 
     # --- issuing -------------------------------------------------------------------------
@@ -60,16 +62,14 @@ class BadgeService:
         record = await self.store.credential(award.award_id)
         if record is None:
             info = await self._class_for(award)
-            recipient = await self.store.recipient(award.learner_id)
-            if recipient is None:
-                raise LookupError(f"award {award.award_id} names no learner")
-            index = await self.store.allocate_status_index(award.award_id)
+            recipient, index = await self.store.prepare_credential(award.award_id,
+                                                                   award.learner_id)
             documents = await asyncio.to_thread(self.build, award, info, recipient, index)
-            await self.store.save_credential(award.award_id, info.class_id,
-                                             dumps(documents.assertion),
-                                             dumps(documents.credential))
-            record = await self.store.credential(award.award_id)
-            assert record is not None
+            assertion, credential = dumps(documents.assertion), dumps(documents.credential)
+            await self.store.save_credential(award.award_id, info.class_id, assertion,
+                                             credential)
+            record = CredentialRecord(award, info.class_id, assertion, credential,
+                                      recipient.display_name, recipient.show_name)
         path = await self.write_png(record)
         return IssuedBadge(self.urls.page(award.award_id), str(path))
 
@@ -95,7 +95,9 @@ class BadgeService:
         milestone = quest.milestone_for_badge(award.badge_key) if quest else None
         if quest is not None and milestone is not None:
             info = badge_class_info(quest, milestone)
-            await self.store.save_badge_class(info.class_id, json.dumps(info.to_json()))
+            if self._classes.get(info.class_id) != info:  # write only what changed
+                await self.store.save_badge_class(info.class_id, json.dumps(info.to_json()))
+                self._classes[info.class_id] = info
             return info
         stored = await self.store.badge_class(class_id(award.quest_id, award.badge_key))
         if stored is None:
@@ -105,9 +107,18 @@ class BadgeService:
     # --- images --------------------------------------------------------------------------
     async def class_image(self, info: BadgeClassInfo) -> bytes:
         """The badge class's picture: the quest's own PNG, or one rendered once and kept."""
+        look = f"{info.image_source}|{info.name}|{self.issuer}"
+        cached = self._images.get(info.class_id)
+        if cached is not None and cached[0] == look:
+            return cached[1]
         if info.image_source:
-            return await asyncio.to_thread(Path(info.image_source).read_bytes)
-        look = f"{info.name}|{self.issuer.name}|{self.issuer.colour}|{self.issuer.accent}"
+            png = await asyncio.to_thread(Path(info.image_source).read_bytes)
+        else:
+            png = await self._rendered(info, look)
+        self._images[info.class_id] = (look, png)
+        return png
+
+    async def _rendered(self, info: BadgeClassInfo, look: str) -> bytes:
         path = self.folder / "classes" / f"{info.class_id}-{_short_hash(look)}.png"
         if not path.exists():
             async with self._lock:
@@ -118,6 +129,8 @@ class BadgeService:
         return await asyncio.to_thread(path.read_bytes)
 
     async def class_info(self, class_id_: str) -> BadgeClassInfo | None:
+        if class_id_ in self._classes:
+            return self._classes[class_id_]
         stored = await self.store.badge_class(class_id_)
         return BadgeClassInfo.from_json(json.loads(stored)) if stored else None
 
@@ -131,9 +144,8 @@ class BadgeService:
 
     async def write_png(self, record: CredentialRecord) -> Path:
         path = self.folder / "awards" / f"{record.award.award_id}.png"
-        if not path.exists():
-            png = await self.baked_png(record)
-            await asyncio.to_thread(_write_atomically, path, png)
+        png = await self.baked_png(record)
+        await asyncio.to_thread(_write_if_missing, path, png)
         return path
 
     async def certificate(self, record: CredentialRecord) -> bytes:
@@ -182,6 +194,11 @@ class BadgeService:
 
 def _short_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+def _write_if_missing(path: Path, data: bytes) -> None:
+    if not path.exists():
+        _write_atomically(path, data)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -101,10 +101,9 @@ class CredentialRecord:
 
 
 class CredentialStore(Protocol):
-    async def recipient(self, learner_id: str) -> RecipientRecord | None:
-        ...
-
-    async def allocate_status_index(self, award_id: str) -> int:
+    async def prepare_credential(self, award_id: str, learner_id: str
+                                 ) -> tuple[RecipientRecord, int]:
+        """The recipient's identity and the award's status list index (allocated once)."""
         ...
 
     async def save_badge_class(self, class_id: str, info: str) -> None:

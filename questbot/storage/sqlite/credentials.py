@@ -7,9 +7,9 @@ import secrets
 import sqlite3
 
 from questbot.ports import CredentialRecord, RecipientRecord
-from questbot.storage.sqlite.unit import AWARD_COLUMNS_OF_A, award_from_row
+from questbot.storage.sqlite.unit import AWARD_COLUMNS_OF_A, allocate_status_index, award_from_row
 
-STATUS_LIST_SIZE = 131_072
+__all__ = ["allocate_status_index", "recipient"]
 
 
 def recipient(conn: sqlite3.Connection, learner_id: str) -> RecipientRecord | None:
@@ -23,24 +23,6 @@ def recipient(conn: sqlite3.Connection, learner_id: str) -> RecipientRecord | No
         conn.execute("UPDATE learners SET recipient_token = ? WHERE learner_id = ?",
                      (token, learner_id))
     return RecipientRecord(learner_id, email, token, name, bool(show))
-
-
-def allocate_status_index(conn: sqlite3.Connection, award_id: str) -> int:
-    """A random free index, so an index says nothing about when or to whom."""
-    row = conn.execute("SELECT status_index FROM awards WHERE award_id = ?",
-                       (award_id,)).fetchone()
-    if row is None:
-        raise LookupError(f"no award {award_id}")
-    if row[0] is not None:
-        return int(row[0])
-    for _ in range(64):
-        index = secrets.randbelow(STATUS_LIST_SIZE)
-        taken = conn.execute("SELECT 1 FROM awards WHERE status_index = ?", (index,)).fetchone()
-        if taken is None:
-            conn.execute("UPDATE awards SET status_index = ? WHERE award_id = ?",
-                         (index, award_id))
-            return index
-    raise RuntimeError("the status list is full")
 
 
 def save_badge_class(conn: sqlite3.Connection, class_id: str, info: str, at: str) -> None:

@@ -129,12 +129,23 @@ class SqliteStore:
 
         return await self._writer.submit(job)
 
-    async def recipient(self, learner_id: str) -> RecipientRecord | None:
-        return await self._writer.submit(lambda conn: credentials.recipient(conn, learner_id))
+    async def prepare_credential(self, award_id: str, learner_id: str
+                                 ) -> tuple[RecipientRecord, int]:
+        row = await self._read_one(
+            "SELECT l.email, l.recipient_token, l.display_name, l.show_name, a.status_index"
+            " FROM awards a JOIN learners l ON l.learner_id = a.learner_id"
+            " WHERE a.award_id = ?", (award_id,))
+        if row is not None and row[1] is not None and row[4] is not None:
+            email, token, name, show, index = row  # the usual case: a read, no write
+            return RecipientRecord(learner_id, email, token, name, bool(show)), int(index)
 
-    async def allocate_status_index(self, award_id: str) -> int:
-        return await self._writer.submit(
-            lambda conn: credentials.allocate_status_index(conn, award_id))
+        def job(conn: sqlite3.Connection) -> tuple[RecipientRecord, int]:
+            recipient = credentials.recipient(conn, learner_id)  # learners from before tokens
+            if recipient is None:
+                raise LookupError(f"award {award_id} names no learner")
+            return recipient, credentials.allocate_status_index(conn, award_id)
+
+        return await self._writer.submit(job)
 
     async def save_badge_class(self, class_id: str, info: str) -> None:
         now = _now()

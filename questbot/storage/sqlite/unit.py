@@ -4,6 +4,7 @@ thread, inside the event's savepoint, so a batch of events costs one thread hop.
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
@@ -132,8 +133,9 @@ def apply_changes(conn: sqlite3.Connection, changes: tuple[Change, ...]) -> None
     for change in changes:
         match change:
             case CreateLearner(learner_id=lid, account=acc, display_name=name, created_at=at):
-                conn.execute("INSERT INTO learners (learner_id, display_name, created_at)"
-                             " VALUES (?, ?, ?)", (lid, name, ts(at)))
+                conn.execute("INSERT INTO learners (learner_id, display_name, created_at,"
+                             " recipient_token) VALUES (?, ?, ?, ?)",
+                             (lid, name, ts(at), secrets.token_urlsafe(24)))
                 conn.execute("INSERT INTO accounts (platform, platform_user_id, learner_id)"
                              " VALUES (?, ?, ?)", (acc.platform, acc.user_id, lid))
             case UpdateLearner():
@@ -168,6 +170,8 @@ def apply_changes(conn: sqlite3.Connection, changes: tuple[Change, ...]) -> None
                     (a.award_id, a.learner_id, a.quest_id, a.quest_version, a.badge_key,
                      a.badge_name, ts(a.awarded_at), dump_json(a.evidence), a.awarded_by,
                      ts(a.revoked_at), a.revocation_reason))
+                # Its place in the revocation list, chosen now so issuing needs no write.
+                allocate_status_index(conn, a.award_id)
             case RevokeAward():
                 conn.execute("UPDATE awards SET revoked_at = ?, revocation_reason = ?,"
                              " revoked_by = ? WHERE award_id = ? AND revoked_at IS NULL",
@@ -183,6 +187,27 @@ def apply_changes(conn: sqlite3.Connection, changes: tuple[Change, ...]) -> None
                     " created_at) SELECT platform, platform_user_id, learner_id, ?, ?"
                     " FROM accounts WHERE learner_id = ?",
                     (dump_json(outbound_to_dict(message)), ts(at), lid))
+
+
+STATUS_LIST_SIZE = 131_072
+
+
+def allocate_status_index(conn: sqlite3.Connection, award_id: str) -> int:
+    """A random free index, so an index says nothing about when or to whom."""
+    row = conn.execute("SELECT status_index FROM awards WHERE award_id = ?",
+                       (award_id,)).fetchone()
+    if row is None:
+        raise LookupError(f"no award {award_id}")
+    if row[0] is not None:
+        return int(row[0])
+    for _ in range(64):
+        index = secrets.randbelow(STATUS_LIST_SIZE)
+        taken = conn.execute("SELECT 1 FROM awards WHERE status_index = ?", (index,)).fetchone()
+        if taken is None:
+            conn.execute("UPDATE awards SET status_index = ? WHERE award_id = ?",
+                         (index, award_id))
+            return index
+    raise RuntimeError("the status list is full")
 
 
 def find_replies(conn: sqlite3.Connection, platform: str, event_id: str) -> str | None:
