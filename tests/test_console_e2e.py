@@ -10,6 +10,7 @@ from pathlib import Path
 
 import aiohttp
 
+from questbot.badges.bake import unbake
 from tests.conftest import QUESTS, ROOT
 from tests.test_web import free_port
 
@@ -79,6 +80,9 @@ async def test_a_learner_plays_a_sample_quest_to_its_badge(tmp_path: Path) -> No
     await term.type("/as alice")
     final = await term.type(f"/checkin {code.group(1)}")
     assert "You earned the Python Basics badge" in final
+    png = re.search(r"Badge image: (\S+\.png)", final)
+    assert png is not None
+    assert "openbadgecredential" in unbake(Path(png.group(1)).read_bytes())
     url = re.search(r"http://127\.0\.0\.1:\d+/badges/[\w-]+", final)
     assert url is not None
     async with aiohttp.ClientSession() as http, \
@@ -99,6 +103,8 @@ async def test_a_tutors_grant_is_delivered_in_the_terminal(tmp_path: Path) -> No
     reply = await term.type("/grant alice community-helper badge ran the help desk")
     assert "Awarded the Community Helper badge" in reply
     assert "message for alice" in reply and "ran the help desk" in reply
+    path = re.search(r"Badge image: (\S+\.png)", reply)
+    assert path is not None and Path(path.group(1)).read_bytes().startswith(b"\x89PNG")
     await term.type("/as alice")
     assert "Only tutors" in await term.type("/grant bob python-basics badge pals")
     assert await finish(term) == 0

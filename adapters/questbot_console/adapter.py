@@ -12,10 +12,18 @@ import sys
 import threading
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any, TextIO
 
-from questbot.domain import ConversationRef, Event, UserRef, parse_text, translate
-from questbot.ports import AdapterContext, EventHandler, Outbox
+from questbot.domain import (
+    BadgeAwarded,
+    ConversationRef,
+    Event,
+    UserRef,
+    parse_text,
+    translate,
+)
+from questbot.ports import AdapterContext, BadgeFiles, EventHandler, Outbox
 from questbot_console.render import render
 
 PLATFORM = "console"
@@ -33,6 +41,7 @@ class ConsoleAdapter:
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
         on_exit: Callable[[], None] = lambda: None,
+        badge_file: BadgeFiles | None = None,
         language: str = "en",
         poll_interval: float = 1.0,
     ) -> None:
@@ -43,6 +52,7 @@ class ConsoleAdapter:
         self._stdin = stdin or sys.stdin
         self._stdout = stdout or sys.stdout
         self._on_exit = on_exit
+        self._badge_file = badge_file
         self._language = language
         self._poll_interval = poll_interval
         self._lines: asyncio.Queue[str | None] = asyncio.Queue()
@@ -57,6 +67,7 @@ class ConsoleAdapter:
         user = str(context.settings.get("console_user") or "learner")
         UserRef(PLATFORM, user)  # raises ValueError on a name that cannot be an id
         return cls(context.engine, context.outbox, user, on_exit=context.request_stop,
+                   badge_file=context.badge_file,
                    language=str(context.settings.get("language") or "en"))
 
     async def start(self) -> None:
@@ -164,6 +175,10 @@ class ConsoleAdapter:
         deliveries = await self._outbox.pending_deliveries(PLATFORM)
         for delivery in deliveries:
             heading = self._t("console.delivery", user=delivery.recipient.user_id)
-            self._print(f"{heading}\n{render(delivery.message, self._language)}")
+            message = delivery.message
+            if isinstance(message, BadgeAwarded) and not message.image_path and \
+                    self._badge_file is not None:
+                message = replace(message, image_path=await self._badge_file(message.award_id))
+            self._print(f"{heading}\n{render(message, self._language)}")
         if deliveries:
             await self._outbox.mark_delivered([d.delivery_id for d in deliveries])

@@ -147,7 +147,8 @@ async def serve(settings: Settings, *, interactive: bool, out: TextIO | None = N
 def _create_adapters(services: Services, interactive: bool) -> list[ChatAdapter]:
     assert services.engine is not None
     raw = services.settings.model_dump()
-    context = AdapterContext(services.engine, services.store, raw, services.stop.set)
+    context = AdapterContext(services.engine, services.store, raw, services.stop.set,
+                             services.badges.png_path)
     adapters = []
     for name, factory in sorted(discover_adapters().items()):
         if not factory.wanted(raw, interactive):

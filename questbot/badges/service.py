@@ -148,6 +148,10 @@ class BadgeService:
         await asyncio.to_thread(_write_if_missing, path, png)
         return path
 
+    async def png_path(self, award_id: str) -> str | None:
+        record = await self.store.credential(award_id)
+        return str(await self.write_png(record)) if record else None
+
     async def certificate(self, record: CredentialRecord) -> bytes:
         """A personalised certificate with a QR code, rendered on first request and kept."""
         path = self.folder / "certificates" / f"{record.award.award_id}.png"

@@ -155,6 +155,12 @@ class EventHandler(Protocol):
         ...
 
 
+class BadgeFiles(Protocol):
+    async def __call__(self, award_id: str) -> str | None:
+        """The path of an award's baked PNG (built if need be), or None if it is unknown."""
+        ...
+
+
 @dataclass(frozen=True)
 class AdapterContext:
     """What an adapter is given: the engine to call, the outbox to drain, the raw settings
@@ -164,6 +170,7 @@ class AdapterContext:
     outbox: Outbox
     settings: Mapping[str, Any]
     request_stop: Callable[[], None]
+    badge_file: BadgeFiles | None = None
 
 
 class ChatAdapter(Protocol):
@@ -194,6 +201,7 @@ __all__ = [
     "AdapterFactory",
     "AwardReader",
     "AwardView",
+    "BadgeFiles",
     "BadgeIssuer",
     "ChatAdapter",
     "Clock",
