@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -22,7 +23,7 @@ from questbot.badges.multikey import (
     public_key_multibase,
     verification_method,
 )
-from questbot.badges.proof import ProofError, hash_data, sign, verify
+from questbot.badges.proof import ProofError, hash_data, proof_config, sign, verify
 from tests.badge_fixtures import ISSUER, URLS, badge_class, facts, recipient
 from tests.conftest import ROOT
 
@@ -65,6 +66,18 @@ def test_fast_canonical_form_is_byte_identical(
     document = ob3.credential(facts("aw1", evidence, expires, index), info,
                               recipient(salt=salt), issuer=ISSUER, issuer_did=DID, urls=URLS)
     assert FAST(document) == canonical_nquads(document)
+
+
+@settings(max_examples=40, deadline=None)
+@given(created=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 1, 1)),
+       seed=st.binary(min_size=32, max_size=32))
+def test_proof_configurations_take_the_one_blank_node_path_and_match(created: datetime,
+                                                                      seed: bytes) -> None:
+    public = bytes(SigningKey(seed).verify_key)
+    document = ob3.credential(facts(), badge_class(), recipient(), issuer=ISSUER,
+                              issuer_did=did_key(public), urls=URLS)
+    config = proof_config(document, verification_method(public), created.replace(tzinfo=UTC))
+    assert FAST(config) == canonical_nquads(config)
 
 
 def test_an_unusual_iri_takes_the_reference_path_and_still_matches() -> None:
