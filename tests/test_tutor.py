@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from pathlib import Path
+
+from questbot.catalog import load_catalog
 from questbot.domain import BadgeAwarded, Text, UserRef
+from questbot.engine import EngineSettings, QuestEngine
 from questbot.storage import SqliteStore
+from tests.conftest import ROOT, TUTOR
 from tests.helpers import Player
 
 ALICE = UserRef("console", "alice")
@@ -76,3 +81,14 @@ async def test_admin_makes_a_tutor_who_can_then_grant(admin: Player, alice: Play
     assert "/grant" in await alice.say("/help")
     assert "no longer a tutor" in await admin.say("/tutor alice remove")
     assert "Only tutors" in await alice.say("/grant bob python-basics quiz-1 nice")
+
+
+async def test_a_repeatable_badge_can_be_awarded_again(tmp_path: Path, store: SqliteStore,
+                                                       settings: EngineSettings) -> None:
+    catalog = load_catalog(ROOT / "tests" / "data" / "quests").catalog
+    engine = QuestEngine(store, catalog, settings)
+    tutor = Player(engine, TUTOR, "Tina")
+    assert "Awarded the Kudos badge" in await tutor.say("/grant alice kudos badge helped Bo")
+    assert "Awarded the Kudos badge" in await tutor.say("/grant alice kudos badge helped Cy")
+    listing = await Player(engine, ALICE, "Alice").say("/badges")
+    assert listing.count("Kudos") == 2

@@ -86,6 +86,7 @@ class BadgeSpec(Strict):
     tags: tuple[ShortText, ...] = ()
     alignment: tuple[Alignment, ...] = ()
     expires_after: Seconds | None = Field(None, description="badges expire this long after award")
+    repeatable: bool = Field(False, description="may one learner hold it more than once?")
 
 
 class MilestoneBadge(Strict):
@@ -93,6 +94,7 @@ class MilestoneBadge(Strict):
     description: LongText | None = None
     criteria: LongText | None = None
     image: str | None = None
+    repeatable: bool = Field(False, description="may one learner hold it more than once?")
 
 
 class StepBase(Strict):

@@ -94,8 +94,10 @@ class LearnerState:
         return state is not None and state.completed_at is not None
 
     def live_award(self, quest_id: str, badge_key: str) -> AwardRecord | None:
-        return next((a for a in self.awards if a.quest_id == quest_id
-                     and a.badge_key == badge_key and not a.revoked), None)
+        """The most recent award of that badge still in force."""
+        live = [a for a in self.awards if a.quest_id == quest_id and a.badge_key == badge_key
+                and not a.revoked]
+        return max(live, key=lambda a: a.awarded_at) if live else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,7 +58,7 @@ def grant(work: Work, command: Grant) -> None:
         items = [*quest.steps, *(m.badge_key for m in quest.milestones if m.badge)]
         raise Rejected("grant.unknown_item", item=command.item, quest=quest.id,
                        items=", ".join(items))
-    if learner.live_award(quest.id, milestone.badge_key):
+    if learner.live_award(quest.id, milestone.badge_key) and not milestone.badge.repeatable:
         raise Rejected("grant.has_badge", learner=_name(learner), badge=milestone.badge.name)
     ensure_enrolled(work, learner, quest)
     work.deliver(learner, Text(work.t("grant.notice_badge", tutor=_name(tutor),

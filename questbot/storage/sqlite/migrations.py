@@ -112,6 +112,11 @@ MIGRATIONS: tuple[str, ...] = (
         issued_at TEXT NOT NULL
     );
     """,
+    # 3: a badge may be repeatable; the engine applies each badge's policy
+    """
+    DROP INDEX one_live_award;
+    CREATE INDEX awards_by_badge ON awards (learner_id, quest_id, badge_key);
+    """,
 )
 
 
