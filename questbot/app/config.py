@@ -21,7 +21,7 @@ from questbot.engine import EngineSettings
 
 ENV_PREFIX = "QUESTBOT_"
 DEFAULT_CONFIG = Path("questbot.toml")
-LIST_SETTINGS = ("admins", "tutors")
+LIST_SETTINGS = ("admins", "tutors", "telegram_channels")
 
 
 class Settings(BaseModel):
@@ -36,6 +36,10 @@ class Settings(BaseModel):
     telegram_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    telegram_mode: str = Field("polling", pattern=r"^(polling|webhook)$")
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_channels: tuple[str, ...] = Field(
+        (), description="NAME=CHAT_ID pairs naming group chats for participation steps")
     discord_token: SecretStr | None = None
     admins: tuple[str, ...] = Field((), description="platform:id accounts that are admins")
     tutors: tuple[str, ...] = Field((), description="platform:id accounts that are tutors")

@@ -26,7 +26,7 @@ from questbot.badges.service import BadgeService
 from questbot.badges.verify import Verifier
 from questbot.domain.errors import ConfigError
 from questbot.engine import QuestEngine
-from questbot.ports import AdapterContext, ChatAdapter, Clock, Store, SystemClock
+from questbot.ports import AdapterContext, ChatAdapter, Clock, Store, SystemClock, Webhooks
 from questbot.storage import open_store
 from questbot.web import add_badge_routes, client_max_size
 
@@ -40,6 +40,7 @@ class Services:
     library: QuestLibrary
     badges: BadgeService
     clock: Clock
+    webhooks: Webhooks
     engine: QuestEngine | None = None
     stop: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -60,8 +61,9 @@ def build_app(settings: Settings, clock: Clock | None = None) -> web.Application
                           settings.data_dir / "badges", lambda: library.catalog)
     verifier = Verifier(keyring, urls, store.credential, FastCanonicalizer())
     app = web.Application(client_max_size=client_max_size())
-    app[SERVICES] = Services(settings, store, library, badges, clock)
-    add_badge_routes(app, badges, verifier, clock)
+    webhooks = Webhooks()
+    app[SERVICES] = Services(settings, store, library, badges, clock, webhooks)
+    add_badge_routes(app, badges, verifier, clock, webhooks)
     app.cleanup_ctx.append(_store_ctx)
     app.cleanup_ctx.append(_engine_ctx)
     return app
@@ -148,7 +150,7 @@ def _create_adapters(services: Services, interactive: bool) -> list[ChatAdapter]
     assert services.engine is not None
     raw = services.settings.model_dump()
     context = AdapterContext(services.engine, services.store, raw, services.stop.set,
-                             services.badges.png_path)
+                             services.badges.png_path, services.webhooks)
     adapters = []
     for name, factory in sorted(discover_adapters().items()):
         if not factory.wanted(raw, interactive):

@@ -141,6 +141,7 @@ ENGLISH: dict[str, str] = {
     "reload.problems": "Some files have errors; their previous version stays in service:\n"
     "{problems}",
     "error.internal": "Sorry, something went wrong on my side. Please try again.",
+    "telegram.text_only": "I read text messages and commands; type /help to see them.",
     "console.banner": "questbot terminal chat: you are {user}. Type /help for commands,"
     " /quit to leave.",
     "console.help": "In this terminal also: /as NAME (be someone else), /channel NAME (talk"

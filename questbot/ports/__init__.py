@@ -65,6 +65,10 @@ class Outbox(Protocol):
         """Count a failed attempt; the delivery stays pending."""
         ...
 
+    async def enqueue(self, recipient: UserRef, message: Outbound) -> None:
+        """Keep a message an adapter could not send now, to deliver later."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class AwardView:
@@ -155,6 +159,29 @@ class EventHandler(Protocol):
         ...
 
 
+class WebhookHandler(Protocol):
+    async def __call__(self, path: str, headers: Mapping[str, str], body: bytes
+                       ) -> tuple[int, str]:
+        """Handle a platform's POST to /webhooks/PLATFORM/PATH: (HTTP status, text)."""
+        ...
+
+
+class Webhooks:
+    """Where adapters register the webhook endpoints the badge server exposes for them."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, WebhookHandler] = {}
+
+    def register(self, platform: str, handler: WebhookHandler) -> None:
+        self._handlers[platform] = handler
+
+    def unregister(self, platform: str) -> None:
+        self._handlers.pop(platform, None)
+
+    def get(self, platform: str) -> WebhookHandler | None:
+        return self._handlers.get(platform)
+
+
 class BadgeFiles(Protocol):
     async def __call__(self, award_id: str) -> str | None:
         """The path of an award's baked PNG (built if need be), or None if it is unknown."""
@@ -171,6 +198,7 @@ class AdapterContext:
     settings: Mapping[str, Any]
     request_stop: Callable[[], None]
     badge_file: BadgeFiles | None = None
+    webhooks: Webhooks | None = None
 
 
 class ChatAdapter(Protocol):
@@ -217,4 +245,6 @@ __all__ = [
     "RecipientRecord",
     "Store",
     "SystemClock",
+    "WebhookHandler",
+    "Webhooks",
 ]

@@ -11,10 +11,10 @@ from typing import Any
 
 import aiosqlite
 
-from questbot.domain.codec import load_outbounds, outbound_from_dict
+from questbot.domain.codec import load_outbounds, outbound_from_dict, outbound_to_dict
 from questbot.domain.errors import StoreError
 from questbot.domain.ids import UserRef
-from questbot.domain.messages import Delivery
+from questbot.domain.messages import Delivery, Outbound
 from questbot.domain.progress import AwardRecord
 from questbot.ports import (
     AwardView,
@@ -112,6 +112,16 @@ class SqliteStore:
         await self._writer.submit(lambda conn: conn.executemany(
             "UPDATE outbox SET delivered_at = ? WHERE delivery_id = ?",
             [(now, d) for d in delivery_ids]))
+
+    async def enqueue(self, recipient: UserRef, message: Outbound) -> None:
+        text = json.dumps(outbound_to_dict(message))
+        now = _now()
+        await self._writer.submit(lambda conn: conn.execute(
+            "INSERT INTO outbox (platform, platform_user_id, learner_id, message, created_at)"
+            " SELECT ?, ?, coalesce((SELECT learner_id FROM accounts WHERE platform = ? AND"
+            " platform_user_id = ?), ''), ?, ?",
+            (recipient.platform, recipient.user_id, recipient.platform, recipient.user_id,
+             text, now)))
 
     async def mark_failed(self, delivery_ids: Sequence[int]) -> None:
         await self._writer.submit(lambda conn: conn.executemany(

@@ -1,0 +1,5 @@
+"""The Telegram adapter (python-telegram-bot)."""
+
+from questbot_telegram.adapter import TelegramAdapter
+
+__all__ = ["TelegramAdapter"]

@@ -1,0 +1,266 @@
+"""The Telegram adapter: python-telegram-bot inside questbot's event loop, long polling by
+default or a webhook on the badge server; the engine decides, this only translates."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import json
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    MessageReactionHandler,
+    filters,
+)
+
+from questbot.domain import ConfigError, Event, Outbound, Text, UserRef, translate
+from questbot.domain.parsing import LEARNER_COMMANDS, TUTOR_COMMANDS
+from questbot.ports import AdapterContext
+from questbot_telegram.send import Sender, label_of, with_retries
+from questbot_telegram.settings import TelegramSettings
+from questbot_telegram.translate import (
+    PLATFORM,
+    callback_event,
+    message_event,
+    reaction_event,
+)
+
+log = logging.getLogger(__name__)
+ALLOWED_UPDATES = ["message", "callback_query", "message_reaction"]
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_BACKOFF = 3600.0
+
+
+class TelegramAdapter:
+    name = PLATFORM
+
+    def __init__(self, context: AdapterContext, settings: TelegramSettings,
+                 outbox_interval: float = 1.0) -> None:
+        self._context = context
+        self._settings = settings
+        self._outbox_interval = outbox_interval
+        self._application: Application[Any, Any, Any, Any, Any, Any] | None = None
+        self._sender: Sender | None = None
+        self._username = ""
+        self._tasks: list[asyncio.Task[None]] = []
+        self._retry_at: dict[int, tuple[float, float]] = {}  # delivery -> (when, backoff)
+
+    @classmethod
+    def wanted(cls, settings: Mapping[str, Any], interactive: bool) -> bool:
+        return bool(settings.get("telegram_token"))
+
+    @classmethod
+    def create(cls, context: AdapterContext) -> TelegramAdapter:
+        return cls(context, TelegramSettings.from_settings(context.settings))
+
+    # --- lifecycle -----------------------------------------------------------------------
+    async def start(self) -> None:
+        builder = (ApplicationBuilder().token(self._settings.token)
+                   .base_url(self._settings.base_url)
+                   .base_file_url(self._settings.base_file_url)
+                   .rate_limiter(AIORateLimiter(max_retries=5))
+                   .concurrent_updates(32))
+        if self._settings.mode == "webhook":
+            builder = builder.updater(None)
+        application = builder.build()
+        application.add_handler(MessageHandler(
+            filters.UpdateType.MESSAGE & filters.TEXT, self._on_text))
+        application.add_handler(MessageHandler(
+            filters.UpdateType.MESSAGE & ~filters.TEXT & filters.ChatType.PRIVATE,
+            self._on_other))
+        application.add_handler(CallbackQueryHandler(self._on_button))
+        application.add_handler(MessageReactionHandler(self._on_reaction))
+        application.add_error_handler(self._on_error)
+        try:
+            await application.initialize()  # getMe: a bad token fails here, clearly
+        except InvalidToken:
+            await application.bot.shutdown()  # the Application was never initialized
+            raise ConfigError("QUESTBOT_TELEGRAM_TOKEN: Telegram rejected the bot token; "
+                              "check it with @BotFather") from None
+        self._application = application
+        self._username = application.bot.username
+        self._sender = Sender(application.bot, self._context.badge_file,
+                              str(self._context.settings.get("language") or "en"))
+        await self._register_commands()
+        await application.start()
+        if self._settings.mode == "webhook":
+            await self._start_webhook()
+        else:
+            assert application.updater is not None
+            await application.updater.start_polling(
+                allowed_updates=ALLOWED_UPDATES, timeout=10, bootstrap_retries=-1,
+                error_callback=lambda exc: log.warning("telegram polling: %s", exc))
+        self._tasks = [asyncio.create_task(self._drain_outbox(), name="telegram-outbox")]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        application = self._application
+        if application is None:
+            return
+        if self._context.webhooks is not None:
+            self._context.webhooks.unregister(PLATFORM)
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+        self._application = None
+
+    async def _register_commands(self) -> None:
+        assert self._application is not None
+        commands = []
+        for name in (*LEARNER_COMMANDS, *TUTOR_COMMANDS):
+            text = translate(f"help.{name}") if name != "start" else "/start: begin here"
+            commands.append(BotCommand(name, text.split(": ", 1)[-1][:256]))
+        try:
+            await with_retries(lambda: self._application.bot.set_my_commands(commands)
+                               if self._application else asyncio.sleep(0))
+        except TelegramError as exc:
+            log.warning("could not register the command menu: %s", exc)
+
+    # --- webhook -------------------------------------------------------------------------
+    def _webhook_path(self) -> str:
+        secret = self._settings.webhook_secret or ""
+        return hashlib.sha256(secret.encode()).hexdigest()[:32]  # the secret stays out of logs
+
+    async def _start_webhook(self) -> None:
+        assert self._application is not None
+        if self._context.webhooks is None:
+            raise ConfigError("QUESTBOT_TELEGRAM_MODE: webhook mode needs the badge server")
+        self._context.webhooks.register(PLATFORM, self._on_webhook)
+        url = f"{self._settings.public_url.rstrip('/')}/webhooks/telegram/{self._webhook_path()}"
+        await with_retries(lambda: self._application.bot.set_webhook(
+            url, allowed_updates=ALLOWED_UPDATES, secret_token=self._settings.webhook_secret)
+            if self._application else asyncio.sleep(0))
+
+    async def _on_webhook(self, path: str, headers: Mapping[str, str], body: bytes
+                          ) -> tuple[int, str]:
+        expected = self._settings.webhook_secret or ""
+        given = headers.get(SECRET_HEADER, "")
+        if path != self._webhook_path() or not hmac.compare_digest(given, expected):
+            return 403, "forbidden"
+        application = self._application
+        if application is None:
+            return 503, "not ready"
+        try:
+            update = Update.de_json(json.loads(body), application.bot)
+        except (ValueError, TypeError, KeyError):
+            return 400, "not an update"
+        await application.update_queue.put(update)
+        return 200, "ok"
+
+    # --- updates -------------------------------------------------------------------------
+    async def _on_text(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.message is None:
+            return
+        event = message_event(update, update.message, self._username, self._settings.channels)
+        if event is not None:
+            await self._handle(event, update.message.chat_id)
+
+    async def _on_other(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.message is not None and update.effective_user is not None:
+            language = update.effective_user.language_code or "en"
+            await self._reply(update.message.chat_id, translate("telegram.text_only", language),
+                              None)
+
+    async def _on_reaction(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        event = reaction_event(update, self._settings.channels)
+        if event is not None and update.message_reaction is not None:
+            await self._handle(event, update.message_reaction.chat.id)
+
+    async def _on_button(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        event = callback_event(update, self._settings.channels)
+        if query is None or event is None or query.message is None:
+            if query is not None:
+                await query.answer()
+            return
+        replies = await self._context.engine.handle(event)
+        stale = translate("quiz.stale", event.language)
+        if replies and getattr(replies[0], "text", None) == stale:
+            await query.answer(stale, show_alert=False)  # an old or foreign button
+            return
+        await query.answer()
+        message = query.message
+        label = label_of(getattr(message, "reply_markup", None), query.data or "")
+        text = getattr(message, "text", None)
+        if label and text:
+            with contextlib.suppress(BadRequest):  # the message is too old to edit
+                await query.edit_message_text(f"{text}\n\n➡ {label}")
+        for reply in replies:
+            await self._reply(message.chat.id, reply, event.actor)
+
+    async def _handle(self, event: Event, chat_id: int) -> None:
+        replies = await self._context.engine.handle(event)
+        for reply in replies:
+            await self._reply(chat_id, reply, event.actor)
+
+    async def _reply(self, chat_id: int, message: Outbound | str, actor: UserRef | None
+                     ) -> None:
+        outbound = Text(message) if isinstance(message, str) else message
+        assert self._sender is not None
+        try:
+            await self._sender.send(chat_id, outbound)
+        except TelegramError as exc:
+            # The engine's decision is durable; the reply waits in the outbox until
+            # Telegram can be reached (or the learner opens a private chat with the bot).
+            log.warning("telegram reply failed (%s); kept in the outbox", exc)
+            if actor is not None:
+                await self._context.outbox.enqueue(actor, outbound)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        update_id = getattr(update, "update_id", "?")
+        log.error("telegram update %s failed", update_id, exc_info=context.error)
+
+    # --- the outbox ----------------------------------------------------------------------
+    async def _drain_outbox(self) -> None:
+        while True:
+            try:
+                await self.deliver_pending()
+            except Exception:
+                log.exception("delivering the telegram outbox failed")
+            await asyncio.sleep(self._outbox_interval)
+
+    async def deliver_pending(self) -> int:
+        """Send what waits in the outbox; returns how many were delivered."""
+        assert self._sender is not None
+        now = time.monotonic()
+        delivered = 0
+        for delivery in await self._context.outbox.pending_deliveries(PLATFORM, 100):
+            when, backoff = self._retry_at.get(delivery.delivery_id, (0.0, 5.0))
+            if when > now:
+                continue
+            try:
+                await self._sender.send(int(delivery.recipient.user_id), delivery.message)
+            except (Forbidden, BadRequest) as exc:
+                # The learner has not opened a private chat with the bot (or blocked it):
+                # keep the message and try again later, less and less often.
+                log.info("delivery %s to %s waits: %s", delivery.delivery_id,
+                         delivery.recipient, exc)
+                self._retry_at[delivery.delivery_id] = (now + backoff,
+                                                        min(backoff * 2, MAX_BACKOFF))
+                await self._context.outbox.mark_failed([delivery.delivery_id])
+                continue
+            except NetworkError:
+                return delivered  # Telegram is unreachable: the next round tries again
+            await self._context.outbox.mark_delivered([delivery.delivery_id])
+            self._retry_at.pop(delivery.delivery_id, None)
+            delivered += 1
+        return delivered

@@ -1,0 +1,84 @@
+"""Telegram updates to questbot events (pure functions over python-telegram-bot objects)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from telegram import Chat, Message, Update, User
+
+from questbot.domain import (
+    ChooseAnswer,
+    Command,
+    ConversationRef,
+    Event,
+    PostMessage,
+    React,
+    UserRef,
+    parse_text,
+)
+
+PLATFORM = "telegram"
+_COMMAND_TARGET = re.compile(r"^/\w+@(\w+)")
+
+
+def user_ref(user: User) -> UserRef:
+    return UserRef(PLATFORM, str(user.id))
+
+
+def conversation(chat: Chat, channels: Mapping[int, str]) -> ConversationRef:
+    private = chat.type == Chat.PRIVATE
+    name = channels.get(chat.id) or chat.username or _slug(chat.title or "")
+    return ConversationRef(PLATFORM, str(chat.id), None if private else name, private)
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "group"
+
+
+def message_event(update: Update, message: Message, bot_username: str,
+                  channels: Mapping[int, str]) -> Event | None:
+    """The event for a text message, or None when it is not for us."""
+    user = message.from_user
+    if user is None or user.is_bot or message.text is None:
+        return None
+    text = message.text
+    target = _COMMAND_TARGET.match(text)
+    if target and target.group(1).lower() != bot_username.lower():
+        return None  # "/start@otherbot" in a group is for another bot
+    replied = message.reply_to_message
+    reply_to = user_ref(replied.from_user) if replied and replied.from_user and \
+        not replied.from_user.is_bot else None
+    command: Command = parse_text(text, PLATFORM, reply_to)
+    return _event(update, user, message.chat, command, channels)
+
+
+def callback_event(update: Update, channels: Mapping[int, str]) -> Event | None:
+    query = update.callback_query
+    if query is None or query.data is None or query.message is None:
+        return None
+    return _event(update, query.from_user, query.message.chat, ChooseAnswer(query.data),
+                  channels)
+
+
+def reaction_event(update: Update, channels: Mapping[int, str]) -> Event | None:
+    reaction = update.message_reaction
+    if reaction is None or reaction.user is None or not reaction.new_reaction:
+        return None  # an anonymous admin, or a reaction taken back
+    return _event(update, reaction.user, reaction.chat, React(), channels)
+
+
+def _event(update: Update, user: User, chat: Chat, command: Command,
+           channels: Mapping[int, str]) -> Event:
+    return Event(
+        event_id=str(update.update_id),
+        actor=user_ref(user),
+        conversation=conversation(chat, channels),
+        command=command,
+        display_name=user.full_name[:100] or None,
+        language=(user.language_code or "en")[:8],
+    )
+
+
+def is_plain_text(command: Command) -> bool:
+    return isinstance(command, PostMessage)
