@@ -49,7 +49,8 @@ def message_event(update: Update, message: Message, bot_username: str,
     replied = message.reply_to_message
     reply_to = user_ref(replied.from_user) if replied and replied.from_user and \
         not replied.from_user.is_bot else None
-    command: Command = parse_text(text, PLATFORM, reply_to)
+    name = replied.from_user.full_name if reply_to and replied and replied.from_user else None
+    command: Command = parse_text(text, PLATFORM, reply_to, name)
     return _event(update, user, message.chat, command, channels)
 
 

@@ -21,7 +21,7 @@ from questbot.engine import EngineSettings
 
 ENV_PREFIX = "QUESTBOT_"
 DEFAULT_CONFIG = Path("questbot.toml")
-LIST_SETTINGS = ("admins", "tutors", "telegram_channels")
+LIST_SETTINGS = ("admins", "tutors", "telegram_channels", "discord_guilds")
 
 
 class Settings(BaseModel):
@@ -41,6 +41,11 @@ class Settings(BaseModel):
     telegram_channels: tuple[str, ...] = Field(
         (), description="NAME=CHAT_ID pairs naming group chats for participation steps")
     discord_token: SecretStr | None = None
+    discord_guilds: tuple[str, ...] = Field(
+        (), description="guild ids whose slash commands are synced at start (else global)")
+    discord_tutor_role: str | None = Field(None, description="role name or id of tutors")
+    discord_fallback_channel: str | None = Field(
+        None, description="channel id for messages to members whose DMs are closed")
     admins: tuple[str, ...] = Field((), description="platform:id accounts that are admins")
     tutors: tuple[str, ...] = Field((), description="platform:id accounts that are tutors")
     console_user: str = Field("learner", pattern=r"^[A-Za-z0-9_.-]{1,64}$")

@@ -32,6 +32,9 @@ from questbot.domain.messages import (
     React,
     Reload,
     Revoke,
+    RevokeById,
+    SetEmail,
+    ShowName,
     ShowProgress,
     Start,
     StartQuiz,
@@ -45,6 +48,7 @@ __all__ = [
     "ConfigError", "ConversationRef", "Delivery", "Event", "Grant", "Help", "Invalid",
     "IssueCode", "JoinQuest", "ListBadges", "ListQuests", "MakeTutor", "Outbound",
     "PostMessage", "Problem", "QuestbotError", "Question", "React", "Rejected", "Reload",
-    "Revoke", "ShowProgress", "Start", "StartQuiz", "StoreError", "Text", "UserRef",
+    "Revoke", "RevokeById", "SetEmail", "ShowName", "ShowProgress", "Start", "StartQuiz",
+    "StoreError", "Text", "UserRef",
     "parse_text", "translate",
 ]

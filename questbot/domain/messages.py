@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from questbot.domain.ids import ConversationRef, UserRef
+from questbot.domain.progress import Role
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -93,6 +94,7 @@ class Grant:
     quest_id: str
     item: str
     reason: str
+    target_name: str | None = None  # the name the platform shows, for a learner new to us
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +133,7 @@ class ShowName:
 class MakeTutor:
     target: UserRef
     remove: bool = False
+    target_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +166,7 @@ class Event:
     command: Command
     display_name: str | None = None
     language: str = "en"
+    platform_role: Role = Role.LEARNER  # a role the platform vouches for (a Discord role)
 
 
 # --- outbound results -------------------------------------------------------------------------

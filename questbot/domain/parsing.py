@@ -38,7 +38,8 @@ TUTOR_COMMANDS = ("code", "grant", "revoke")
 ADMIN_COMMANDS = ("tutor", "reload")
 
 
-def parse_text(text: str, platform: str, reply_to: UserRef | None = None) -> Command:
+def parse_text(text: str, platform: str, reply_to: UserRef | None = None,
+               reply_to_name: str | None = None) -> Command:
     """Read one chat message. ``reply_to`` is the author of the message being replied to,
     which tutor commands use as their learner when none is named."""
     if len(text) > MAX_TEXT:
@@ -87,9 +88,9 @@ def parse_text(text: str, platform: str, reply_to: UserRef | None = None) -> Com
                 return _usage("code")
             return IssueCode(*(a.lower() for a in args))
         case "grant" | "revoke":
-            return _parse_award_command(name, args, platform, reply_to)
+            return _parse_award_command(name, args, platform, reply_to, reply_to_name)
         case "tutor":
-            return _parse_tutor(args, platform, reply_to)
+            return _parse_tutor(args, platform, reply_to, reply_to_name)
         case "reload":
             return Reload()
         case _:
@@ -101,7 +102,8 @@ def _usage(command: str) -> Invalid:
 
 
 def _parse_award_command(
-    name: str, args: list[str], platform: str, reply_to: UserRef | None
+    name: str, args: list[str], platform: str, reply_to: UserRef | None,
+    reply_to_name: str | None = None,
 ) -> Command:
     needed = 3 if reply_to else 4  # [LEARNER] QUEST ITEM REASON...
     if len(args) < needed:
@@ -113,11 +115,12 @@ def _parse_award_command(
     quest_id, item = args[0].lower(), args[1].lower()
     reason = " ".join(args[2:])[:MAX_REASON]
     if name == "grant":
-        return Grant(target, quest_id, item, reason)
+        return Grant(target, quest_id, item, reason, reply_to_name if reply_to else None)
     return Revoke(target, quest_id, item, reason)
 
 
-def _parse_tutor(args: list[str], platform: str, reply_to: UserRef | None) -> Command:
+def _parse_tutor(args: list[str], platform: str, reply_to: UserRef | None,
+                 reply_to_name: str | None = None) -> Command:
     remove = bool(args) and args[-1].lower() in ("remove", "off")
     if remove:
         args = args[:-1]
@@ -127,4 +130,4 @@ def _parse_tutor(args: list[str], platform: str, reply_to: UserRef | None) -> Co
         target = reply_to or UserRef.parse(args[0], platform)
     except ValueError:
         return _usage("tutor")
-    return MakeTutor(target, remove)
+    return MakeTutor(target, remove, reply_to_name if reply_to else None)

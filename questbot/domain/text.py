@@ -141,6 +141,15 @@ ENGLISH: dict[str, str] = {
     "reload.problems": "Some files have errors; their previous version stays in service:\n"
     "{problems}",
     "error.internal": "Sorry, something went wrong on my side. Please try again.",
+    "discord.done": "Done.",
+    "discord.answer_title": "Your answer",
+    "discord.answer_label": "Answer",
+    "discord.type_answer": "Type your answer",
+    "discord.badge_embed": "Earned in {quest}. Open the link to verify it.",
+    "discord.issuer": "Issuer",
+    "discord.verify": "Verify",
+    "discord.linkedin": "Share",
+    "discord.linkedin_link": "Add to LinkedIn profile",
     "telegram.text_only": "I read text messages and commands; type /help to see them.",
     "console.banner": "questbot terminal chat: you are {user}. Type /help for commands,"
     " /quit to leave.",

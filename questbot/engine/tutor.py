@@ -33,7 +33,7 @@ def grant(work: Work, command: Grant) -> None:
     quest = work.quest(command.quest_id)
     if not command.reason.strip():
         raise Rejected("usage.grant")
-    learner = _other_learner(work, tutor, work.target(command.target))
+    learner = _other_learner(work, tutor, work.target(command.target, command.target_name))
     if command.target.platform == EMAIL_PLATFORM and learner.email is None:
         learner.email = command.target.user_id.lower()  # badges then name this address
         work.touch(learner)
@@ -108,7 +108,7 @@ def _revoke(work: Work, tutor: LearnerState, learner: LearnerState, award: Award
 def make_tutor(work: Work, command: MakeTutor) -> None:
     admin = work.actor()
     work.require_role(admin, Role.ADMIN)
-    learner = work.target(command.target)
+    learner = work.target(command.target, command.target_name)
     if learner.learner_id == admin.learner_id:
         raise Rejected("tutor.self")
     learner.stored_role = Role.LEARNER if command.remove else max(learner.stored_role, Role.TUTOR)

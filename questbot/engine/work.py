@@ -95,13 +95,13 @@ class Work:
             self.touch(actor)
         return actor
 
-    def target(self, ref: UserRef) -> LearnerState:
+    def target(self, ref: UserRef, name: str | None = None) -> LearnerState:
         """The learner a tutor command names, created if a tutor names them first."""
         actor = self.actor()
         if ref == self.event.actor or ref in actor.accounts:
             return actor
         if self.snapshot.target is None:
-            self.snapshot.target = self._create(ref, None)
+            self.snapshot.target = self._create(ref, name[:100] if name else None)
         return self.snapshot.target
 
     def _create(self, account: UserRef, display_name: str | None) -> LearnerState:
@@ -110,7 +110,10 @@ class Work:
         return learner
 
     def role_of(self, learner: LearnerState) -> Role:
-        return max(learner.stored_role, self.ctx.settings.configured_role(learner.accounts))
+        role = max(learner.stored_role, self.ctx.settings.configured_role(learner.accounts))
+        if self.event.actor in learner.accounts:
+            role = max(role, self.event.platform_role)
+        return role
 
     def require_role(self, learner: LearnerState, role: Role) -> None:
         if self.role_of(learner) < role:

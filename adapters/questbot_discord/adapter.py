@@ -1,0 +1,266 @@
+"""The Discord adapter: discord.py in questbot's event loop. Interactions are acknowledged
+at once (deferred), then answered when the engine has decided; members with the tutor role
+are tutors; whatever cannot be sent waits in the outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import aiohttp
+import discord
+
+from questbot.domain import (
+    BadgeAwarded,
+    Command,
+    ConfigError,
+    ConversationRef,
+    Event,
+    Outbound,
+    PostMessage,
+    Question,
+    React,
+    Text,
+    UserRef,
+    parse_text,
+    translate,
+)
+from questbot.domain.progress import Role
+from questbot.ports import AdapterContext
+from questbot_discord.client import PLATFORM, Interaction, QuestClient, member_ref
+from questbot_discord.render import badge_message, question_view, split_text
+from questbot_discord.settings import DiscordSettings
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF = 3600.0
+READY_TIMEOUT = 60.0
+
+
+class DiscordAdapter:
+    name = PLATFORM
+
+    def __init__(self, context: AdapterContext, settings: DiscordSettings,
+                 outbox_interval: float = 1.0) -> None:
+        self._context = context
+        self.settings = settings
+        self._outbox_interval = outbox_interval
+        self._client: QuestClient | None = None
+        self._runner: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._retry_at: dict[int, tuple[float, float]] = {}
+
+    @classmethod
+    def wanted(cls, settings: Mapping[str, Any], interactive: bool) -> bool:
+        return bool(settings.get("discord_token"))
+
+    @classmethod
+    def create(cls, context: AdapterContext) -> DiscordAdapter:
+        return cls(context, DiscordSettings.from_settings(context.settings))
+
+    @property
+    def client(self) -> QuestClient:
+        assert self._client is not None
+        return self._client
+
+    # --- lifecycle -----------------------------------------------------------------------
+    async def start(self) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = True  # privileged: enable it in the Developer Portal
+        client = QuestClient(self, intents)
+        self._client = client
+        try:
+            await client.login(self.settings.token)
+        except discord.LoginFailure:
+            await client.close()
+            raise ConfigError("QUESTBOT_DISCORD_TOKEN: Discord rejected the bot token") from None
+        except BaseException:
+            await client.close()
+            raise
+        self._runner = asyncio.create_task(client.connect(reconnect=True), name="discord")
+        ready = asyncio.create_task(client.wait_until_ready())
+        done, _ = await asyncio.wait({self._runner, ready}, timeout=READY_TIMEOUT,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if self._runner in done:
+            ready.cancel()
+            await client.close()
+            raise _startup_error(self._runner.exception())
+        if ready not in done:
+            ready.cancel()
+            log.warning("Discord is not ready yet; the adapter keeps trying in the background")
+        self._tasks = [asyncio.create_task(self._drain_outbox(), name="discord-outbox")]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._client is not None:
+            await self._client.close()
+        if self._runner is not None:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._runner
+        self._client = None
+
+    # --- events --------------------------------------------------------------------------
+    def _role(self, user: discord.abc.User) -> Role:
+        wanted = (self.settings.tutor_role or "").lower()
+        roles = getattr(user, "roles", ())
+        if wanted and any(wanted in (str(r.id), r.name.lower()) for r in roles):
+            return Role.TUTOR
+        return Role.LEARNER
+
+    def _conversation(self, channel: Any, guild_id: int | None) -> ConversationRef:
+        channel_id = str(getattr(channel, "id", "dm"))
+        if guild_id is None:
+            return ConversationRef(PLATFORM, channel_id, None, private=True)
+        return ConversationRef(PLATFORM, channel_id, getattr(channel, "name", None) or
+                               channel_id, private=False)
+
+    def _event(self, event_id: str, user: discord.abc.User, conversation: ConversationRef,
+               command: Command, language: str = "en") -> Event:
+        return Event(event_id, member_ref(user), conversation, command,
+                     (user.display_name or user.name)[:100], language.split("-", maxsplit=1)[0],
+                     self._role(user))
+
+    async def run(self, interaction: Interaction, command: Command, ephemeral: bool) -> None:
+        # Acknowledge within Discord's 3 seconds, whatever the engine then takes.
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        event = self._event(f"i{interaction.id}", interaction.user,
+                            self._conversation(interaction.channel, interaction.guild_id),
+                            command, interaction.locale.value)
+        replies = await self._context.engine.handle(event)
+        if not replies:
+            replies = [Text(translate("discord.done", event.language))]
+        for reply in replies:
+            await self._followup(interaction, reply, ephemeral, event)
+
+    async def _followup(self, interaction: Interaction, reply: Outbound, ephemeral: bool,
+                        event: Event) -> None:
+        try:
+            for message in await self._messages(reply, event.language):
+                await interaction.followup.send(ephemeral=ephemeral, **message)
+        except (discord.HTTPException, aiohttp.ClientError) as exc:
+            log.warning("discord follow-up failed (%s); kept in the outbox", exc)
+            await self._context.outbox.enqueue(event.actor, reply)
+
+    async def _messages(self, reply: Outbound, language: str) -> list[dict[str, Any]]:
+        match reply:
+            case Text(text=text):
+                return [{"content": piece} for piece in split_text(text)]
+            case Question(text=text):
+                return [{"content": split_text(text)[0],
+                         "view": question_view(reply, language)}]
+            case BadgeAwarded():
+                path = reply.image_path
+                if path is None and self._context.badge_file is not None:
+                    path = await self._context.badge_file(reply.award_id)
+                png = await asyncio.to_thread(_read, path) if path else None
+                return [badge_message(reply, png, self.settings.issuer_name, language)]
+
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot or not message.content:
+            return
+        if message.guild is None:
+            command: Command = parse_text(message.content, PLATFORM)
+        else:
+            command = PostMessage(message.content[:4000])  # taking part in a channel
+        event = self._event(f"m{message.id}", message.author,
+                            self._conversation(message.channel,
+                                               message.guild.id if message.guild else None),
+                            command)
+        replies = await self._context.engine.handle(event)
+        for reply in replies:
+            try:
+                for part in await self._messages(reply, event.language):
+                    await message.channel.send(**part)
+            except (discord.HTTPException, aiohttp.ClientError):
+                await self._context.outbox.enqueue(event.actor, reply)
+
+    async def on_reaction(self, payload: discord.RawReactionActionEvent) -> None:
+        member = payload.member
+        if member is None or member.bot or payload.guild_id is None:
+            return
+        channel = self.client.get_channel(payload.channel_id)
+        event = self._event(f"r{payload.message_id}:{payload.user_id}:{payload.emoji}",
+                            member, self._conversation(channel, payload.guild_id), React())
+        replies = await self._context.engine.handle(event)
+        if channel is not None and replies:
+            for reply in replies:
+                with contextlib.suppress(discord.HTTPException):
+                    for part in await self._messages(reply, event.language):
+                        await channel.send(**part)  # type: ignore[union-attr]
+
+    # --- the outbox ----------------------------------------------------------------------
+    async def _drain_outbox(self) -> None:
+        while True:
+            try:
+                await self.deliver_pending()
+            except Exception:
+                log.exception("delivering the discord outbox failed")
+            await asyncio.sleep(self._outbox_interval)
+
+    async def deliver_pending(self) -> int:
+        client = self.client
+        if not client.is_ready():
+            return 0
+        now = time.monotonic()
+        delivered = 0
+        for delivery in await self._context.outbox.pending_deliveries(PLATFORM, 100):
+            when, backoff = self._retry_at.get(delivery.delivery_id, (0.0, 5.0))
+            if when > now:
+                continue
+            try:
+                await self._direct_message(delivery.recipient, delivery.message)
+            except discord.Forbidden:
+                if not await self._to_fallback_channel(delivery.recipient, delivery.message):
+                    self._retry_at[delivery.delivery_id] = (now + backoff,
+                                                            min(backoff * 2, MAX_BACKOFF))
+                    await self._context.outbox.mark_failed([delivery.delivery_id])
+                    continue
+            except (discord.HTTPException, aiohttp.ClientError):
+                return delivered  # Discord is unreachable: the next round tries again
+            await self._context.outbox.mark_delivered([delivery.delivery_id])
+            self._retry_at.pop(delivery.delivery_id, None)
+            delivered += 1
+        return delivered
+
+    async def _direct_message(self, recipient: UserRef, message: Outbound) -> None:
+        user = await self.client.fetch_user(int(recipient.user_id))
+        channel = await user.create_dm()
+        for part in await self._messages(message, "en"):
+            part.pop("view", None) if isinstance(message, Question) else None
+            await channel.send(**part)
+
+    async def _to_fallback_channel(self, recipient: UserRef, message: Outbound) -> bool:
+        """Members with closed DMs are told in the configured channel instead."""
+        if self.settings.fallback_channel is None:
+            return False
+        channel = self.client.get_channel(self.settings.fallback_channel)
+        if not isinstance(channel, discord.TextChannel):
+            return False
+        parts = await self._messages(message, "en")
+        parts[0]["content"] = f"<@{recipient.user_id}> " + str(parts[0].get("content", ""))
+        for part in parts:
+            await channel.send(**part)
+        return True
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _startup_error(exc: BaseException | None) -> Exception:
+    if isinstance(exc, discord.PrivilegedIntentsRequired):
+        return ConfigError("QUESTBOT_DISCORD_TOKEN: this bot may not read message content; "
+                           "enable the Message Content Intent in the Developer Portal "
+                           "(Bot → Privileged Gateway Intents)")
+    if isinstance(exc, discord.LoginFailure) or (
+            isinstance(exc, discord.ConnectionClosed) and exc.code == 4004):
+        return ConfigError("QUESTBOT_DISCORD_TOKEN: Discord rejected the bot token")
+    return ConfigError(f"Discord: could not connect: {exc}")
