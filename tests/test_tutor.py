@@ -7,7 +7,7 @@ from questbot.domain import BadgeAwarded, Text, UserRef
 from questbot.engine import EngineSettings, QuestEngine
 from questbot.storage import SqliteStore
 from tests.conftest import ROOT, TUTOR
-from tests.helpers import Player
+from tests.helpers import FakeClock, Player
 
 ALICE = UserRef("console", "alice")
 
@@ -92,3 +92,32 @@ async def test_a_repeatable_badge_can_be_awarded_again(tmp_path: Path, store: Sq
     assert "Awarded the Kudos badge" in await tutor.say("/grant alice kudos badge helped Cy")
     listing = await Player(engine, ALICE, "Alice").say("/badges")
     assert listing.count("Kudos") == 2
+
+
+async def test_linking_two_platforms_gives_one_set_of_progress_and_badges(
+        engine: QuestEngine, tutor: Player, clock: FakeClock) -> None:
+    on_console = Player(engine, ALICE, "Alice")
+    on_telegram = Player(engine, UserRef("telegram", "4242"), "Alice T")
+    await on_console.say("/join python-basics")
+    await on_console.post()
+    await on_telegram.say("/join python-basics")
+    await on_telegram.post()
+    await on_telegram.post()
+    await tutor.say("/grant telegram:4242 community-helper badge helped on Telegram")
+    reply = await on_console.say("/link")
+    code = reply.split("link code is ")[1].split(".")[0]
+    assert "telegram" not in reply
+    assert "unknown or has expired" in await on_telegram.say("/link WRONG123")
+    reply = await on_telegram.say(f"/link {code.lower()}")
+    assert "Linked!" in reply and "console:alice" in reply and "telegram:4242" in reply
+    progress = await on_console.say("/progress")
+    assert "2/3 messages" in progress  # the larger count of the two
+    assert "Community Helper" in await on_console.say("/badges")
+    assert "Community Helper" in await on_telegram.say("/badges")  # one learner now
+    assert "Step done: Say hello" in await on_telegram.post()  # the third, from either account
+    assert "unknown or has expired" in await on_telegram.say(f"/link {code}")  # used once
+    late = await on_console.say("/link")
+    clock.advance(minutes=11)
+    late_code = late.split("link code is ")[1].split(".")[0]
+    other = Player(engine, UserRef("discord", "77"), "Al")
+    assert "unknown or has expired" in await other.say(f"/link {late_code}")

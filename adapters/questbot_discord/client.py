@@ -17,6 +17,7 @@ from questbot.domain import (
     Help,
     IssueCode,
     JoinQuest,
+    LinkAccount,
     ListBadges,
     ListQuests,
     MakeTutor,
@@ -124,6 +125,11 @@ def _register(tree: app_commands.CommandTree[Any], adapter: DiscordAdapter) -> N
     @tree.command(name="showname", description="Show your name on your badge pages")
     async def showname(interaction: Interaction, show: bool) -> None:
         await run(interaction, ShowName(show))
+
+    @tree.command(name="link", description="Use one learner on several platforms")
+    @app_commands.describe(code="the code /link gave you on your other platform")
+    async def link(interaction: Interaction, code: str | None = None) -> None:
+        await run(interaction, LinkAccount(code.strip().upper() if code else None))
 
     @tree.command(name="code", description="Tutors: the check-in code of a session")
     async def code(interaction: Interaction, quest: str, step: str | None = None) -> None:

@@ -23,6 +23,7 @@ from questbot.domain.messages import (
     Invalid,
     IssueCode,
     JoinQuest,
+    LinkAccount,
     ListBadges,
     ListQuests,
     MakeTutor,
@@ -46,7 +47,7 @@ from questbot.domain.text import translate
 __all__ = [
     "Answer", "BadgeAwarded", "CatalogError", "CheckIn", "Choice", "ChooseAnswer", "Command",
     "ConfigError", "ConversationRef", "Delivery", "Event", "Grant", "Help", "Invalid",
-    "IssueCode", "JoinQuest", "ListBadges", "ListQuests", "MakeTutor", "Outbound",
+    "IssueCode", "JoinQuest", "LinkAccount", "ListBadges", "ListQuests", "MakeTutor", "Outbound",
     "PostMessage", "Problem", "QuestbotError", "Question", "React", "Rejected", "Reload",
     "Revoke", "RevokeById", "SetEmail", "ShowName", "ShowProgress", "Start", "StartQuiz",
     "StoreError", "Text", "UserRef",

@@ -84,9 +84,25 @@ class QueueDelivery:
     created_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class PutLinkCode:
+    code_hash: str
+    learner_id: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MergeLearner:
+    """Move everything of one learner into another, then remove the first."""
+
+    source_id: str
+    into_id: str
+    code_hash: str
+
+
 Change = (
     CreateLearner | UpdateLearner | PutEnrolment | PutStep | PutMilestone | PutAward
-    | RevokeAward | PutSession | QueueDelivery
+    | RevokeAward | PutSession | QueueDelivery | PutLinkCode | MergeLearner
 )
 
 

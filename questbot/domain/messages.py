@@ -130,6 +130,14 @@ class ShowName:
 
 
 @dataclass(frozen=True, slots=True)
+class LinkAccount:
+    """``/link`` asks for a one-time code; ``/link CODE`` on another platform joins the two
+    accounts into one learner (one set of progress and badges)."""
+
+    code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class MakeTutor:
     target: UserRef
     remove: bool = False
@@ -152,7 +160,7 @@ class Invalid:
 Command = (
     Start | Help | ListQuests | JoinQuest | ShowProgress | ListBadges | StartQuiz | Answer
     | ChooseAnswer | CheckIn | PostMessage | React | IssueCode | Grant | Revoke | RevokeById
-    | MakeTutor | SetEmail | ShowName | Reload | Invalid
+    | MakeTutor | SetEmail | ShowName | LinkAccount | Reload | Invalid
 )
 
 

@@ -14,6 +14,7 @@ from questbot.domain.messages import (
     Invalid,
     IssueCode,
     JoinQuest,
+    LinkAccount,
     ListBadges,
     ListQuests,
     MakeTutor,
@@ -32,7 +33,7 @@ MAX_TEXT = 4000
 MAX_REASON = 500
 
 LEARNER_COMMANDS = ("start", "help", "quests", "join", "progress", "badges", "quiz", "answer",
-                    "checkin", "email", "showname")
+                    "checkin", "email", "showname", "link")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
 TUTOR_COMMANDS = ("code", "grant", "revoke")
 ADMIN_COMMANDS = ("tutor", "reload")
@@ -79,6 +80,10 @@ def parse_text(text: str, platform: str, reply_to: UserRef | None = None,
             if args[0].lower() in ("off", "none", "remove"):
                 return SetEmail(None)
             return SetEmail(args[0]) if _EMAIL.match(args[0]) else _usage("email")
+        case "link":
+            if len(args) > 1:
+                return _usage("link")
+            return LinkAccount(args[0].upper() if args else None)
         case "showname":
             if len(args) != 1 or args[0].lower() not in ("on", "off"):
                 return _usage("showname")

@@ -117,3 +117,4 @@ class Snapshot:
     actor: LearnerState | None
     target: LearnerState | None = None
     sessions: list[AttendanceSession] = field(default_factory=list)
+    link_code_expires_at: datetime | None = None

@@ -20,6 +20,7 @@ ENGLISH: dict[str, str] = {
     "help.answer": "/answer TEXT: answer the current quiz question",
     "help.checkin": "/checkin CODE: check in to a session",
     "help.email": "/email ADDRESS|off: the address your badges name (hashed), for backpacks",
+    "help.link": "/link [CODE]: use one learner across platforms (a code, then /link CODE there)",
     "help.showname": "/showname on|off: show your name on your badge pages",
     "help.tutor_heading": "For tutors:",
     "help.code": "/code QUEST [STEP]: show the check-in code of a session",
@@ -40,6 +41,13 @@ ENGLISH: dict[str, str] = {
     "usage.tutor": "Usage: /tutor LEARNER [remove]",
     "usage.email": "Usage: /email ADDRESS, or /email off",
     "usage.showname": "Usage: /showname on|off",
+    "usage.link": "Usage: /link to get a code, or /link CODE to use one",
+    "link.code": "Your link code is {code}. On your other platform, type /link {code} within"
+    " {minutes} minutes; your progress and badges will be shared.",
+    "link.bad_code": "That link code is unknown or has expired. Type /link on your other"
+    " platform for a new one.",
+    "link.same": "This account already belongs to you.",
+    "link.done": "Linked! These accounts now share one set of progress and badges: {accounts}",
     "email.set": "Badges you earn from now on name {email} (as a salted hash), so you can"
     " import them into a backpack.",
     "email.removed": "Badges you earn from now on name an anonymous identifier.",

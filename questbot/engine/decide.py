@@ -15,6 +15,7 @@ from questbot.domain.messages import (
     Invalid,
     IssueCode,
     JoinQuest,
+    LinkAccount,
     ListBadges,
     ListQuests,
     MakeTutor,
@@ -32,7 +33,7 @@ from questbot.domain.messages import (
 )
 from questbot.domain.progress import Snapshot
 from questbot.domain.text import translate
-from questbot.engine import attendance, quiz, tutor, views
+from questbot.engine import attendance, linking, quiz, tutor, views
 from questbot.engine.participation import count_participation
 from questbot.engine.work import Context, Work
 
@@ -85,6 +86,8 @@ def _dispatch(work: Work, command: Command) -> None:
             views.set_email(work, command)
         case ShowName():
             views.show_name(work, command)
+        case LinkAccount():
+            linking.link(work, command)
         case MakeTutor():
             tutor.make_tutor(work, command)
         case Reload():

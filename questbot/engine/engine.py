@@ -16,6 +16,7 @@ from questbot.domain.messages import (
     Event,
     Grant,
     IssueCode,
+    LinkAccount,
     MakeTutor,
     Outbound,
     Revoke,
@@ -25,6 +26,7 @@ from questbot.domain.messages import (
 from questbot.domain.progress import AwardRecord
 from questbot.domain.text import translate
 from questbot.engine.decide import decide
+from questbot.engine.linking import code_hash
 from questbot.engine.work import Context, EngineSettings
 from questbot.ports import (
     BadgeIssuer,
@@ -151,8 +153,10 @@ def _load_request(event: Event) -> LoadRequest:
     command = event.command
     target = command.target if isinstance(command, Grant | Revoke | MakeTutor) else None
     award_id = command.award_id if isinstance(command, RevokeById) else None
+    code = code_hash(command.code) if isinstance(command, LinkAccount) and command.code \
+        else None
     return LoadRequest(event.actor, target, sessions=isinstance(command, CheckIn | IssueCode),
-                       award_id=award_id)
+                       award_id=award_id, link_code_hash=code)
 
 
 __all__ = ["Handled", "QuestEngine", "new_id"]

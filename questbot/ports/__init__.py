@@ -33,6 +33,7 @@ class LoadRequest:
     target: UserRef | None = None
     sessions: bool = False
     award_id: str | None = None  # load the learner who holds this award as the target
+    link_code_hash: str | None = None  # load the learner who asked for this link code
 
 
 @dataclass(frozen=True, slots=True)

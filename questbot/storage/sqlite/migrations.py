@@ -117,6 +117,14 @@ MIGRATIONS: tuple[str, ...] = (
     DROP INDEX one_live_award;
     CREATE INDEX awards_by_badge ON awards (learner_id, quest_id, badge_key);
     """,
+    # 4: one-time codes that link a learner's accounts on several platforms
+    """
+    CREATE TABLE link_codes (
+        code_hash TEXT PRIMARY KEY,
+        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
+        expires_at TEXT NOT NULL
+    );
+    """,
 )
 
 

@@ -12,8 +12,10 @@ from typing import Any
 from questbot.domain.changes import (
     Change,
     CreateLearner,
+    MergeLearner,
     PutAward,
     PutEnrolment,
+    PutLinkCode,
     PutMilestone,
     PutSession,
     PutStep,
@@ -70,6 +72,9 @@ FROM learners l
 _BY_ACCOUNT = _LEARNER_COLUMNS + """
 WHERE l.learner_id = (SELECT learner_id FROM accounts WHERE platform = ? AND platform_user_id = ?)
 """
+_BY_ID = _LEARNER_COLUMNS + """
+WHERE l.learner_id = ?
+"""
 _BY_AWARD = _LEARNER_COLUMNS + """
 WHERE l.learner_id = (SELECT learner_id FROM awards WHERE award_id = ?)
 """
@@ -81,6 +86,12 @@ def load_snapshot(conn: sqlite3.Connection, request: LoadRequest) -> Snapshot:
         snapshot.target = load_learner(conn, request.target)
     elif request.award_id is not None:
         snapshot.target = load_award_holder(conn, request.award_id)
+    elif request.link_code_hash is not None:
+        row = conn.execute("SELECT learner_id, expires_at FROM link_codes WHERE code_hash = ?",
+                           (request.link_code_hash,)).fetchone()
+        if row is not None:
+            snapshot.target = _learner(conn.execute(_BY_ID, (row[0],)).fetchone())
+            snapshot.link_code_expires_at = need_ts(row[1])
     if request.sessions:
         snapshot.sessions = [
             AttendanceSession(q, s, secret, need_ts(issued_at), by)
@@ -181,6 +192,11 @@ def apply_changes(conn: sqlite3.Connection, changes: tuple[Change, ...]) -> None
                 conn.execute("INSERT INTO attendance_sessions (quest_id, step_id, secret,"
                              " issued_at, issued_by) VALUES (?, ?, ?, ?, ?)",
                              (s.quest_id, s.step_id, s.secret, ts(s.issued_at), s.issued_by))
+            case PutLinkCode(code_hash=code, learner_id=lid, expires_at=until):
+                conn.execute("INSERT INTO link_codes (code_hash, learner_id, expires_at)"
+                             " VALUES (?, ?, ?)", (code, lid, ts(until)))
+            case MergeLearner(source_id=source, into_id=into, code_hash=code):
+                merge_learner(conn, source, into, code)
             case QueueDelivery(learner_id=lid, message=message, created_at=at):
                 conn.execute(
                     "INSERT INTO outbox (platform, platform_user_id, learner_id, message,"
@@ -208,6 +224,41 @@ def allocate_status_index(conn: sqlite3.Connection, award_id: str) -> int:
                          (index, award_id))
             return index
     raise RuntimeError("the status list is full")
+
+
+_MERGE = (
+    # the learner who asked for the code keeps their id; the other's rows move across
+    "UPDATE accounts SET learner_id = :into WHERE learner_id = :source",
+    "INSERT INTO enrolments (learner_id, quest_id, quest_version, joined_at)"
+    " SELECT :into, quest_id, quest_version, joined_at FROM enrolments"
+    " WHERE learner_id = :source ON CONFLICT DO NOTHING",
+    "INSERT INTO step_progress (learner_id, quest_id, step_id, count, completed_at, evidence,"
+    " last_attempt_at) SELECT :into, quest_id, step_id, count, completed_at, evidence,"
+    " last_attempt_at FROM step_progress WHERE learner_id = :source"
+    " ON CONFLICT (learner_id, quest_id, step_id) DO UPDATE SET"
+    " count = max(step_progress.count, excluded.count),"
+    " evidence = CASE WHEN step_progress.completed_at IS NULL THEN excluded.evidence"
+    " ELSE step_progress.evidence END,"
+    " completed_at = coalesce(step_progress.completed_at, excluded.completed_at)",
+    "INSERT INTO milestones (learner_id, quest_id, milestone_id, xp, reached_at)"
+    " SELECT :into, quest_id, milestone_id, xp, reached_at FROM milestones"
+    " WHERE learner_id = :source ON CONFLICT DO NOTHING",
+    "UPDATE awards SET learner_id = :into WHERE learner_id = :source",
+    "UPDATE outbox SET learner_id = :into WHERE learner_id = :source",
+    "UPDATE learners SET role = max(role, (SELECT role FROM learners WHERE learner_id ="
+    " :source)), email = coalesce(email, (SELECT email FROM learners WHERE learner_id ="
+    " :source)) WHERE learner_id = :into",
+    "DELETE FROM step_progress WHERE learner_id = :source",
+    "DELETE FROM enrolments WHERE learner_id = :source",
+    "DELETE FROM milestones WHERE learner_id = :source",
+    "DELETE FROM link_codes WHERE learner_id = :source OR code_hash = :code",
+    "DELETE FROM learners WHERE learner_id = :source",
+)
+
+
+def merge_learner(conn: sqlite3.Connection, source: str, into: str, code: str) -> None:
+    for statement in _MERGE:
+        conn.execute(statement, {"source": source, "into": into, "code": code})
 
 
 def find_replies(conn: sqlite3.Connection, platform: str, event_id: str) -> str | None:
