@@ -12,7 +12,7 @@ import aiohttp
 
 from questbot.badges.bake import unbake
 from tests.conftest import QUESTS, ROOT
-from tests.test_web import free_port
+from tests.server import free_port
 
 PROMPT = re.compile(r"[\w.-]+@#[\w-]+> $")
 

@@ -233,7 +233,6 @@ class DiscordAdapter:
         user = await self.client.fetch_user(int(recipient.user_id))
         channel = await user.create_dm()
         for part in await self._messages(message, "en"):
-            part.pop("view", None) if isinstance(message, Question) else None
             await channel.send(**part)
 
     async def _to_fallback_channel(self, recipient: UserRef, message: Outbound) -> bool:

@@ -85,9 +85,8 @@ def question_view(question: Question, language: str) -> discord.ui.View:
     if question.choices:
         for choice in question.choices[:25]:  # 5 rows of 5 buttons at most
             view.add_item(AnswerButton(choice.token, choice.label))
-    else:
-        nonce = "x"
-        view.add_item(TypeAnswerButton(nonce, translate("discord.type_answer", language)))
+    else:  # the engine knows which question is open; the button only opens the form
+        view.add_item(TypeAnswerButton("answer", translate("discord.type_answer", language)))
     return view
 
 

@@ -12,7 +12,6 @@ from questbot.domain import (
     Command,
     ConversationRef,
     Event,
-    PostMessage,
     React,
     UserRef,
     parse_text,
@@ -80,6 +79,3 @@ def _event(update: Update, user: User, chat: Chat, command: Command,
         language=(user.language_code or "en")[:8],
     )
 
-
-def is_plain_text(command: Command) -> bool:
-    return isinstance(command, PostMessage)

@@ -6,7 +6,7 @@ and mypy's exhaustive-match check makes every adapter handle a new kind.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from questbot.domain.ids import ConversationRef, UserRef
 from questbot.domain.progress import Role
@@ -215,4 +215,3 @@ class Delivery:
     delivery_id: int
     recipient: UserRef
     message: Outbound
-    extra: dict[str, str] = field(default_factory=dict)
