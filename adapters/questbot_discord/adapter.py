@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,6 +18,7 @@ from questbot.domain import (
     Command,
     ConfigError,
     ConversationRef,
+    Delivery,
     Event,
     Outbound,
     PostMessage,
@@ -30,13 +30,13 @@ from questbot.domain import (
     translate,
 )
 from questbot.domain.progress import Role
+from questbot.engine.outbox_pump import OutboxPump, Sent
 from questbot.ports import AdapterContext
 from questbot_discord.client import PLATFORM, Interaction, QuestClient, member_ref
 from questbot_discord.render import badge_message, question_view, split_text
 from questbot_discord.settings import DiscordSettings
 
 log = logging.getLogger(__name__)
-MAX_BACKOFF = 3600.0
 READY_TIMEOUT = 60.0
 
 
@@ -51,7 +51,6 @@ class DiscordAdapter:
         self._client: QuestClient | None = None
         self._runner: asyncio.Task[None] | None = None
         self._tasks: list[asyncio.Task[None]] = []
-        self._retry_at: dict[int, tuple[float, float]] = {}
 
     @classmethod
     def wanted(cls, settings: Mapping[str, Any], interactive: bool) -> bool:
@@ -91,7 +90,9 @@ class DiscordAdapter:
         if ready not in done:
             ready.cancel()
             log.warning("Discord is not ready yet; the adapter keeps trying in the background")
-        self._tasks = [asyncio.create_task(self._drain_outbox(), name="discord-outbox")]
+        self.outbox = OutboxPump(self._context.outbox, PLATFORM, self._send_delivery,
+                                 interval=self._outbox_interval, ready=client.is_ready)
+        self._tasks = [asyncio.create_task(self.outbox.run(), name="discord-outbox")]
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -196,38 +197,15 @@ class DiscordAdapter:
                         await channel.send(**part)  # type: ignore[union-attr]
 
     # --- the outbox ----------------------------------------------------------------------
-    async def _drain_outbox(self) -> None:
-        while True:
-            try:
-                await self.deliver_pending()
-            except Exception:
-                log.exception("delivering the discord outbox failed")
-            await asyncio.sleep(self._outbox_interval)
-
-    async def deliver_pending(self) -> int:
-        client = self.client
-        if not client.is_ready():
-            return 0
-        now = time.monotonic()
-        delivered = 0
-        for delivery in await self._context.outbox.pending_deliveries(PLATFORM, 100):
-            when, backoff = self._retry_at.get(delivery.delivery_id, (0.0, 5.0))
-            if when > now:
-                continue
-            try:
-                await self._direct_message(delivery.recipient, delivery.message)
-            except discord.Forbidden:
-                if not await self._to_fallback_channel(delivery.recipient, delivery.message):
-                    self._retry_at[delivery.delivery_id] = (now + backoff,
-                                                            min(backoff * 2, MAX_BACKOFF))
-                    await self._context.outbox.mark_failed([delivery.delivery_id])
-                    continue
-            except (discord.HTTPException, aiohttp.ClientError):
-                return delivered  # Discord is unreachable: the next round tries again
-            await self._context.outbox.mark_delivered([delivery.delivery_id])
-            self._retry_at.pop(delivery.delivery_id, None)
-            delivered += 1
-        return delivered
+    async def _send_delivery(self, delivery: Delivery) -> Sent:
+        try:
+            await self._direct_message(delivery.recipient, delivery.message)
+        except discord.Forbidden:
+            if not await self._to_fallback_channel(delivery.recipient, delivery.message):
+                return Sent.REFUSED  # DMs closed and no fallback channel: try again later
+        except (discord.HTTPException, aiohttp.ClientError):
+            return Sent.UNREACHABLE
+        return Sent.DELIVERED
 
     async def _direct_message(self, recipient: UserRef, message: Outbound) -> None:
         user = await self.client.fetch_user(int(recipient.user_id))

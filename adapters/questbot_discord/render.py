@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 import discord
 
 from questbot.domain import BadgeAwarded, Question, translate
+from questbot.domain.text import split_message
 
 MAX_MESSAGE = 2000
 ANSWER_PREFIX = "qb:a:"
@@ -18,14 +19,7 @@ TYPE_PREFIX = "qb:t:"
 
 
 def split_text(text: str, limit: int = MAX_MESSAGE) -> list[str]:
-    pieces: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        cut = cut if cut > limit // 2 else limit
-        pieces.append(text[:cut])
-        text = text[cut:].lstrip("\n")
-    pieces.append(text)
-    return pieces
+    return split_message(text, limit)
 
 
 class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]],

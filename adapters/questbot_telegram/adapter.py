@@ -9,7 +9,6 @@ import hashlib
 import hmac
 import json
 import logging
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,8 +25,9 @@ from telegram.ext import (
     filters,
 )
 
-from questbot.domain import ConfigError, Event, Outbound, Text, UserRef, translate
+from questbot.domain import ConfigError, Delivery, Event, Outbound, Text, UserRef, translate
 from questbot.domain.parsing import LEARNER_COMMANDS, TUTOR_COMMANDS
+from questbot.engine.outbox_pump import OutboxPump, Sent
 from questbot.ports import AdapterContext
 from questbot_telegram.send import Sender, label_of, with_retries
 from questbot_telegram.settings import TelegramSettings
@@ -41,7 +41,6 @@ from questbot_telegram.translate import (
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "callback_query", "message_reaction"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-MAX_BACKOFF = 3600.0
 
 
 class TelegramAdapter:
@@ -56,7 +55,6 @@ class TelegramAdapter:
         self._sender: Sender | None = None
         self._username = ""
         self._tasks: list[asyncio.Task[None]] = []
-        self._retry_at: dict[int, tuple[float, float]] = {}  # delivery -> (when, backoff)
 
     @classmethod
     def wanted(cls, settings: Mapping[str, Any], interactive: bool) -> bool:
@@ -103,7 +101,9 @@ class TelegramAdapter:
             await application.updater.start_polling(
                 allowed_updates=ALLOWED_UPDATES, timeout=10, bootstrap_retries=-1,
                 error_callback=lambda exc: log.warning("telegram polling: %s", exc))
-        self._tasks = [asyncio.create_task(self._drain_outbox(), name="telegram-outbox")]
+        self.outbox = OutboxPump(self._context.outbox, PLATFORM, self._send_delivery,
+                                 interval=self._outbox_interval)
+        self._tasks = [asyncio.create_task(self.outbox.run(), name="telegram-outbox")]
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -230,37 +230,15 @@ class TelegramAdapter:
         log.error("telegram update %s failed", update_id, exc_info=context.error)
 
     # --- the outbox ----------------------------------------------------------------------
-    async def _drain_outbox(self) -> None:
-        while True:
-            try:
-                await self.deliver_pending()
-            except Exception:
-                log.exception("delivering the telegram outbox failed")
-            await asyncio.sleep(self._outbox_interval)
-
-    async def deliver_pending(self) -> int:
-        """Send what waits in the outbox; returns how many were delivered."""
+    async def _send_delivery(self, delivery: Delivery) -> Sent:
         assert self._sender is not None
-        now = time.monotonic()
-        delivered = 0
-        for delivery in await self._context.outbox.pending_deliveries(PLATFORM, 100):
-            when, backoff = self._retry_at.get(delivery.delivery_id, (0.0, 5.0))
-            if when > now:
-                continue
-            try:
-                await self._sender.send(int(delivery.recipient.user_id), delivery.message)
-            except (Forbidden, BadRequest) as exc:
-                # The learner has not opened a private chat with the bot (or blocked it):
-                # keep the message and try again later, less and less often.
-                log.info("delivery %s to %s waits: %s", delivery.delivery_id,
-                         delivery.recipient, exc)
-                self._retry_at[delivery.delivery_id] = (now + backoff,
-                                                        min(backoff * 2, MAX_BACKOFF))
-                await self._context.outbox.mark_failed([delivery.delivery_id])
-                continue
-            except NetworkError:
-                return delivered  # Telegram is unreachable: the next round tries again
-            await self._context.outbox.mark_delivered([delivery.delivery_id])
-            self._retry_at.pop(delivery.delivery_id, None)
-            delivered += 1
-        return delivered
+        try:
+            await self._sender.send(int(delivery.recipient.user_id), delivery.message)
+        except (Forbidden, BadRequest) as exc:
+            # The learner has not opened a private chat with the bot, or blocked it.
+            log.info("delivery %s to %s waits: %s", delivery.delivery_id,
+                     delivery.recipient, exc)
+            return Sent.REFUSED
+        except NetworkError:
+            return Sent.UNREACHABLE
+        return Sent.DELIVERED

@@ -11,6 +11,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, NetworkError, TimedOut
 
 from questbot.domain import BadgeAwarded, Outbound, Question, Text, translate
+from questbot.domain.text import split_message
 from questbot.ports import BadgeFiles
 
 log = logging.getLogger(__name__)
@@ -22,15 +23,7 @@ T = TypeVar("T")
 
 
 def split_text(text: str, limit: int = MAX_MESSAGE) -> list[str]:
-    """Pieces of at most ``limit`` characters, broken at line ends where possible."""
-    pieces: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        cut = cut if cut > limit // 2 else limit
-        pieces.append(text[:cut])
-        text = text[cut:].lstrip("\n")
-    pieces.append(text)
-    return pieces
+    return split_message(text, limit)
 
 
 def keyboard(question: Question) -> InlineKeyboardMarkup | None:
