@@ -270,3 +270,16 @@ def test_buttons_fit_discords_limits() -> None:
     assert len(custom_ids) == 10
     assert all(len(c) <= 100 for c in custom_ids)
     assert TUTOR_ROLE  # the fake's tutor role exists for the role tests above
+
+
+async def test_a_dropped_gateway_connection_resumes_and_loses_no_event(
+        bot: Server, fake: FakeDiscord) -> None:
+    alice = fake.member(ALICE, "Alice")
+    token = await fake.slash(alice, "join", quest="python-basics")
+    await answer_text(fake, token, "You joined")
+    await fake.drop_connections()
+    sending = asyncio.create_task(fake.say(alice, "sent while the bot reconnects"))
+    await fake.wait_identified()  # discord.py resumed the session
+    await sending
+    token = await fake.slash(alice, "progress")
+    assert "1/3 messages" in await answer_text(fake, token, "messages")
