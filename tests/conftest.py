@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from questbot.catalog import Catalog, load_catalog
 from questbot.domain import UserRef
 from questbot.engine import EngineSettings, QuestEngine
+from questbot.ports import Store
 from questbot.storage import SqliteStore
+from questbot.storage.postgres import PostgresStore
 from tests.helpers import FakeClock, Player
 from tests.paths import QUESTS, ROOT
 from tests.server import Server, running_server
@@ -31,12 +36,30 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
-    store = SqliteStore(tmp_path / "questbot.sqlite3")
-    await store.open()
-    yield store
-    await store.close()
+POSTGRES_URL = os.environ.get("QUESTBOT_TEST_DATABASE_URL",
+                              "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    """Every engine test runs against both stores; PostgreSQL in a schema of its own."""
+    if request.param == "sqlite":
+        sqlite = SqliteStore(tmp_path / "questbot.sqlite3")
+        await sqlite.open()
+        yield sqlite
+        await sqlite.close()
+        return
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    admin = await asyncpg.connect(POSTGRES_URL)
+    await admin.execute(f"CREATE SCHEMA {schema}")
+    postgres = PostgresStore(POSTGRES_URL, server_settings={"search_path": schema})
+    try:
+        await postgres.open()
+        yield postgres
+    finally:
+        await postgres.close()
+        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        await admin.close()
 
 
 @pytest.fixture
@@ -46,7 +69,7 @@ def settings() -> EngineSettings:
 
 
 @pytest.fixture
-def engine(store: SqliteStore, catalog: Catalog, settings: EngineSettings,
+def engine(store: Store, catalog: Catalog, settings: EngineSettings,
            clock: FakeClock) -> QuestEngine:
     return QuestEngine(store, catalog, settings, clock=clock)
 

@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 
 from questbot.domain.errors import ConfigError
 from questbot.ports import Store
+from questbot.storage.postgres import PostgresStore
 from questbot.storage.sqlite import SqliteStore
 
 
@@ -24,6 +25,6 @@ def open_store(database_url: str) -> Store:
     if scheme == "sqlite":
         return SqliteStore(sqlite_path(database_url))
     if scheme in ("postgres", "postgresql"):
-        raise ConfigError("QUESTBOT_DATABASE_URL: the PostgreSQL store is not available in this"
-                          " version yet; use sqlite:///PATH")
-    raise ConfigError(f"QUESTBOT_DATABASE_URL: expected sqlite:///PATH, got scheme {scheme!r}")
+        return PostgresStore(database_url)
+    raise ConfigError("QUESTBOT_DATABASE_URL: expected sqlite:///PATH or"
+                      f" postgresql://USER@HOST/DB, got scheme {scheme!r}")

@@ -90,7 +90,7 @@ def load_snapshot(conn: sqlite3.Connection, request: LoadRequest) -> Snapshot:
         row = conn.execute("SELECT learner_id, expires_at FROM link_codes WHERE code_hash = ?",
                            (request.link_code_hash,)).fetchone()
         if row is not None:
-            snapshot.target = _learner(conn.execute(_BY_ID, (row[0],)).fetchone())
+            snapshot.target = learner_from_row(conn.execute(_BY_ID, (row[0],)).fetchone())
             snapshot.link_code_expires_at = need_ts(row[1])
     if request.sessions:
         snapshot.sessions = [
@@ -103,14 +103,15 @@ def load_snapshot(conn: sqlite3.Connection, request: LoadRequest) -> Snapshot:
 
 
 def load_learner(conn: sqlite3.Connection, account: UserRef) -> LearnerState | None:
-    return _learner(conn.execute(_BY_ACCOUNT, (account.platform, account.user_id)).fetchone())
+    row = conn.execute(_BY_ACCOUNT, (account.platform, account.user_id)).fetchone()
+    return learner_from_row(row)
 
 
 def load_award_holder(conn: sqlite3.Connection, award_id: str) -> LearnerState | None:
-    return _learner(conn.execute(_BY_AWARD, (award_id,)).fetchone())
+    return learner_from_row(conn.execute(_BY_AWARD, (award_id,)).fetchone())
 
 
-def _learner(row: Sequence[Any] | None) -> LearnerState | None:
+def learner_from_row(row: Sequence[Any] | None) -> LearnerState | None:
     if row is None:
         return None
     (learner_id, name, role, quiz, failed, email, show_name, accounts, enrolments, steps,

@@ -1,0 +1,3 @@
+from questbot.storage.postgres.store import PostgresStore
+
+__all__ = ["PostgresStore"]

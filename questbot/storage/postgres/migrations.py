@@ -1,0 +1,141 @@
+"""Numbered schema migrations for PostgreSQL: the same tables and versions as the SQLite store
+(timestamps as ISO 8601 UTC text, JSON as text), in PostgreSQL's dialect."""
+
+from __future__ import annotations
+
+import asyncpg
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the first schema
+    """
+    CREATE TABLE learners (
+        learner_id TEXT PRIMARY KEY,
+        display_name TEXT,
+        email TEXT,
+        role INTEGER NOT NULL DEFAULT 0,
+        quiz TEXT,
+        failed_checkins TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE accounts (
+        platform TEXT NOT NULL,
+        platform_user_id TEXT NOT NULL,
+        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
+        PRIMARY KEY (platform, platform_user_id)
+    );
+    CREATE INDEX accounts_by_learner ON accounts (learner_id);
+    CREATE TABLE enrolments (
+        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
+        quest_id TEXT NOT NULL,
+        quest_version TEXT NOT NULL,
+        joined_at TEXT NOT NULL,
+        PRIMARY KEY (learner_id, quest_id)
+    );
+    CREATE TABLE step_progress (
+        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
+        quest_id TEXT NOT NULL,
+        step_id TEXT NOT NULL,
+        count INTEGER NOT NULL DEFAULT 0,
+        completed_at TEXT,
+        evidence TEXT NOT NULL DEFAULT '{}',
+        last_attempt_at TEXT,
+        PRIMARY KEY (learner_id, quest_id, step_id)
+    );
+    CREATE TABLE milestones (
+        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
+        quest_id TEXT NOT NULL,
+        milestone_id TEXT NOT NULL,
+        xp INTEGER NOT NULL,
+        reached_at TEXT NOT NULL,
+        PRIMARY KEY (learner_id, quest_id, milestone_id)
+    );
+    CREATE TABLE awards (
+        award_id TEXT PRIMARY KEY,
+        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
+        quest_id TEXT NOT NULL,
+        quest_version TEXT NOT NULL,
+        badge_key TEXT NOT NULL,
+        badge_name TEXT NOT NULL,
+        awarded_at TEXT NOT NULL,
+        evidence TEXT NOT NULL DEFAULT '{}',
+        awarded_by TEXT,
+        revoked_at TEXT,
+        revocation_reason TEXT,
+        revoked_by TEXT
+    );
+    CREATE INDEX awards_by_learner ON awards (learner_id);
+    CREATE TABLE attendance_sessions (
+        quest_id TEXT NOT NULL,
+        step_id TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        issued_at TEXT NOT NULL,
+        issued_by TEXT NOT NULL,
+        PRIMARY KEY (quest_id, step_id)
+    );
+    CREATE TABLE processed_events (
+        platform TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        replies TEXT NOT NULL,
+        processed_at TEXT NOT NULL,
+        PRIMARY KEY (platform, event_id)
+    );
+    CREATE TABLE outbox (
+        delivery_id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        platform TEXT NOT NULL,
+        platform_user_id TEXT NOT NULL,
+        learner_id TEXT NOT NULL,
+        message TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        delivered_at TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX outbox_pending ON outbox (platform, delivery_id) WHERE delivered_at IS NULL;
+    """,
+    # 2: issued badges
+    """
+    ALTER TABLE learners ADD COLUMN recipient_token TEXT;
+    ALTER TABLE learners ADD COLUMN show_name INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE awards ADD COLUMN status_index INTEGER;
+    CREATE UNIQUE INDEX awards_by_status_index ON awards (status_index);
+    CREATE TABLE badge_classes (
+        class_id TEXT PRIMARY KEY,
+        info TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE credentials (
+        award_id TEXT PRIMARY KEY REFERENCES awards (award_id),
+        class_id TEXT NOT NULL REFERENCES badge_classes (class_id),
+        assertion TEXT NOT NULL,
+        credential TEXT NOT NULL,
+        issued_at TEXT NOT NULL
+    );
+    """,
+    # 3: repeatable badges (SQLite had a unique index to drop here; PostgreSQL never did)
+    """
+    CREATE INDEX awards_by_badge ON awards (learner_id, quest_id, badge_key);
+    """,
+    # 4: link codes
+    """
+    CREATE TABLE link_codes (
+        code_hash TEXT PRIMARY KEY,
+        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
+        expires_at TEXT NOT NULL
+    );
+    """,
+)
+
+
+async def migrate(conn: asyncpg.Connection) -> int:
+    """Bring the schema up to date, one transaction per migration, one migrator at a time."""
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(7226001)")  # several processes start
+        await conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        current = await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_version")
+        if current > len(MIGRATIONS):
+            raise RuntimeError(
+                f"the database is at schema version {current}, newer than this questbot "
+                f"({len(MIGRATIONS)}); upgrade questbot")
+        for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+            await conn.execute(script)
+            await conn.execute("INSERT INTO schema_version (version) VALUES ($1)", version)
+    return len(MIGRATIONS)
