@@ -17,10 +17,12 @@ import itertools
 import statistics
 import tempfile
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiosqlite
+import asyncpg
 
 from questbot.app.tuning import tune_garbage_collector
 from questbot.catalog import load_catalog
@@ -28,6 +30,7 @@ from questbot.domain import ConversationRef, Event, UserRef, parse_text
 from questbot.domain.messages import React
 from questbot.engine import EngineSettings, QuestEngine
 from questbot.storage import SqliteStore
+from questbot.storage.postgres import PostgresStore
 
 ROOT = Path(__file__).resolve().parent.parent
 TUTOR = UserRef("bench", "tutor")
@@ -84,10 +87,18 @@ async def paced(handle: Handler, learners: int, rate: float, seconds: float) -> 
     return latencies
 
 
-async def questbot_run(folder: Path, learners: int, events: int, rate: float
-                       ) -> dict[str, float]:
+async def questbot_run(folder: Path, learners: int, events: int, rate: float,
+                       postgres: str | None = None) -> dict[str, float]:
     catalog = load_catalog(ROOT / "quests").catalog
-    store = SqliteStore(folder / "questbot.sqlite3")
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    store: SqliteStore | PostgresStore
+    if postgres:
+        admin = await asyncpg.connect(postgres)
+        await admin.execute(f"CREATE SCHEMA {schema}")
+        store = PostgresStore(postgres, min_size=10, max_size=20,
+                              server_settings={"search_path": schema})
+    else:
+        store = SqliteStore(folder / "questbot.sqlite3")
     await store.open()
     engine = QuestEngine(store, catalog, EngineSettings(tutors=frozenset({TUTOR})))
     ids = itertools.count()
@@ -121,13 +132,17 @@ async def questbot_run(folder: Path, learners: int, events: int, rate: float
             case _:
                 await send(user, f"/checkin {code}", private=True)
 
-    before = (store.writer.batches, store.writer.jobs)
+    writer = store.writer if isinstance(store, SqliteStore) else None
+    before = (writer.batches, writer.jobs) if writer else (0, 0)
     throughput, _ = await saturate(handle, learners, events)
-    batches, jobs = store.writer.batches - before[0], store.writer.jobs - before[1]
+    per_commit = ((writer.jobs - before[1]) / (writer.batches - before[0])) if writer else 1.0
     latencies = await paced(handle, learners, rate, 3.0)
     await store.close()
+    if postgres:
+        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        await admin.close()
     return {"events/s": throughput, "p50 ms": 1000 * statistics.median(latencies),
-            "p99 ms": 1000 * percentile(latencies, 0.99), "events per commit": jobs / batches}
+            "p99 ms": 1000 * percentile(latencies, 0.99), "events per commit": per_commit}
 
 
 async def baseline_run(folder: Path, learners: int, events: int, rate: float
@@ -162,19 +177,30 @@ async def main() -> None:
     parser.add_argument("--learners", type=int, default=1000)
     parser.add_argument("--events", type=int, default=10, help="per learner, saturation run")
     parser.add_argument("--rate", type=float, default=5000, help="paced run, events/s")
+    parser.add_argument("--postgres", metavar="URL", help="also measure the PostgreSQL store "
+                        "(e.g. postgresql://postgres@127.0.0.1:5432/test) at --postgres-rate")
+    parser.add_argument("--postgres-rate", type=float, default=1000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         base = await baseline_run(folder, args.learners, args.events, args.rate)
         ours = await questbot_run(folder, args.learners, args.events, args.rate)
+        theirs = (await questbot_run(folder, args.learners, args.events, args.postgres_rate,
+                                     args.postgres) if args.postgres else None)
     print(f"{args.learners} concurrent learners, {args.learners * args.events} events per"
           f" saturation run; paced run at {args.rate:.0f} events/s for questbot"
           f" (80% of its own capacity for the baseline)")
     print(f"{'':24}{'events/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'events/commit':>15}")
-    for name, row in (("baseline (aiosqlite)", base), ("questbot engine", ours)):
+    rows = [("baseline (aiosqlite)", base), ("questbot engine", ours)]
+    if theirs:
+        rows.append(("questbot on PostgreSQL*", theirs))
+    for name, row in rows:
         print(f"{name:24}{row['events/s']:>10.0f}{row['p50 ms']:>9.1f}{row['p99 ms']:>9.1f}"
               f"{row['events per commit']:>15.1f}")
     print(f"ratio: {ours['events/s'] / base['events/s']:.1f}x the baseline's events/s")
+    if theirs:
+        print(f"* paced at {args.postgres_rate:.0f} events/s; a commit per event, learners "
+              "in parallel on a pool of 20 connections")
 
 
 if __name__ == "__main__":
