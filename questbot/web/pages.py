@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -39,13 +40,16 @@ async def _record(request: web.Request) -> CredentialRecord | None:
     return await request.app[WEB].badges.store.credential(request.match_info["award_id"][:MAX_ID])
 
 
+def _expires(record: CredentialRecord) -> datetime | None:
+    until = json.loads(record.credential).get("validUntil")
+    return datetime.fromisoformat(until.replace("Z", "+00:00")) if until else None
+
+
 def _status(record: CredentialRecord, request: web.Request) -> str:
     if record.award.revoked:
         return "revoked"
-    credential = json.loads(record.credential)
-    until = credential.get("validUntil")
-    now = request.app[WEB].clock.now()
-    return "expired" if until and until < now.strftime("%Y-%m-%dT%H:%M:%SZ") else "valid"
+    expires = _expires(record)
+    return "expired" if expires and expires < request.app[WEB].clock.now() else "valid"
 
 
 async def badge_page(request: web.Request) -> web.Response:
@@ -66,14 +70,11 @@ async def badge_page(request: web.Request) -> web.Response:
         return json_response(json.loads(record.assertion), LD_JSON)
     if kind is not None:
         return json_response(_summary(record, info, status, request))
-    credential = json.loads(record.credential)
-    until = credential.get("validUntil")
     return context.page(
         "badge.html", award=record.award, info=info, badge_status=status,
         status_text={"valid": "Valid", "revoked": "Revoked", "expired": "Expired"}[status],
         recipient=record.display_name if record.show_name else None,
-        expires=None if not until else record.award.awarded_at.fromisoformat(
-            until.replace("Z", "+00:00")),
+        expires=_expires(record),
         linkedin=_linkedin(record, info, request))
 
 
