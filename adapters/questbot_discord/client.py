@@ -13,6 +13,8 @@ from questbot.domain import (
     CheckIn,
     ChooseAnswer,
     Command,
+    ExportData,
+    ForgetMe,
     Grant,
     Help,
     IssueCode,
@@ -130,6 +132,15 @@ def _register(tree: app_commands.CommandTree[Any], adapter: DiscordAdapter) -> N
     @app_commands.describe(code="the code /link gave you on your other platform")
     async def link(interaction: Interaction, code: str | None = None) -> None:
         await run(interaction, LinkAccount(code.strip().upper() if code else None))
+
+    @tree.command(name="mydata", description="Everything questbot keeps about you")
+    async def mydata(interaction: Interaction) -> None:
+        await run(interaction, ExportData())
+
+    @tree.command(name="forget", description="Delete your progress and personal data")
+    @app_commands.describe(confirm="yes: delete now (badges you earned stay valid)")
+    async def forget(interaction: Interaction, confirm: bool = False) -> None:
+        await run(interaction, ForgetMe(confirmed=confirm))
 
     @tree.command(name="code", description="Tutors: the check-in code of a session")
     async def code(interaction: Interaction, quest: str, step: str | None = None) -> None:

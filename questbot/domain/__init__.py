@@ -18,6 +18,8 @@ from questbot.domain.messages import (
     Command,
     Delivery,
     Event,
+    ExportData,
+    ForgetMe,
     Grant,
     Help,
     Invalid,
@@ -46,7 +48,8 @@ from questbot.domain.text import translate
 
 __all__ = [
     "Answer", "BadgeAwarded", "CatalogError", "CheckIn", "Choice", "ChooseAnswer", "Command",
-    "ConfigError", "ConversationRef", "Delivery", "Event", "Grant", "Help", "Invalid",
+    "ConfigError", "ConversationRef", "Delivery", "Event", "ExportData", "ForgetMe", "Grant",
+    "Help", "Invalid",
     "IssueCode", "JoinQuest", "LinkAccount", "ListBadges", "ListQuests", "MakeTutor", "Outbound",
     "PostMessage", "Problem", "QuestbotError", "Question", "React", "Rejected", "Reload",
     "Revoke", "RevokeById", "SetEmail", "ShowName", "ShowProgress", "Start", "StartQuiz",

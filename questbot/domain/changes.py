@@ -100,9 +100,16 @@ class MergeLearner:
     code_hash: str
 
 
+@dataclass(frozen=True, slots=True)
+class ForgetLearner:
+    """Delete a learner's progress and personal data; issued badges stay valid."""
+
+    learner_id: str
+
+
 Change = (
     CreateLearner | UpdateLearner | PutEnrolment | PutStep | PutMilestone | PutAward
-    | RevokeAward | PutSession | QueueDelivery | PutLinkCode | MergeLearner
+    | RevokeAward | PutSession | QueueDelivery | PutLinkCode | MergeLearner | ForgetLearner
 )
 
 

@@ -138,6 +138,18 @@ class LinkAccount:
 
 
 @dataclass(frozen=True, slots=True)
+class ExportData:
+    """``/mydata``: everything questbot keeps about the sender."""
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetMe:
+    """``/forget confirm``: delete the sender's progress and personal data."""
+
+    confirmed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class MakeTutor:
     target: UserRef
     remove: bool = False
@@ -160,7 +172,7 @@ class Invalid:
 Command = (
     Start | Help | ListQuests | JoinQuest | ShowProgress | ListBadges | StartQuiz | Answer
     | ChooseAnswer | CheckIn | PostMessage | React | IssueCode | Grant | Revoke | RevokeById
-    | MakeTutor | SetEmail | ShowName | LinkAccount | Reload | Invalid
+    | MakeTutor | SetEmail | ShowName | LinkAccount | ExportData | ForgetMe | Reload | Invalid
 )
 
 

@@ -9,6 +9,8 @@ from questbot.domain.messages import (
     Answer,
     CheckIn,
     Command,
+    ExportData,
+    ForgetMe,
     Grant,
     Help,
     Invalid,
@@ -33,7 +35,7 @@ MAX_TEXT = 4000
 MAX_REASON = 500
 
 LEARNER_COMMANDS = ("start", "help", "quests", "join", "progress", "badges", "quiz", "answer",
-                    "checkin", "email", "showname", "link")
+                    "checkin", "email", "showname", "link", "mydata", "forget")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
 TUTOR_COMMANDS = ("code", "grant", "revoke")
 ADMIN_COMMANDS = ("tutor", "reload")
@@ -80,6 +82,10 @@ def parse_text(text: str, platform: str, reply_to: UserRef | None = None,
             if args[0].lower() in ("off", "none", "remove"):
                 return SetEmail(None)
             return SetEmail(args[0]) if _EMAIL.match(args[0]) else _usage("email")
+        case "mydata":
+            return ExportData()
+        case "forget":
+            return ForgetMe(confirmed=[a.lower() for a in args] == ["confirm"])
         case "link":
             if len(args) > 1:
                 return _usage("link")

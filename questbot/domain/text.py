@@ -21,6 +21,8 @@ ENGLISH: dict[str, str] = {
     "help.checkin": "/checkin CODE: check in to a session",
     "help.email": "/email ADDRESS|off: the address your badges name (hashed), for backpacks",
     "help.link": "/link [CODE]: use one learner across platforms (a code, then /link CODE there)",
+    "help.mydata": "/mydata: everything questbot keeps about you",
+    "help.forget": "/forget confirm: delete your progress and personal data",
     "help.showname": "/showname on|off: show your name on your badge pages",
     "help.tutor_heading": "For tutors:",
     "help.code": "/code QUEST [STEP]: show the check-in code of a session",
@@ -41,6 +43,13 @@ ENGLISH: dict[str, str] = {
     "usage.tutor": "Usage: /tutor LEARNER [remove]",
     "usage.email": "Usage: /email ADDRESS, or /email off",
     "usage.showname": "Usage: /showname on|off",
+    "privacy.export": "Everything questbot keeps about you:\n{data}",
+    "privacy.confirm": "This deletes your progress, XP and personal data on every platform"
+    " you linked. Badges you earned stay valid at their links. Type /forget confirm to go"
+    " ahead.",
+    "privacy.nothing": "questbot keeps nothing about you.",
+    "privacy.forgotten": "Done: your progress and personal data are deleted. Your {badges}"
+    " badge(s) stay valid at their links; ask a tutor to revoke one you want withdrawn.",
     "usage.link": "Usage: /link to get a code, or /link CODE to use one",
     "link.code": "Your link code is {code}. On your other platform, type /link {code} within"
     " {minutes} minutes; your progress and badges will be shared.",

@@ -10,6 +10,8 @@ from questbot.domain.messages import (
     ChooseAnswer,
     Command,
     Event,
+    ExportData,
+    ForgetMe,
     Grant,
     Help,
     Invalid,
@@ -33,7 +35,7 @@ from questbot.domain.messages import (
 )
 from questbot.domain.progress import Snapshot
 from questbot.domain.text import translate
-from questbot.engine import attendance, linking, quiz, tutor, views
+from questbot.engine import attendance, linking, privacy, quiz, tutor, views
 from questbot.engine.participation import count_participation
 from questbot.engine.work import Context, Work
 
@@ -88,6 +90,10 @@ def _dispatch(work: Work, command: Command) -> None:
             views.show_name(work, command)
         case LinkAccount():
             linking.link(work, command)
+        case ExportData():
+            privacy.export(work, command)
+        case ForgetMe():
+            privacy.forget(work, command)
         case MakeTutor():
             tutor.make_tutor(work, command)
         case Reload():

@@ -11,6 +11,7 @@ import asyncpg
 from questbot.domain.changes import (
     Change,
     CreateLearner,
+    ForgetLearner,
     MergeLearner,
     PutAward,
     PutEnrolment,
@@ -27,7 +28,7 @@ from questbot.domain.ids import UserRef
 from questbot.domain.progress import AttendanceSession, LearnerState, Snapshot
 from questbot.ports import LoadRequest
 from questbot.storage.serial import dump_json, dump_quiz, dump_times, need_ts, ts
-from questbot.storage.sqlite.unit import STATUS_LIST_SIZE, learner_from_row
+from questbot.storage.sqlite.unit import FORGET, STATUS_LIST_SIZE, learner_from_row
 
 AWARD_FIELDS = ("award_id", "learner_id", "quest_id", "quest_version", "badge_key",
                 "badge_name", "awarded_at", "evidence", "awarded_by", "revoked_at",
@@ -159,6 +160,9 @@ async def apply_changes(conn: asyncpg.Connection, changes: Sequence[Change]) -> 
             case PutLinkCode(code_hash=code, learner_id=lid, expires_at=until):
                 await conn.execute("INSERT INTO link_codes (code_hash, learner_id, expires_at)"
                                    " VALUES ($1, $2, $3)", code, lid, ts(until))
+            case ForgetLearner(learner_id=lid):
+                for statement in FORGET:
+                    await conn.execute(statement, lid)
             case MergeLearner(source_id=source, into_id=into, code_hash=code):
                 values = {"source": source, "into": into, "code": code}
                 for statement, names in _MERGE:

@@ -12,6 +12,7 @@ from typing import Any
 from questbot.domain.changes import (
     Change,
     CreateLearner,
+    ForgetLearner,
     MergeLearner,
     PutAward,
     PutEnrolment,
@@ -198,6 +199,9 @@ def apply_changes(conn: sqlite3.Connection, changes: tuple[Change, ...]) -> None
                              " VALUES (?, ?, ?)", (code, lid, ts(until)))
             case MergeLearner(source_id=source, into_id=into, code_hash=code):
                 merge_learner(conn, source, into, code)
+            case ForgetLearner(learner_id=lid):
+                for statement in FORGET:
+                    conn.execute(statement.replace("$1", "?"), (lid,))
             case QueueDelivery(learner_id=lid, message=message, created_at=at):
                 conn.execute(
                     "INSERT INTO outbox (platform, platform_user_id, learner_id, message,"
@@ -226,6 +230,19 @@ def allocate_status_index(conn: sqlite3.Connection, award_id: str) -> int:
             return index
     raise RuntimeError("the status list is full")
 
+
+# Awards stay (their credentials are public and name only a salted hash); everything else
+# that describes the person goes. The learner row stays, emptied, because awards point at it.
+FORGET = (
+    "DELETE FROM step_progress WHERE learner_id = $1",
+    "DELETE FROM enrolments WHERE learner_id = $1",
+    "DELETE FROM milestones WHERE learner_id = $1",
+    "DELETE FROM link_codes WHERE learner_id = $1",
+    "DELETE FROM outbox WHERE learner_id = $1 AND delivered_at IS NULL",
+    "DELETE FROM accounts WHERE learner_id = $1",
+    "UPDATE learners SET display_name = NULL, email = NULL, quiz = NULL,"
+    " failed_checkins = '[]', show_name = 0, role = 0 WHERE learner_id = $1",
+)
 
 _MERGE = (
     # the learner who asked for the code keeps their id; the other's rows move across
