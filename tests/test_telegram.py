@@ -89,6 +89,8 @@ async def test_a_learner_plays_a_quest_to_a_badge_that_still_verifies(
     await said(fake, ALICE_ID, "Question 1/4")
     question = last_question(fake, ALICE_ID)
     assert [b["text"] for row in question.keyboard for b in row] == ["1", "2", "3"]
+    assert all(len(b["callback_data"].encode()) <= 64 for row in question.keyboard
+               for b in row)  # Telegram's limit for callback data
     fake.presses(alice, question, "2")
     await said(fake, ALICE_ID, "Question 2/4")
     assert any("➡ 2" in edit["text"] for edit in fake.edits)  # the question shows the answer
