@@ -16,14 +16,11 @@ from typing import Any, TextIO
 from aiohttp import web
 
 from questbot.app.adapters import discover_adapters
+from questbot.app.badge_wiring import badge_services
 from questbot.app.config import Settings
 from questbot.app.library import QuestLibrary
 from questbot.app.tuning import tune_garbage_collector
-from questbot.badges.fastcanon import FastCanonicalizer
-from questbot.badges.keys import KeyringError, load_or_create_keyring
-from questbot.badges.model import Urls
 from questbot.badges.service import BadgeService
-from questbot.badges.verify import Verifier
 from questbot.domain.errors import ConfigError
 from questbot.engine import QuestEngine
 from questbot.ports import AdapterContext, ChatAdapter, Clock, Store, SystemClock, Webhooks
@@ -52,14 +49,7 @@ def build_app(settings: Settings, clock: Clock | None = None) -> web.Application
     clock = clock or SystemClock()
     store = open_store(settings.database)
     library = QuestLibrary(settings.quests_dir)
-    try:
-        keyring = load_or_create_keyring(settings.data_dir / "keys")
-    except (OSError, KeyringError) as exc:
-        raise ConfigError(f"QUESTBOT_DATA_DIR: cannot set up the issuer keys: {exc}") from exc
-    urls = Urls(settings.public_base_url)
-    badges = BadgeService(store, keyring, settings.issuer_profile(), urls,
-                          settings.data_dir / "badges", lambda: library.catalog)
-    verifier = Verifier(keyring, urls, store.credential, FastCanonicalizer())
+    badges, verifier = badge_services(settings, store, library)
     app = web.Application(client_max_size=client_max_size())
     webhooks = Webhooks()
     app[SERVICES] = Services(settings, store, library, badges, clock, webhooks)
