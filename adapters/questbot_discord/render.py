@@ -6,11 +6,11 @@ from __future__ import annotations
 import io
 import re
 from typing import Any
-from urllib.parse import urlencode
 
 import discord
 
 from questbot.domain import BadgeAwarded, Question, translate
+from questbot.domain.sharing import linkedin_add_url
 from questbot.domain.text import split_message
 
 MAX_MESSAGE = 2000
@@ -94,9 +94,7 @@ def badge_message(badge: BadgeAwarded, png: bytes | None, issuer: str, language:
     embed.add_field(name=translate("discord.issuer", language), value=issuer[:1024])
     embed.add_field(name=translate("discord.verify", language), value=badge.url[:1024],
                     inline=False)
-    linkedin = "https://www.linkedin.com/profile/add?" + urlencode(
-        {"startTask": "CERTIFICATION_NAME", "name": badge.badge_name,
-         "organizationName": issuer, "certUrl": badge.url, "certId": badge.award_id})
+    linkedin = linkedin_add_url(badge.badge_name, issuer, badge.url, badge.award_id)
     embed.add_field(name=translate("discord.linkedin", language),
                     value=f"[{translate('discord.linkedin_link', language)}]({linkedin})",
                     inline=False)

@@ -129,9 +129,9 @@ class TelegramAdapter:
         for name in (*LEARNER_COMMANDS, *TUTOR_COMMANDS):
             text = translate(f"help.{name}") if name != "start" else "/start: begin here"
             commands.append(BotCommand(name, text.split(": ", 1)[-1][:256]))
+        bot = self._application.bot
         try:
-            await with_retries(lambda: self._application.bot.set_my_commands(commands)
-                               if self._application else asyncio.sleep(0))
+            await with_retries(lambda: bot.set_my_commands(commands))
         except TelegramError as exc:
             log.warning("could not register the command menu: %s", exc)
 
@@ -146,9 +146,9 @@ class TelegramAdapter:
             raise ConfigError("QUESTBOT_TELEGRAM_MODE: webhook mode needs the badge server")
         self._context.webhooks.register(PLATFORM, self._on_webhook)
         url = f"{self._settings.public_url.rstrip('/')}/webhooks/telegram/{self._webhook_path()}"
-        await with_retries(lambda: self._application.bot.set_webhook(
-            url, allowed_updates=ALLOWED_UPDATES, secret_token=self._settings.webhook_secret)
-            if self._application else asyncio.sleep(0))
+        bot = self._application.bot
+        await with_retries(lambda: bot.set_webhook(
+            url, allowed_updates=ALLOWED_UPDATES, secret_token=self._settings.webhook_secret))
 
     async def _on_webhook(self, path: str, headers: Mapping[str, str], body: bytes
                           ) -> tuple[int, str]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from urllib.parse import urlencode
 
 from aiohttp import web
 
 from questbot.badges.model import BadgeClassInfo
+from questbot.domain.sharing import linkedin_add_url
 from questbot.ports import CredentialRecord
 from questbot.web.context import WEB, wants
 from questbot.web.documents import LD_JSON, MAX_ID, VC_JSON, json_response
@@ -102,28 +102,27 @@ def _summary(record: CredentialRecord, info: BadgeClassInfo, status: str,
 
 def _linkedin(record: CredentialRecord, info: BadgeClassInfo, request: web.Request) -> str:
     badges = request.app[WEB].badges
-    awarded = record.award.awarded_at
-    query = {"startTask": "CERTIFICATION_NAME", "name": info.name,
-             "organizationName": badges.issuer.name, "issueYear": awarded.year,
-             "issueMonth": awarded.month, "certUrl": badges.urls.page(record.award.award_id),
-             "certId": record.award.award_id}
-    return "https://www.linkedin.com/profile/add?" + urlencode(query)
+    award = record.award
+    return linkedin_add_url(info.name, badges.issuer.name, badges.urls.page(award.award_id),
+                            award.award_id, award.awarded_at)
 
 
 async def badge_png(request: web.Request) -> web.Response:
-    context = request.app[WEB]
-    record = await _record(request)
-    if record is None:
-        return context.message("No such badge", "There is no badge at this address.", 404)
-    png = await context.badges.baked_png(record)
-    return web.Response(body=png, content_type="image/png", headers={
-        "Content-Disposition": f'inline; filename="{record.class_id}.png"'})
+    return await _image(request, certificate=False)
 
 
 async def certificate(request: web.Request) -> web.Response:
+    return await _image(request, certificate=True)
+
+
+async def _image(request: web.Request, certificate: bool) -> web.Response:
     context = request.app[WEB]
     record = await _record(request)
     if record is None:
         return context.message("No such badge", "There is no badge at this address.", 404)
-    png = await context.badges.certificate(record)
-    return web.Response(body=png, content_type="image/png")
+    if certificate:
+        return web.Response(body=await context.badges.certificate(record),
+                            content_type="image/png")
+    return web.Response(body=await context.badges.baked_png(record), content_type="image/png",
+                        headers={"Content-Disposition":
+                                 f'inline; filename="{record.class_id}.png"'})

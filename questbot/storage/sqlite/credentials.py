@@ -7,9 +7,7 @@ import secrets
 import sqlite3
 
 from questbot.ports import CredentialRecord, RecipientRecord
-from questbot.storage.sqlite.unit import AWARD_COLUMNS_OF_A, allocate_status_index, award_from_row
-
-__all__ = ["allocate_status_index", "recipient"]
+from questbot.storage.sqlite.unit import AWARD_COLUMNS_OF_A, award_from_row
 
 
 def recipient(conn: sqlite3.Connection, learner_id: str) -> RecipientRecord | None:

@@ -29,6 +29,7 @@ from questbot.storage.sqlite import credentials
 from questbot.storage.sqlite.migrations import migrate
 from questbot.storage.sqlite.unit import (
     AWARD_COLUMNS_OF_A,
+    allocate_status_index,
     apply_changes,
     award_from_row,
     find_replies,
@@ -153,7 +154,7 @@ class SqliteStore:
             recipient = credentials.recipient(conn, learner_id)  # learners from before tokens
             if recipient is None:
                 raise LookupError(f"award {award_id} names no learner")
-            return recipient, credentials.allocate_status_index(conn, award_id)
+            return recipient, allocate_status_index(conn, award_id)
 
         return await self._writer.submit(job)
 

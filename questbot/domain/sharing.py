@@ -1,0 +1,17 @@
+"""Links that let a learner share a badge elsewhere."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlencode
+
+
+def linkedin_add_url(badge_name: str, issuer: str, badge_url: str, award_id: str,
+                     awarded_at: datetime | None = None) -> str:
+    """LinkedIn's "Add to profile" form, filled in for this badge."""
+    query: dict[str, str | int] = {"startTask": "CERTIFICATION_NAME", "name": badge_name,
+                                   "organizationName": issuer, "certUrl": badge_url,
+                                   "certId": award_id}
+    if awarded_at is not None:
+        query.update(issueYear=awarded_at.year, issueMonth=awarded_at.month)
+    return "https://www.linkedin.com/profile/add?" + urlencode(query)
