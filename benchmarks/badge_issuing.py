@@ -30,6 +30,8 @@ from questbot.badges.multikey import did_key, verification_method
 from questbot.badges.proof import proof_config, sign
 from questbot.badges.render import render_badge
 from questbot.badges.service import BadgeService, dumps
+from questbot.badges.identity import IssuerIdentity
+from questbot.badges.proof_pool import InlineProofChecker, ProofChecker
 from questbot.badges.verify import Verifier
 from questbot.catalog import load_catalog
 from questbot.domain import ConversationRef, Event, UserRef, parse_text
@@ -86,7 +88,8 @@ async def issue_through_service(folder: Path, count: int) -> float:
         await engine.handle(Event(f"g{n}", tutor, ConversationRef("bench", "dm"),
                                   parse_text(text, "bench")))
     awards = await store.awards_without_credentials(count)
-    service = BadgeService(store, load_or_create_keyring(folder / "keys"), ISSUER, URLS,
+    keyring = load_or_create_keyring(folder / "keys")
+    service = BadgeService(store, lambda: keyring, ISSUER, IssuerIdentity(URLS, None),
                            folder / "badges", lambda: catalog)
     await service.issue(awards[0])  # renders and caches the class image once
     gate = asyncio.Semaphore(16)  # awards arrive from many chats at once; commits are shared
@@ -140,8 +143,12 @@ def main() -> None:
     async def no_record(_: str) -> None:
         return None
 
-    verifier = Verifier(verifier_keyring, URLS, no_record, fast)
-    reference = Verifier(verifier_keyring, URLS, no_record, canonical_nquads)
+    identity = IssuerIdentity(URLS, None)
+    verifier = Verifier.offline(lambda: verifier_keyring, identity, no_record,
+                                InlineProofChecker(fast))
+    reference = Verifier.offline(lambda: verifier_keyring, identity, no_record,
+                                 InlineProofChecker(canonical_nquads))
+    pooled = Verifier.offline(lambda: verifier_keyring, identity, no_record, ProofChecker())
     now = datetime(2026, 12, 1, tzinfo=UTC)
 
     async def check(which: Verifier, runs: int) -> float:
@@ -157,16 +164,27 @@ def main() -> None:
     verify_baseline = asyncio.run(check(reference, max(count // 5, 20)))
     verify_fast = asyncio.run(check(verifier, count))
 
+    async def through_workers() -> float:
+        await pooled.verify_bytes(baked[0], now)  # starts the worker
+        try:
+            return await check(pooled, count)
+        finally:
+            await pooled.close()
+
+    verify_pooled = asyncio.run(through_workers())
+
     print(f"one core, {count} badges; baseline: PyLD normalize (URDNA2015) + PyNaCl")
     print(f"{'':44}{'badges/s':>10}{'vs baseline':>13}")
     rows = [("baseline: canonicalize + sign", baseline, baseline),
             ("issue: build, sign, bake both chunks", issued, baseline),
             ("issue via the service (+ SQLite, PNG file)*", service_rate, baseline),
             ("baseline: unbake + verify (PyLD)", verify_baseline, verify_baseline),
-            ("unbake + verify", verify_fast, verify_baseline)]
+            ("unbake + verify", verify_fast, verify_baseline),
+            ("unbake + verify, signature in a worker**", verify_pooled, verify_baseline)]
     for name, value, base in rows:
         print(f"{name:44}{value:>10.0f}{value / base:>12.1f}x")
     print("* 16 awards in flight at a time, each durable in SQLite before it is announced")
+    print("** how the server checks strangers' uploads: one worker process, time-limited")
     print(f"fast canonicalization: {fast.hits} template hits, {fast.fallbacks} fallbacks")
 
 

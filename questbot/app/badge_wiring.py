@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from questbot.app.config import Settings
 from questbot.app.library import QuestLibrary
-from questbot.badges.fastcanon import FastCanonicalizer
-from questbot.badges.keys import KeyringError, load_or_create_keyring
+from questbot.badges.fetch import DocumentFetcher
+from questbot.badges.identity import IdentityMode, IssuerIdentity
+from questbot.badges.key_resolver import KeyResolver
+from questbot.badges.keys import KeyFolder, KeyringError
 from questbot.badges.model import Urls
+from questbot.badges.proof_pool import ProofChecker
 from questbot.badges.service import BadgeService
+from questbot.badges.status_check import StatusChecker
 from questbot.badges.verify import Verifier
 from questbot.domain.errors import ConfigError
 from questbot.ports import Store
@@ -15,11 +19,25 @@ from questbot.ports import Store
 
 def badge_services(settings: Settings, store: Store, library: QuestLibrary
                    ) -> tuple[BadgeService, Verifier]:
+    keys = KeyFolder(settings.data_dir / "keys")
     try:
-        keyring = load_or_create_keyring(settings.data_dir / "keys")
+        keys.current()
     except (OSError, KeyringError) as exc:
         raise ConfigError(f"QUESTBOT_DATA_DIR: cannot set up the issuer keys: {exc}") from exc
-    urls = Urls(settings.public_base_url)
-    badges = BadgeService(store, keyring, settings.issuer_profile(), urls,
+    mode: IdentityMode = "web" if settings.issuer_did == "web" else \
+        "key" if settings.issuer_did == "key" else "auto"
+    identity = IssuerIdentity.choose(Urls(settings.public_base_url), mode)
+    badges = BadgeService(store, keys.current, settings.issuer_profile(), identity,
                           settings.data_dir / "badges", lambda: library.catalog)
-    return badges, Verifier(keyring, urls, store.credential, FastCanonicalizer())
+    return badges, verifier_for(settings, store, keys, identity)
+
+
+def verifier_for(settings: Settings, store: Store, keys: KeyFolder,
+                 identity: IssuerIdentity) -> Verifier:
+    fetcher = DocumentFetcher(online=settings.verify_online,
+                              allow_loopback=settings.verify_allow_loopback,
+                              timeout=settings.verify_timeout)
+    resolver = KeyResolver(fetcher)
+    proofs = ProofChecker(timeout=settings.verify_timeout)
+    return Verifier(keys.current, identity, store.credential, proofs, resolver,
+                    StatusChecker(fetcher, resolver, proofs))

@@ -16,6 +16,7 @@ import aiohttp
 from questbot.app.config import Settings
 from questbot.app.offline import OPERATOR, Offline, offline_services
 from questbot.badges.keys import load_or_create_keyring, rotate
+from questbot.badges.verify import Verdict
 from questbot.domain.errors import ConfigError
 from questbot.domain.ids import ConversationRef, UserRef
 from questbot.domain.messages import Command, Event, Grant, RevokeById, Text
@@ -47,7 +48,15 @@ async def verify(settings: Settings, target: str, as_json: bool) -> int:
             print(f"badge: {verdict.badge_name}")
         for check in verdict.checks:
             print(f"  {'ok ' if check.passed else 'BAD'} {check.detail}")
-    return 0 if verdict.status == "valid" else 1
+    return exit_status(verdict)
+
+
+def exit_status(verdict: Verdict) -> int:
+    """0: valid, issued here; 3: valid, issued by another issuer; 4: its key cannot be
+    checked; 1: anything else (tampered, revoked, expired, not a badge)."""
+    if verdict.status == "valid":
+        return 0 if verdict.this_server else 3
+    return 4 if verdict.status == "unverifiable" else 1
 
 
 def _read_file(path: str) -> bytes:

@@ -58,6 +58,16 @@ class Settings(BaseModel):
     issuer_description: str = ""
     issuer_colour: str = Field("#1f4e79", pattern=r"^#[0-9a-fA-F]{6}$")
     issuer_accent: str = Field("#f2a900", pattern=r"^#[0-9a-fA-F]{6}$")
+    issuer_did: str = Field("auto", pattern=r"^(auto|web|key)$",
+                            description="did:web (survives key rotation), did:key, or auto:"
+                                        " did:web when base_url is a public https URL")
+    verify_online: bool = Field(True, description="look up other issuers' keys and status"
+                                                  " lists over the network")
+    verify_allow_loopback: bool = Field(False, description="allow those look-ups on loopback"
+                                                           " addresses, over http too (tests,"
+                                                           " local development)")
+    verify_timeout: float = Field(5.0, gt=0, le=60, description="seconds for one network"
+                                                                " look-up or signature check")
 
     @field_validator("base_url", "issuer_url", "telegram_base_url", "telegram_base_file_url")
     @classmethod

@@ -19,6 +19,12 @@ from questbot.storage import open_store
 OPERATOR = UserRef("cli", "operator")  # whoever runs the command line is an admin
 
 
+def operator_name(settings: Settings) -> str:
+    """The name the command line acts under. Its operator speaks for the issuer, so badges
+    it awards (evidence, "awarded by") name the issuer, not a person called "operator"."""
+    return settings.issuer_name
+
+
 @dataclass
 class Offline:
     settings: Settings
@@ -44,4 +50,5 @@ async def offline_services(settings: Settings) -> AsyncIterator[Offline]:
     try:
         yield Offline(settings, store, library, badges, verifier, engine)
     finally:
+        await verifier.close()
         await store.close()

@@ -8,7 +8,7 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TextIO
@@ -21,11 +21,13 @@ from questbot.app.config import Settings
 from questbot.app.library import QuestLibrary
 from questbot.app.tuning import tune_garbage_collector
 from questbot.badges.service import BadgeService
+from questbot.badges.verify import Verifier
 from questbot.domain.errors import ConfigError
 from questbot.engine import QuestEngine
 from questbot.ports import AdapterContext, ChatAdapter, Clock, Store, SystemClock, Webhooks
 from questbot.storage import open_store
 from questbot.web import add_badge_routes, client_max_size
+from questbot.web.identity import add_identity_routes
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +56,18 @@ def build_app(settings: Settings, clock: Clock | None = None) -> web.Application
     webhooks = Webhooks()
     app[SERVICES] = Services(settings, store, library, badges, clock, webhooks)
     add_badge_routes(app, badges, verifier, clock, webhooks)
+    add_identity_routes(app)
     app.cleanup_ctx.append(_store_ctx)
     app.cleanup_ctx.append(_engine_ctx)
+    app.cleanup_ctx.append(_verifier_ctx(verifier))
     return app
+
+
+def _verifier_ctx(verifier: Verifier) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def context(_: web.Application) -> AsyncIterator[None]:
+        yield
+        await verifier.close()
+    return context
 
 
 EVENT_MEMORY = timedelta(days=7)  # far longer than any platform redelivers an event

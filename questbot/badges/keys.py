@@ -54,6 +54,29 @@ class Keyring:
     def by_did(self, did: str) -> IssuerKey | None:
         return next((k for k in self.keys if k.did == did), None)
 
+    def by_multibase(self, multibase: str) -> IssuerKey | None:
+        return next((k for k in self.keys if k.multibase == multibase), None)
+
+
+class KeyFolder:
+    """The key folder as it is now: a running server picks up a key that
+    ``questbot keys --rotate`` added, without a restart (one stat per use)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._stamp: tuple[int, int] | None = None
+        self._keyring: Keyring | None = None
+
+    def current(self) -> Keyring:
+        if self._keyring is None:
+            self._keyring = load_or_create_keyring(self.folder)
+        stat = self.folder.stat()
+        stamp = (stat.st_mtime_ns, stat.st_nlink)
+        if stamp != self._stamp:
+            self._keyring = load_or_create_keyring(self.folder)
+            self._stamp = stamp
+        return self._keyring
+
 
 def load_or_create_keyring(folder: Path) -> Keyring:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -95,8 +118,12 @@ def _create(folder: Path) -> IssuerKey:
     with os.fdopen(descriptor, "w") as handle:
         handle.write(bytes(key).hex())
     public = bytes(key.verify_key)
-    (folder / f"{stem}.json").write_text(json.dumps({
+    descriptor_path = folder / f"{stem}.json"
+    # Written aside and renamed, so a running server never reads half a key file.
+    temporary = descriptor_path.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps({
         "created": created.isoformat(), "public_key": public.hex(),
         "did": did_key(public), "seed_file": seed_path.name,
     }, indent=2))
+    temporary.replace(descriptor_path)
     return IssuerKey(created, public, key)

@@ -97,6 +97,14 @@ class Urls:
     def status_list(self) -> str:
         return f"{self.base}/status/revocation"
 
+    def status_list_for(self, list_id: str) -> str:
+        """The issuer-wide list ("revocation") or one key's own list."""
+        return self.status_list if list_id == "revocation" else f"{self.status_list}/{list_id}"
+
+    @property
+    def did_document(self) -> str:
+        return f"{self.base}/.well-known/did.json"
+
     @property
     def verify(self) -> str:
         return f"{self.base}/verify"
@@ -111,3 +119,4 @@ class AwardFacts:
     evidence: dict[str, str] = field(default_factory=dict)
     expires_at: datetime | None = None
     status_index: int = 0
+    status_list: str = ""  # the status list credential's URL; empty: the issuer-wide one

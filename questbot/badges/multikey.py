@@ -11,7 +11,14 @@ def public_key_multibase(public_key: bytes) -> str:
     return "z" + base58.b58encode(ED25519_PUB + public_key).decode()
 
 
+# base58 decoding is quadratic in the length: refuse long strangers' values before it.
+MAX_KEY_TEXT = 64
+MAX_SIGNATURE_TEXT = 100
+
+
 def public_key_from_multibase(value: str) -> bytes:
+    if len(value) > MAX_KEY_TEXT:
+        raise ValueError("too long for an Ed25519 public key")
     if not value.startswith("z"):
         raise ValueError("expected a base58btc multibase value (z...)")
     raw = base58.b58decode(value[1:])
@@ -45,6 +52,8 @@ def encode_signature(signature: bytes) -> str:
 
 
 def decode_signature(value: str) -> bytes:
+    if len(value) > MAX_SIGNATURE_TEXT:
+        raise ValueError("proofValue is too long for an Ed25519 signature")
     if not value.startswith("z"):
         raise ValueError("proofValue is not base58btc multibase")
     return base58.b58decode(value[1:])

@@ -52,11 +52,11 @@ def credential(facts: AwardFacts, info: BadgeClassInfo, recipient: Recipient, *,
         },
         "credentialSchema": [{"id": SCHEMA_URL, "type": "1EdTechJsonSchemaValidator2019"}],
         "credentialStatus": {
-            "id": f"{urls.status_list}#{facts.status_index}",
+            "id": f"{facts.status_list or urls.status_list}#{facts.status_index}",
             "type": "BitstringStatusListEntry",
             "statusPurpose": "revocation",
             "statusListIndex": str(facts.status_index),
-            "statusListCredential": urls.status_list,
+            "statusListCredential": facts.status_list or urls.status_list,
         },
     }
     if facts.evidence:

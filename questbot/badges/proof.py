@@ -16,11 +16,16 @@ from questbot.badges.canonical import canonical_nquads
 from questbot.badges.multikey import decode_signature, encode_signature
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
+LEGACY_SUITE = "Ed25519Signature2020"  # the same computation, named before cryptosuites
 Canonicalizer = Callable[[dict[str, Any]], str]
 
 
 class ProofError(ValueError):
-    """The proof is missing, malformed, or does not match the document."""
+    """The proof is missing, malformed or of a kind this verifier does not check."""
+
+
+class ProofMismatch(ProofError):
+    """The signature does not match the document: it was changed, or signed by another key."""
 
 
 def proof_config(document: dict[str, Any], verification_method: str, created: datetime
@@ -56,7 +61,9 @@ def sign(document: dict[str, Any], key: SigningKey, verification_method: str,
 def verify(document: dict[str, Any], public_key: bytes, proof: dict[str, Any],
            canonicalize: Canonicalizer = canonical_nquads) -> None:
     """Raise ProofError unless ``proof`` is a valid eddsa-rdfc-2022 proof of ``document``."""
-    if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:
+    legacy = proof.get("type") == LEGACY_SUITE and "cryptosuite" not in proof
+    if not legacy and (proof.get("type") != "DataIntegrityProof"
+                       or proof.get("cryptosuite") != CRYPTOSUITE):
         raise ProofError("not a DataIntegrityProof with the eddsa-rdfc-2022 cryptosuite")
     if proof.get("proofPurpose") != "assertionMethod":
         raise ProofError("the proof's purpose is not assertionMethod")
@@ -67,7 +74,8 @@ def verify(document: dict[str, Any], public_key: bytes, proof: dict[str, Any],
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     config = {k: v for k, v in proof.items() if k != "proofValue"}
     config["@context"] = unsecured.get("@context")
+    data = hash_data(config, unsecured, canonicalize)  # its errors are not a mismatch
     try:
-        VerifyKey(public_key).verify(hash_data(config, unsecured, canonicalize), signature)
+        VerifyKey(public_key).verify(data, signature)
     except (BadSignatureError, ValueError) as exc:
-        raise ProofError("the signature does not match the credential") from exc
+        raise ProofMismatch("the signature does not match the credential") from exc

@@ -18,8 +18,9 @@ from questbot.badges import ob2, ob3
 from questbot.badges.bake import OB2_KEYWORD, OB3_KEYWORD, bake
 from questbot.badges.classes import badge_class_info, class_id
 from questbot.badges.fastcanon import FastCanonicalizer
+from questbot.badges.identity import LEGACY_LIST, IssuerIdentity
 from questbot.badges.keys import Keyring
-from questbot.badges.model import AwardFacts, BadgeClassInfo, IssuerProfile, Recipient, Urls
+from questbot.badges.model import AwardFacts, BadgeClassInfo, IssuerProfile, Recipient
 from questbot.badges.proof import Canonicalizer, sign
 from questbot.badges.render import render_badge, render_certificate
 from questbot.badges.status import status_list_credential
@@ -41,20 +42,28 @@ def dumps(document: dict[str, Any]) -> str:
 
 
 class BadgeService:
-    def __init__(self, store: CredentialStore, keyring: Keyring, issuer: IssuerProfile,
-                 urls: Urls, folder: Path, catalog: Callable[[], Catalog],
+    def __init__(self, store: CredentialStore, keys: Callable[[], Keyring],
+                 issuer: IssuerProfile, identity: IssuerIdentity, folder: Path,
+                 catalog: Callable[[], Catalog],
                  canonicalize: Canonicalizer | None = None) -> None:
         self.store = store
-        self.keyring = keyring
+        self._keys = keys
         self.issuer = issuer
-        self.urls = urls
+        self.identity = identity
+        self.urls = identity.urls
         self.folder = folder
         self._catalog = catalog
         self._canonicalize = canonicalize or FastCanonicalizer()
-        self._status_cache: tuple[tuple[int, ...], dict[str, Any]] | None = None
+        # list id -> (revoked indexes, signing method, signed list)
+        self._status_cache: dict[str, tuple[tuple[int, ...], str, dict[str, Any]]] = {}
         self._classes: dict[str, BadgeClassInfo] = {}
         self._images: dict[str, tuple[str, bytes]] = {}  # class id -> (look, PNG)
         self._lock = asyncio.Lock()
+
+    @property
+    def keyring(self) -> Keyring:
+        """The keys as they are now (a rotation is picked up without a restart)."""
+        return self._keys()
 
     # --- issuing -------------------------------------------------------------------------
     async def issue(self, award: AwardRecord) -> IssuedBadge:
@@ -77,16 +86,17 @@ class BadgeService:
               status_index: int) -> IssuedDocuments:
         expires = (award.awarded_at + timedelta(seconds=info.expires_after_seconds)
                    if info.expires_after_seconds else None)
+        key = self.keyring.active
+        assert key.signing_key is not None
+        status_list = self.urls.status_list_for(self.identity.status_list_id(key))
         facts = AwardFacts(award.award_id, award.awarded_at, award.evidence, expires,
-                           status_index)
+                           status_index, status_list)
         salt = hashlib.sha256(f"{award.award_id}:{recipient.token}".encode()).hexdigest()[:16]
         identity = recipient.email or f"{self.urls.base}/recipients/{recipient.token}"
         who = Recipient(identity, recipient.email is not None, salt)
-        key = self.keyring.active
-        assert key.signing_key is not None
-        unsigned = ob3.credential(facts, info, who, issuer=self.issuer, issuer_did=key.did,
-                                  urls=self.urls)
-        credential = sign(unsigned, key.signing_key, key.verification_method,
+        unsigned = ob3.credential(facts, info, who, issuer=self.issuer,
+                                  issuer_did=self.identity.issuer_id(key), urls=self.urls)
+        credential = sign(unsigned, key.signing_key, self.identity.verification_method(key),
                           award.awarded_at, self._canonicalize)
         return IssuedDocuments(ob2.assertion(facts, info, who, self.urls), credential)
 
@@ -170,18 +180,29 @@ class BadgeService:
         return png
 
     # --- status list ---------------------------------------------------------------------
-    async def status_list(self) -> dict[str, Any]:
+    async def status_list(self, list_id: str = LEGACY_LIST) -> dict[str, Any] | None:
+        """A signed status list: the issuer-wide one, or one key's own; None if unknown.
+
+        Status indexes are unique across keys, so every list carries the same bits; each is
+        signed by the issuer its credentials name."""
+        keyring = self.keyring
+        key = self.identity.status_list_signer(list_id, keyring)
+        if key is None:
+            return None
+        if key.signing_key is None:
+            raise LookupError(f"the key of status list {list_id} has no private key left")
+        method = self.identity.status_list_method(list_id, key)
         revoked = tuple(await self.store.revoked_status_indexes())
-        cached = self._status_cache
-        if cached is not None and cached[0] == revoked:
-            return cached[1]
-        key = self.keyring.active
-        assert key.signing_key is not None
+        cached = self._status_cache.get(list_id)
+        if cached is not None and cached[:2] == (revoked, method):
+            return cached[2]
         now = datetime.now(UTC).replace(microsecond=0)
-        document = status_list_credential(list(revoked), key.did, self.urls, now)
-        signed = await asyncio.to_thread(sign, document, key.signing_key,
-                                         key.verification_method, now, self._canonicalize)
-        self._status_cache = (revoked, signed)
+        document = status_list_credential(list(revoked),
+                                          self.identity.status_list_issuer(list_id, key),
+                                          self.urls.status_list_for(list_id), now)
+        signed = await asyncio.to_thread(sign, document, key.signing_key, method, now,
+                                         self._canonicalize)
+        self._status_cache[list_id] = (revoked, method, signed)
         return signed
 
     async def issue_missing(self) -> int:

@@ -1,26 +1,41 @@
-"""Verification of a badge someone hands us: a baked PNG or a credential's JSON.
+"""Verification of a badge someone hands us: a baked PNG or a credential's JSON, from this
+server or from any other issuer.
 
-The verdict is one of valid, revoked, expired, tampered, unknown_issuer or invalid, with the
-checks that led to it, so a person sees why and a machine can act on it."""
+The verdict is one of valid, revoked, expired, tampered, unverifiable (the issuer's key
+cannot be checked), unknown_issuer or invalid, with the checks that led to it, the issuer
+it names and whether that is this server, so a person sees why and a machine can act on
+it. Reading and limits run in a thread and signature checks in a worker process (see
+proof_pool.py), so no upload delays anything else."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from questbot.badges.bake import OB2_KEYWORD, OB3_KEYWORD, NotABadgeImage, unbake
+from questbot.badges.bounded_json import JsonRejected, load_bounded
+from questbot.badges.credential_view import CredentialView, ShapeError, read_credential
+from questbot.badges.fetch import DocumentFetcher
+from questbot.badges.identity import IssuerIdentity
+from questbot.badges.key_resolver import KeyNotAuthorized, KeyResolver, KeyUnavailable
 from questbot.badges.keys import Keyring
-from questbot.badges.model import Urls
-from questbot.badges.multikey import public_key_from_did
-from questbot.badges.proof import Canonicalizer, ProofError, verify
+from questbot.badges.proof_pool import ProofChecks
+from questbot.badges.status_check import StatusChecker, StatusUnavailable
 from questbot.ports import CredentialRecord
 
-Status = Literal["valid", "revoked", "expired", "tampered", "unknown_issuer", "invalid"]
-_SEVERITY: dict[Status, int] = {"valid": 0, "unknown_issuer": 1, "expired": 2, "revoked": 3,
-                                "tampered": 4, "invalid": 5}
+Status = Literal["valid", "revoked", "expired", "tampered", "unverifiable", "unknown_issuer",
+                 "invalid"]
+_SEVERITY: dict[Status, int] = {"valid": 0, "unknown_issuer": 1, "unverifiable": 2,
+                                "expired": 3, "revoked": 4, "tampered": 5, "invalid": 6}
+MAX_INPUT = 2 * 1024 * 1024
+MAX_PROOFS = 4
+CLOCK_SKEW = timedelta(minutes=5)
+_COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$")
 
 
 @dataclass
@@ -36,6 +51,8 @@ class Verdict:
     checks: list[Check] = field(default_factory=list)
     badge_name: str | None = None
     issuer_name: str | None = None
+    issuer_id: str | None = None
+    this_server: bool = False
     issued_on: str | None = None
     expires: str | None = None
     award_id: str | None = None
@@ -46,17 +63,28 @@ class Verdict:
         if _SEVERITY[status] > _SEVERITY[self.status]:
             self.status = status
 
+    @property
+    def unusable(self) -> bool:
+        """Not a badge at all: nothing further can be checked."""
+        return self.status == "invalid"
+
     def passed(self, name: str, detail: str) -> None:
         self.checks.append(Check(name, True, detail))
 
     @property
     def summary(self) -> str:
         failed = [c.detail for c in self.checks if not c.passed]
-        return failed[0] if failed else "The badge is authentic and in force."
+        if failed:
+            return failed[0]
+        if self.this_server:
+            return "The badge is authentic and in force."
+        return (f"The badge is authentic and in force; it was issued by {self.issuer_id},"
+                " not by this server.")
 
     def to_json(self) -> dict[str, Any]:
         return {"status": self.status, "summary": self.summary, "badge": self.badge_name,
-                "issuer": self.issuer_name, "issuedOn": self.issued_on,
+                "issuer": self.issuer_name, "issuerId": self.issuer_id,
+                "thisServer": self.this_server, "issuedOn": self.issued_on,
                 "expires": self.expires, "id": self.award_id,
                 "revocationReason": self.revocation_reason,
                 "checks": [{"name": c.name, "passed": c.passed, "detail": c.detail}
@@ -66,140 +94,284 @@ class Verdict:
 Lookup = Callable[[str], Awaitable[CredentialRecord | None]]
 
 
+@dataclass
+class Inspection:
+    """What the upload holds, read within the limits (in a thread)."""
+
+    credential: dict[str, Any] | None = None
+    credential_text: str | None = None
+    view: CredentialView | None = None
+    assertion: dict[str, Any] | None = None
+    assertion_url: str | None = None
+
+
 @dataclass(frozen=True)
 class Verifier:
-    keyring: Keyring
-    urls: Urls
+    keys: Callable[[], Keyring]
+    identity: IssuerIdentity
     lookup: Lookup
-    canonicalize: Canonicalizer
+    proofs: ProofChecks
+    resolver: KeyResolver
+    statuses: StatusChecker
+
+    @classmethod
+    def offline(cls, keys: Callable[[], Keyring], identity: IssuerIdentity, lookup: Lookup,
+                proofs: ProofChecks) -> Verifier:
+        """A verifier that looks nothing up on the network (did:key and our own keys only)."""
+        resolver = KeyResolver(DocumentFetcher(online=False))
+        return cls(keys, identity, lookup, proofs, resolver,
+                   StatusChecker(resolver.fetcher, resolver, proofs))
+
+    async def close(self) -> None:
+        self.proofs.close()
+        await self.resolver.fetcher.close()
 
     async def verify_bytes(self, data: bytes, now: datetime) -> Verdict:
         verdict = Verdict()
-        texts = _read(data, verdict)
-        if texts is None:
+        if len(data) > MAX_INPUT:
+            verdict.fail("invalid", "format", "The upload is larger than 2 MB.")
             return verdict
-        credential = _parse(texts.get(OB3_KEYWORD), verdict, "Open Badges 3.0 credential")
-        assertion = _parse(texts.get(OB2_KEYWORD), verdict, "Open Badges 2.0 assertion")
+        found = await asyncio.to_thread(inspect, data, verdict)
         if verdict.status == "invalid":
             return verdict
-        if credential is None and assertion is None:
+        if found.credential is None and found.assertion is None and \
+                found.assertion_url is None:
             verdict.fail("invalid", "format", "This holds no Open Badge.")
             return verdict
-        if credential is not None:
-            self._check_credential(credential, verdict, now)
-        award_id = self._award_id(credential, assertion)
-        verdict.award_id = award_id
-        record = await self.lookup(award_id) if award_id else None
-        self._check_record(record, credential, assertion, verdict, now)
+        keyring = self.keys()
+        if found.view is not None and found.credential_text is not None:
+            await self._check_credential(found.view, found.credential_text, keyring,
+                                         verdict, now)
+        if verdict.unusable:
+            return verdict
+        await self._check_ours(found, keyring, verdict, now)
         return verdict
 
-    def _check_credential(self, credential: dict[str, Any], verdict: Verdict,
-                          now: datetime) -> None:
-        issuer = credential.get("issuer")
-        issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-        verdict.issuer_name = issuer.get("name") if isinstance(issuer, dict) else None
-        achievement = (credential.get("credentialSubject") or {}).get("achievement") or {}
-        verdict.badge_name = achievement.get("name") or credential.get("name")
-        verdict.issued_on = credential.get("validFrom")
-        verdict.expires = credential.get("validUntil")
-        types = credential.get("type") or []
-        if "OpenBadgeCredential" not in types and "AchievementCredential" not in types:
-            verdict.fail("invalid", "type", "This is not an Open Badges 3.0 credential.")
+    # --- Open Badges 3.0 ------------------------------------------------------------------
+    async def _check_credential(self, view: CredentialView, text: str, keyring: Keyring,
+                                verdict: Verdict, now: datetime) -> None:
+        verdict.issuer_id = view.issuer_id
+        verdict.issuer_name = view.issuer_name
+        verdict.badge_name = view.badge_name
+        verdict.issued_on = view.valid_from_text
+        verdict.expires = view.valid_until_text
+        verdict.this_server = self.identity.is_ours(view.issuer_id, keyring)
+        if not view.proofs:
+            verdict.fail("invalid", "signature", "The credential carries no signature.")
             return
-        proofs = credential.get("proof")
-        proofs = proofs if isinstance(proofs, list) else [proofs] if proofs else []
-        if not proofs:
-            verdict.fail("tampered", "signature", "The credential carries no signature.")
-        for proof in proofs:
-            self._check_proof(credential, proof, str(issuer_id), verdict)
-        if not isinstance(issuer_id, str) or self.keyring.by_did(issuer_id) is None:
-            verdict.fail("unknown_issuer", "issuer",
-                         "The credential was not issued with this issuer's keys.")
+        if len(view.proofs) > MAX_PROOFS:
+            verdict.fail("invalid", "signature", "The credential carries too many proofs.")
+            return
+        for index, proof in enumerate(view.proofs):
+            await self._check_proof(view, text, index, proof, keyring, verdict)
+        if verdict.this_server:
+            method = view.proofs[0].get("verificationMethod") \
+                if isinstance(view.proofs[0], dict) else None
+            key = self.identity.our_key(str(method), keyring)
+            which = "earlier (rotated) key" if key is not None and key is not keyring.active \
+                else "current key"
+            verdict.passed("issuer", f"Issued by this server, signed with its {which}.")
         else:
-            key = self.keyring.by_did(issuer_id)
-            retired = key is not None and key is not self.keyring.active
-            verdict.passed("issuer", "Issued by this server's " +
-                           ("earlier (rotated) key." if retired else "current key."))
-        valid_until = credential.get("validUntil")
-        if isinstance(valid_until, str) and _parse_time(valid_until) < now:
-            verdict.fail("expired", "expiry", f"The badge expired on {valid_until[:10]}.")
+            verdict.passed("issuer", f"Issued by {view.issuer_id}, not by this server.")
+        if view.valid_until is not None and view.valid_until < now:
+            verdict.fail("expired", "expiry",
+                         f"The badge expired on {view.valid_until.date().isoformat()}.")
+        if view.valid_from is not None and view.valid_from > now + CLOCK_SKEW:
+            verdict.fail("invalid", "validity",
+                         f"The badge is not valid before {view.valid_from.date().isoformat()}.")
+        if not verdict.this_server and verdict.status in ("valid", "expired"):
+            await self._check_foreign_status(view, verdict)
 
-    def _check_proof(self, credential: dict[str, Any], proof: Any, issuer_id: str,
-                     verdict: Verdict) -> None:
-        if not isinstance(proof, dict):
-            verdict.fail("tampered", "signature", "The signature is malformed.")
+    async def _check_proof(self, view: CredentialView, text: str, index: int, proof: Any,
+                           keyring: Keyring, verdict: Verdict) -> None:
+        if not isinstance(proof, dict) or not isinstance(proof.get("verificationMethod"), str):
+            verdict.fail("invalid", "signature", "The signature is malformed.")
             return
-        method = str(proof.get("verificationMethod", ""))
-        try:
-            public_key = public_key_from_did(method)
-        except ValueError:
-            verdict.fail("tampered", "signature", "The signing key cannot be resolved.")
+        method = str(proof["verificationMethod"])
+        public_key = await self._key(method, view.issuer_id, keyring, verdict)
+        if public_key is None:
             return
-        if method.split("#", 1)[0] != issuer_id:
+        result = await self.proofs.check(text, index, public_key)
+        match result.outcome:
+            case "valid":
+                verdict.passed("signature", "The eddsa-rdfc-2022 signature is valid.")
+            case "mismatch":
+                verdict.fail("tampered", "signature",
+                             "The signature check failed: the credential was changed after"
+                             " it was signed.")
+            case "malformed":
+                verdict.fail("unverifiable", "signature",
+                             f"The signature cannot be checked: {result.detail}.")
+            case "unreadable":
+                verdict.fail("invalid", "format",
+                             "The credential is not valid JSON-LD for its contexts.")
+            case "too_complex":
+                verdict.fail("invalid", "format",
+                             f"The credential is too complex to check: {result.detail}.")
+
+    async def _key(self, method: str, issuer_id: str, keyring: Keyring,
+                   verdict: Verdict) -> bytes | None:
+        if self.identity.is_ours(method.split("#", 1)[0], keyring):
+            key = self.identity.our_key(method, keyring)
+            if key is None:
+                verdict.fail("tampered", "signature", "The signing key is not one of this"
+                             " server's keys.")
+                return None
+            controller = self.identity.issuer_id(key) if method.startswith("did:web:") \
+                else key.did
+            public = key.public_key
+        else:
+            try:
+                resolved = await self.resolver.resolve(method)
+            except KeyUnavailable as exc:
+                verdict.fail("unverifiable", "signature",
+                             f"Cannot check the issuer's key: {exc}.")
+                return None
+            except KeyNotAuthorized as exc:
+                verdict.fail("tampered", "signature", f"The signing key is not the issuer's:"
+                             f" {exc}.")
+                return None
+            controller, public = resolved.controller, resolved.public_key
+        if controller != issuer_id:
             verdict.fail("tampered", "signature", "The signing key is not the issuer's.")
-            return
-        try:
-            verify(credential, public_key, proof, self.canonicalize)
-        except ProofError as exc:
-            verdict.fail("tampered", "signature", f"The signature check failed: {exc}.")
-        except Exception:  # a hostile document may break JSON-LD processing itself
-            verdict.fail("tampered", "signature", "The credential cannot be canonicalized.")
-        else:
-            verdict.passed("signature", "The eddsa-rdfc-2022 signature is valid.")
+            return None
+        return public
 
-    def _award_id(self, credential: dict[str, Any] | None,
-                  assertion: dict[str, Any] | None) -> str | None:
-        for document, prefix in ((credential, self.urls.credential("")),
-                                 (assertion, self.urls.assertion(""))):
-            if document and isinstance(document.get("id"), str) and \
-                    document["id"].startswith(prefix):
-                return str(document["id"][len(prefix):])
+    async def _check_foreign_status(self, view: CredentialView, verdict: Verdict) -> None:
+        for entry in view.statuses:
+            try:
+                revoked = await self.statuses.is_revoked(entry, view.issuer_id)
+            except StatusUnavailable as exc:
+                verdict.fail("unverifiable", "status",
+                             f"The revocation status cannot be checked: {exc}.")
+                continue
+            if revoked:
+                verdict.fail("revoked", "status", "The issuer revoked this badge.")
+            else:
+                verdict.passed("status", "Not revoked.")
+
+    # --- this server's records ---------------------------------------------------------------
+    def _award_id(self, url: str | None, prefix: str) -> str | None:
+        if isinstance(url, str) and url.startswith(prefix) and len(url) > len(prefix):
+            return url[len(prefix):]
         return None
 
-    def _check_record(self, record: CredentialRecord | None,
-                      credential: dict[str, Any] | None, assertion: dict[str, Any] | None,
-                      verdict: Verdict, now: datetime) -> None:
-        if record is None:
-            if verdict.status == "valid" and credential is None:
-                verdict.fail("unknown_issuer", "issuer", "This server did not issue it.")
-            elif credential is not None and self.keyring.by_did(
-                    str((credential.get("issuer") or {}).get("id"))) is not None:
-                verdict.fail("tampered", "record", "This server has no record of this badge.")
+    async def _check_ours(self, found: Inspection, keyring: Keyring, verdict: Verdict,
+                          now: datetime) -> None:
+        urls = self.identity.urls
+        from_credential = self._award_id((found.credential or {}).get("id"),
+                                         urls.credential(""))
+        assertion_url = found.assertion_url or (found.assertion or {}).get("id")
+        from_assertion = self._award_id(assertion_url, urls.assertion(""))
+        has_assertion = found.assertion is not None or found.assertion_url is not None
+        if found.credential is not None and has_assertion and \
+                not _same_award(found, from_credential, from_assertion):
+            verdict.fail("invalid", "consistency", "The Open Badges 2.0 and 3.0 data in this"
+                         " image describe different awards.")
             return
+        award_id = from_credential or from_assertion
+        verdict.award_id = award_id
+        if found.credential is not None and not verdict.this_server:
+            return  # another issuer's badge: its own signature and status list decided
+        record = await self.lookup(award_id) if award_id else None
+        if record is None:
+            if found.credential is not None:
+                verdict.fail("tampered", "record", "This server has no record of this badge.")
+            elif assertion_url is not None and from_assertion is not None:
+                verdict.fail("invalid", "record", "This server has no badge at that address.")
+            else:
+                verdict.fail("unknown_issuer", "issuer", "This server did not issue it, and it"
+                             " carries no Open Badges 3.0 credential to check.")
+            return
+        verdict.this_server = True
+        verdict.issuer_id = verdict.issuer_id or urls.issuer
+        self._compare(record, found, verdict)
         award = record.award
         verdict.badge_name = verdict.badge_name or award.badge_name
         verdict.issued_on = verdict.issued_on or award.awarded_at.isoformat()
-        if credential is not None and credential != json.loads(record.credential):
-            verdict.fail("tampered", "record", "The credential differs from the one issued.")
-        if assertion is not None and assertion != json.loads(record.assertion):
-            verdict.fail("tampered", "assertion",
-                         "The Open Badges 2.0 data in the image was changed.")
-        elif assertion is not None:
-            verdict.passed("assertion", "The Open Badges 2.0 data matches the hosted one.")
         if award.revoked:
             verdict.revocation_reason = award.revocation_reason
-            verdict.fail("revoked", "status", f"The issuer revoked this badge on "
-                         f"{award.revoked_at.date().isoformat() if award.revoked_at else '?'}:"
-                         f" {award.revocation_reason}")
+            when = award.revoked_at.date().isoformat() if award.revoked_at else "?"
+            verdict.fail("revoked", "status",
+                         f"The issuer revoked this badge on {when}: {award.revocation_reason}")
         else:
             verdict.passed("status", "Not revoked.")
-        if credential is None:
-            expires = (assertion or {}).get("expires")
-            if isinstance(expires, str) and _parse_time(expires) < now:
+        if found.credential is None:
+            expires = json.loads(record.assertion).get("expires")
+            verdict.expires = expires
+            if isinstance(expires, str) and _before(expires, now):
                 verdict.fail("expired", "expiry", f"The badge expired on {expires[:10]}.")
 
+    def _compare(self, record: CredentialRecord, found: Inspection, verdict: Verdict) -> None:
+        if found.credential is not None and found.credential != json.loads(record.credential):
+            verdict.fail("tampered", "record", "The credential differs from the one issued.")
+        if found.assertion is not None:
+            if found.assertion != json.loads(record.assertion):
+                verdict.fail("tampered", "assertion",
+                             "The Open Badges 2.0 data in the image was changed.")
+            else:
+                verdict.passed("assertion", "The Open Badges 2.0 data matches the hosted one.")
+        elif found.assertion_url is not None:
+            verdict.passed("assertion", "The image names its hosted Open Badges 2.0"
+                           " assertion, which this server holds.")
 
-def _read(data: bytes, verdict: Verdict) -> dict[str, str] | None:
-    stripped = data.lstrip()
-    if stripped.startswith(b"{"):
+
+def _same_award(found: Inspection, from_credential: str | None,
+                from_assertion: str | None) -> bool:
+    if from_credential is not None or from_assertion is not None:
+        return from_credential == from_assertion
+    recipient = (found.assertion or {}).get("recipient")
+    identity = recipient.get("identity") if isinstance(recipient, dict) else None
+    hashes = found.view.identity_hashes if found.view else frozenset()
+    return not (isinstance(identity, str) and hashes and identity not in hashes)
+
+
+def _before(text: str, now: datetime) -> bool:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return moment.tzinfo is not None and moment < now
+
+
+# --- reading the upload (runs in a thread) ------------------------------------------------
+def inspect(data: bytes, verdict: Verdict) -> Inspection:
+    texts = _texts(data, verdict)
+    found = Inspection()
+    if texts is None:
+        return found
+    credential_text = texts.get(OB3_KEYWORD)
+    if credential_text is not None:
+        found.credential = _document(credential_text, verdict, "Open Badges 3.0 credential")
+        if found.credential is not None:
+            found.credential_text = credential_text
+            try:
+                found.view = read_credential(found.credential)
+            except ShapeError as exc:
+                verdict.fail("invalid", "format", f"The credential is not an Open Badges 3.0"
+                             f" credential: {exc}.")
+    assertion_text = texts.get(OB2_KEYWORD)
+    if assertion_text is not None:
+        stripped = assertion_text.strip()
+        if stripped.startswith(("https://", "http://")) and not stripped.startswith("{"):
+            found.assertion_url = stripped  # a legacy baked badge names its hosted assertion
+        else:
+            found.assertion = _document(assertion_text, verdict, "Open Badges 2.0 assertion")
+    return found
+
+
+def _texts(data: bytes, verdict: Verdict) -> dict[str, str] | None:
+    if data.lstrip()[:1] in (b"{", b"["):
         try:
-            document = json.loads(data)
-        except (ValueError, UnicodeDecodeError):
-            verdict.fail("invalid", "format", "The file is not valid JSON.")
+            document = load_bounded(data)
+        except JsonRejected as exc:
+            verdict.fail("invalid", "format", f"The file is not a badge: {exc}.")
             return None
-        key = OB3_KEYWORD if "proof" in document or "credentialSubject" in document \
-            else OB2_KEYWORD
-        return {key: json.dumps(document)}
+        if not isinstance(document, dict):
+            verdict.fail("invalid", "format", "The file is not a badge: not a JSON object.")
+            return None
+        ob3 = "proof" in document or "credentialSubject" in document
+        return {OB3_KEYWORD if ob3 else OB2_KEYWORD: data.decode("utf-8", "replace")}
     try:
         texts = unbake(data)
     except NotABadgeImage as exc:
@@ -209,24 +381,17 @@ def _read(data: bytes, verdict: Verdict) -> dict[str, str] | None:
     return texts
 
 
-def _parse(text: str | None, verdict: Verdict, what: str) -> dict[str, Any] | None:
-    if text is None:
+def _document(text: str, verdict: Verdict, what: str) -> dict[str, Any] | None:
+    if _COMPACT_JWS.match(text.strip()):
+        verdict.fail("unverifiable", "format", f"The {what} is a JWS; this verifier checks"
+                     " Data Integrity proofs only.")
         return None
     try:
-        document = json.loads(text)
-    except ValueError:
-        if text.startswith("http"):
-            return {"id": text.strip()}  # a legacy hosted badge bakes only its URL
-        verdict.fail("tampered", "format", f"The {what} is not valid JSON.")
+        document = load_bounded(text)
+    except JsonRejected as exc:
+        verdict.fail("invalid", "format", f"The {what} is not usable: {exc}.")
         return None
     if not isinstance(document, dict):
         verdict.fail("invalid", "format", f"The {what} is not a JSON object.")
         return None
     return document
-
-
-def _parse_time(value: str) -> datetime:
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return datetime.max.replace(tzinfo=UTC)

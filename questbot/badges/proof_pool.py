@@ -1,0 +1,123 @@
+"""Signature checks of credentials from strangers, off the event loop and within a time limit.
+
+Canonicalizing a hostile JSON-LD document can take very long (URDNA2015 is exponential in
+the worst case), and a thread cannot be stopped. So each check runs in a worker process
+with a time limit and a memory limit; a worker that overruns is killed and replaced, and
+the verdict says the credential was too complex to check. Other requests, and the chat
+adapters in the same process, are never delayed by it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import resource
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from pebble import ProcessExpired, ProcessPool
+
+from questbot.badges.fastcanon import FastCanonicalizer
+from questbot.badges.proof import Canonicalizer, ProofError, ProofMismatch, verify
+
+Outcome = Literal["valid", "mismatch", "malformed", "unreadable", "too_complex"]
+WORKER_MEMORY = 2 * 1024 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ProofResult:
+    outcome: Outcome
+    detail: str = ""
+
+
+class ProofChecks(Protocol):
+    async def check(self, document_text: str, proof_index: int, public_key: bytes
+                    ) -> ProofResult: ...
+
+    def close(self) -> None: ...
+
+
+# One canonicalizer per worker process, kept between tasks so each shape is templated once.
+_worker_canonicalizer: FastCanonicalizer | None = None
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY, WORKER_MEMORY))
+
+
+def check_in_worker(document_text: str, proof_index: int, public_key: bytes
+                    ) -> tuple[Outcome, str]:
+    global _worker_canonicalizer
+    if _worker_canonicalizer is None:
+        _worker_canonicalizer = FastCanonicalizer()
+    document = json.loads(document_text)
+    return check_now(document, proof_index, public_key, _worker_canonicalizer)
+
+
+def check_now(document: dict[str, Any], proof_index: int, public_key: bytes,
+              canonicalize: Canonicalizer) -> tuple[Outcome, str]:
+    proofs = document.get("proof")
+    proof = proofs[proof_index] if isinstance(proofs, list) else proofs
+    if not isinstance(proof, dict):
+        return "malformed", "the proof is not an object"
+    try:
+        verify(document, public_key, proof, canonicalize)
+    except ProofMismatch as exc:
+        return "mismatch", str(exc)
+    except ProofError as exc:
+        return "malformed", str(exc)
+    except Exception as exc:  # JSON-LD processing of a hostile document may fail anyhow
+        return "unreadable", type(exc).__name__
+    return "valid", ""
+
+
+class InlineProofChecker:
+    """Checks in a thread of this process: for trusted input (benchmarks, tests of our own
+    badges), where no time limit is needed."""
+
+    def __init__(self, canonicalize: Canonicalizer | None = None) -> None:
+        self._canonicalize = canonicalize or FastCanonicalizer()
+
+    async def check(self, document_text: str, proof_index: int, public_key: bytes
+                    ) -> ProofResult:
+        document = json.loads(document_text)
+        outcome, detail = await asyncio.to_thread(check_now, document, proof_index,
+                                                  public_key, self._canonicalize)
+        return ProofResult(outcome, detail)
+
+    def close(self) -> None:
+        pass
+
+
+class ProofChecker:
+    def __init__(self, timeout: float = 5.0, workers: int = 1) -> None:
+        self.timeout = timeout
+        self._workers = workers
+        self._pool: ProcessPool | None = None
+
+    def _started(self) -> ProcessPool:
+        if self._pool is None:
+            self._pool = ProcessPool(max_workers=self._workers, initializer=_limit_memory,
+                                     context=multiprocessing.get_context("forkserver"))
+        return self._pool
+
+    async def check(self, document_text: str, proof_index: int, public_key: bytes
+                    ) -> ProofResult:
+        future = self._started().schedule(check_in_worker,
+                                          args=(document_text, proof_index, public_key),
+                                          timeout=self.timeout)
+        try:
+            outcome, detail = await asyncio.wrap_future(future)
+        except (FutureTimeout, TimeoutError):
+            return ProofResult("too_complex", f"it could not be checked within"
+                                              f" {self.timeout:g} s")
+        except (ProcessExpired, MemoryError):
+            return ProofResult("too_complex", "checking it needed too much memory")
+        return ProofResult(outcome, detail)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves it untyped
+            self._pool.join(timeout=5)
+            self._pool = None
