@@ -163,5 +163,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def _reason(exc: BaseException) -> str:
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        exc = exc.os_error  # e.g. the guard's "resolves only to private or local addresses"
     text = str(exc) or type(exc).__name__
     return text[:200]
