@@ -24,14 +24,14 @@ from questbot.badges import ob2, ob3
 from questbot.badges.bake import OB2_KEYWORD, OB3_KEYWORD, bake
 from questbot.badges.canonical import canonical_nquads
 from questbot.badges.fastcanon import FastCanonicalizer
-from questbot.badges.keys import load_or_create_keyring
+from questbot.badges.identity import IssuerIdentity
+from questbot.badges.keys import Keyring, load_or_create_keyring
 from questbot.badges.model import AwardFacts, BadgeClassInfo, IssuerProfile, Recipient, Urls
 from questbot.badges.multikey import did_key, verification_method
 from questbot.badges.proof import proof_config, sign
+from questbot.badges.proof_pool import InlineProofChecker, ProofChecker
 from questbot.badges.render import render_badge
 from questbot.badges.service import BadgeService, dumps
-from questbot.badges.identity import IssuerIdentity
-from questbot.badges.proof_pool import InlineProofChecker, ProofChecker
 from questbot.badges.verify import Verifier
 from questbot.catalog import load_catalog
 from questbot.domain import ConversationRef, Event, UserRef, parse_text
@@ -105,6 +105,46 @@ async def issue_through_service(folder: Path, count: int) -> float:
     return per_second
 
 
+def measure_verification(keyring: Keyring, key: SigningKey, did: str, baked: list[bytes],
+                         fast: FastCanonicalizer, count: int) -> tuple[float, float, float]:
+    """Unbake and verify: the PyLD reference, the fast path, and the server's worker."""
+    verifier_keyring = type(keyring)([*keyring.keys])
+    verifier_keyring.keys[0] = type(keyring.keys[0])(keyring.keys[0].created,
+                                                     bytes(key.verify_key), key)
+    assert verifier_keyring.keys[0].did == did
+
+    async def no_record(_: str) -> None:
+        return None
+
+    identity = IssuerIdentity(URLS, None)
+    verifier = Verifier.offline(lambda: verifier_keyring, identity, no_record,
+                                InlineProofChecker(fast))
+    reference = Verifier.offline(lambda: verifier_keyring, identity, no_record,
+                                 InlineProofChecker(canonical_nquads))
+    pooled = Verifier.offline(lambda: verifier_keyring, identity, no_record, ProofChecker())
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+
+    async def check(which: Verifier, runs: int) -> float:
+        rounds = []
+        for _ in range(3):
+            began = time.perf_counter()
+            for n in range(runs):
+                verdict = await which.verify_bytes(baked[n], now)
+                assert any(c.name == "signature" and c.passed for c in verdict.checks)
+            rounds.append(runs / (time.perf_counter() - began))
+        return statistics.median(rounds)
+
+    async def through_workers() -> float:
+        await pooled.verify_bytes(baked[0], now)  # starts the worker
+        try:
+            return await check(pooled, count)
+        finally:
+            await pooled.close()
+
+    return (asyncio.run(check(reference, max(count // 5, 20))),
+            asyncio.run(check(verifier, count)), asyncio.run(through_workers()))
+
+
 def main() -> None:
     tune_garbage_collector()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -134,44 +174,8 @@ def main() -> None:
         keyring = load_or_create_keyring(folder / "keys")
         service_rate = asyncio.run(issue_through_service(folder, count))
 
-    keyring_did = did
-    verifier_keyring = type(keyring)([*keyring.keys])
-    verifier_keyring.keys[0] = type(keyring.keys[0])(keyring.keys[0].created,
-                                                     bytes(key.verify_key), key)
-    assert verifier_keyring.keys[0].did == keyring_did
-
-    async def no_record(_: str) -> None:
-        return None
-
-    identity = IssuerIdentity(URLS, None)
-    verifier = Verifier.offline(lambda: verifier_keyring, identity, no_record,
-                                InlineProofChecker(fast))
-    reference = Verifier.offline(lambda: verifier_keyring, identity, no_record,
-                                 InlineProofChecker(canonical_nquads))
-    pooled = Verifier.offline(lambda: verifier_keyring, identity, no_record, ProofChecker())
-    now = datetime(2026, 12, 1, tzinfo=UTC)
-
-    async def check(which: Verifier, runs: int) -> float:
-        rounds = []
-        for _ in range(3):
-            began = time.perf_counter()
-            for n in range(runs):
-                verdict = await which.verify_bytes(baked[n], now)
-                assert any(c.name == "signature" and c.passed for c in verdict.checks)
-            rounds.append(runs / (time.perf_counter() - began))
-        return statistics.median(rounds)
-
-    verify_baseline = asyncio.run(check(reference, max(count // 5, 20)))
-    verify_fast = asyncio.run(check(verifier, count))
-
-    async def through_workers() -> float:
-        await pooled.verify_bytes(baked[0], now)  # starts the worker
-        try:
-            return await check(pooled, count)
-        finally:
-            await pooled.close()
-
-    verify_pooled = asyncio.run(through_workers())
+    verify_baseline, verify_fast, verify_pooled = measure_verification(
+        keyring, key, did, baked, fast, count)
 
     print(f"one core, {count} badges; baseline: PyLD normalize (URDNA2015) + PyNaCl")
     print(f"{'':44}{'badges/s':>10}{'vs baseline':>13}")

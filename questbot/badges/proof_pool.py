@@ -9,6 +9,7 @@ adapters in the same process, are never delayed by it."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import multiprocessing
 import resource
@@ -38,8 +39,10 @@ class ProofChecks(Protocol):
     def close(self) -> None: ...
 
 
-# One canonicalizer per worker process, kept between tasks so each shape is templated once.
-_worker_canonicalizer: FastCanonicalizer | None = None
+@functools.cache
+def _worker_canonicalizer() -> FastCanonicalizer:
+    """One per worker process, kept between tasks so each shape is templated once."""
+    return FastCanonicalizer()
 
 
 def _limit_memory() -> None:
@@ -48,11 +51,8 @@ def _limit_memory() -> None:
 
 def check_in_worker(document_text: str, proof_index: int, public_key: bytes
                     ) -> tuple[Outcome, str]:
-    global _worker_canonicalizer
-    if _worker_canonicalizer is None:
-        _worker_canonicalizer = FastCanonicalizer()
     document = json.loads(document_text)
-    return check_now(document, proof_index, public_key, _worker_canonicalizer)
+    return check_now(document, proof_index, public_key, _worker_canonicalizer())
 
 
 def check_now(document: dict[str, Any], proof_index: int, public_key: bytes,
