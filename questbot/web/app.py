@@ -1,6 +1,12 @@
-"""The badge server's routes. Every id is checked against the store; unknown ids get 404s."""
+"""The badge server's routes. Every id is checked against the store; unknown ids get 404s.
+
+Each route says what its answers carry (CORS, an ETag with conditional GET, Vary: Accept);
+every answer gets the security headers."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from aiohttp import web
 
@@ -8,31 +14,92 @@ from questbot.badges.service import BadgeService
 from questbot.badges.verify import Verifier
 from questbot.ports import Clock, Webhooks
 from questbot.web import documents, pages, verify_page
-from questbot.web.context import WEB, Web, template_environment
+from questbot.web.context import HTML, WEB, Web, revalidated, template_environment
 from questbot.web.verify_page import MAX_UPLOAD
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+# What the templates need and no more: no inline script or style, no frames, no plugins.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self';"
+                           " script-src 'self'; object-src 'none'; frame-ancestors 'none';"
+                           " base-uri 'none'; form-action 'self'")
+SECURITY_HEADERS = {"Server": "questbot", "X-Content-Type-Options": "nosniff",
+                    "Referrer-Policy": "strict-origin-when-cross-origin"}
+PAGE_HEADERS = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Frame-Options": "DENY"}
+PREFLIGHT_HEADERS = {"Access-Control-Allow-Origin": "*",
+                     "Access-Control-Allow-Methods": "POST, OPTIONS",
+                     "Access-Control-Allow-Headers": "Content-Type, Accept",
+                     "Access-Control-Max-Age": "86400"}
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What a route's answers carry besides the security headers."""
+
+    cors: bool = False  # public to scripts on any site
+    etag: bool = False  # a strong ETag of the bytes; If-None-Match gets 304
+    vary: bool = False  # the answer depends on Accept
+
+
+PAGE = Answers()
+STATIC = Answers(etag=True)
+DOCUMENT = Answers(cors=True, etag=True)
+NEGOTIATED = Answers(cors=True, etag=True, vary=True)
+VERIFIER = Answers(cors=True, vary=True)
+ANSWERS = web.RequestKey("answers", Answers)
 
 
 def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verifier,
                      clock: Clock, webhooks: Webhooks | None = None) -> None:
     app[WEB] = Web(badges, verifier, clock, template_environment())
     app[WEBHOOKS] = webhooks or Webhooks()
+    app.on_response_prepare.append(_add_headers)
     app.router.add_post("/webhooks/{platform}/{path}", webhook)
-    app.router.add_get("/", pages.home)
-    app.router.add_get("/healthz", pages.health)
-    app.router.add_get("/favicon.svg", pages.favicon)
-    app.router.add_get("/favicon.ico", pages.favicon)
-    app.router.add_get("/badges/{award_id}", pages.badge_page)
-    app.router.add_get("/badges/{award_id}/badge.png", pages.badge_png)
-    app.router.add_get("/badges/{award_id}/certificate.png", pages.certificate)
-    app.router.add_get("/ob2/assertions/{award_id}", documents.assertion)
-    app.router.add_get("/ob2/badges/{class_id}", documents.badge_class)
-    app.router.add_get("/ob2/issuer", documents.issuer)
-    app.router.add_get("/ob3/credentials/{award_id}", documents.credential)
-    app.router.add_get("/images/badges/{class_id}.png", documents.class_image)
-    app.router.add_get("/issuer/keys", documents.keys)
-    app.router.add_get("/status/revocation", documents.status_list)
-    app.router.add_get("/verify", verify_page.verify_form)
-    app.router.add_post("/verify", verify_page.verify_upload)
+    get = app.router.add_get
+    get("/", _with(PAGE, pages.home))
+    get("/healthz", _with(PAGE, pages.health))
+    get("/favicon.svg", _with(DOCUMENT, pages.favicon))
+    get("/favicon.ico", _with(DOCUMENT, pages.favicon))
+    get("/static/site.css", _with(STATIC, pages.stylesheet))
+    get("/badges/{award_id}", _with(NEGOTIATED, pages.badge_page))
+    get("/badges/{award_id}/badge.png", _with(DOCUMENT, pages.badge_png))
+    get("/badges/{award_id}/certificate.png", _with(DOCUMENT, pages.certificate))
+    get("/ob2/assertions/{award_id}", _with(DOCUMENT, documents.assertion))
+    get("/ob2/badges/{class_id}", _with(DOCUMENT, documents.badge_class))
+    get("/ob2/issuer", _with(DOCUMENT, documents.issuer))
+    get("/ob3/credentials/{award_id}", _with(DOCUMENT, documents.credential))
+    get("/images/badges/{class_id}.png", _with(DOCUMENT, documents.class_image))
+    get("/issuer/keys", _with(DOCUMENT, documents.keys))
+    get("/status/revocation", _with(DOCUMENT, documents.status_list))
+    get("/verify", _with(PAGE, verify_page.verify_form))
+    app.router.add_post("/verify", _with(VERIFIER, verify_page.verify_upload))
+    app.router.add_route("OPTIONS", "/verify", verify_preflight)
+
+
+def _with(answers: Answers, handler: Handler) -> Handler:
+    async def answer(request: web.Request) -> web.StreamResponse:
+        request[ANSWERS] = answers  # read again when any answer, even an error, is sent
+        response = await handler(request)
+        return revalidated(request, response) if answers.etag else response
+    answer.__name__ = answer.__qualname__ = handler.__name__
+    return answer
+
+
+async def _add_headers(request: web.Request, response: web.StreamResponse) -> None:
+    headers = response.headers
+    headers.update(SECURITY_HEADERS)
+    if response.content_type == HTML:
+        headers.update(PAGE_HEADERS)
+    answers = request.get(ANSWERS, PAGE)
+    if answers.cors:
+        headers["Access-Control-Allow-Origin"] = "*"
+    if answers.vary and "accept" not in headers.get("Vary", "").lower():
+        headers["Vary"] = ", ".join(filter(None, (headers.get("Vary"), "Accept")))
+
+
+async def verify_preflight(request: web.Request) -> web.Response:
+    """Lets a page on another site POST a badge to /verify from a script."""
+    return web.Response(status=204, headers=PREFLIGHT_HEADERS)
 
 
 WEBHOOKS = web.AppKey("webhooks", Webhooks)

@@ -1,19 +1,24 @@
-"""What the badge server's handlers share: the badge service, the verifier, the templates."""
+"""What the badge server's handlers share: the badge service, the verifier, the templates,
+content negotiation and entity tags."""
 
 from __future__ import annotations
 
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from aiohttp import web
+from aiohttp import ETag, web
 
 from questbot.badges.service import BadgeService
 from questbot.badges.verify import Verifier
 from questbot.ports import Clock
 
 TEMPLATES = Path(__file__).parent / "templates"
+HTML = "text/html"
 
 
 @dataclass(frozen=True)
@@ -23,11 +28,13 @@ class Web:
     clock: Clock
     templates: jinja2.Environment
 
-    def page(self, template: str, status: int = 200, **values: Any) -> web.Response:
-        html = self.templates.get_template(template).render(
+    def render(self, template: str, **values: Any) -> str:
+        return self.templates.get_template(template).render(
             issuer=self.badges.issuer, urls=self.badges.urls, **values)
-        return web.Response(text=html, content_type="text/html", status=status,
-                            headers={"Cache-Control": "no-cache"})
+
+    def page(self, template: str, status: int = 200, **values: Any) -> web.Response:
+        return web.Response(text=self.render(template, **values), content_type=HTML,
+                            status=status, headers={"Cache-Control": "no-cache"})
 
     def message(self, heading: str, text: str, status: int) -> web.Response:
         return self.page("message.html", status=status, heading=heading, text=text, links=())
@@ -41,13 +48,119 @@ def template_environment() -> jinja2.Environment:
                               autoescape=jinja2.select_autoescape(["html"]))
 
 
+# --- Accept ------------------------------------------------------------------------------
+_QUALITY = re.compile(r"[01](\.\d*)?")
+_TOKEN = re.compile(r"[a-z0-9!#$%&'*+.^_`|~-]+")
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    kind: str
+    subtype: str
+    q: float
+    position: int
+
+    @property
+    def specificity(self) -> int:
+        return 0 if self.kind == "*" else 1 if self.subtype == "*" else 2
+
+    def matches(self, media_type: str) -> bool:
+        kind, _, subtype = media_type.partition("/")
+        return self.kind in ("*", kind) and self.subtype in ("*", subtype)
+
+
+def parse_accept(header: str) -> list[MediaRange]:
+    """The media ranges of an Accept header, lower-cased; malformed ranges are skipped."""
+    ranges = (_media_range(part, position)
+              for position, part in enumerate(header.lower().split(",")))
+    return [r for r in ranges if r is not None]
+
+
+def _media_range(part: str, position: int) -> MediaRange | None:
+    name, *parameters = part.split(";")
+    name = name.strip()
+    kind, _, subtype = ("*/*" if name == "*" else name).partition("/")
+    if not (_TOKEN.fullmatch(kind) and _TOKEN.fullmatch(subtype)):
+        return None
+    if kind == "*" and subtype != "*":
+        return None
+    q = 1.0
+    for parameter in parameters:
+        key, _, value = parameter.partition("=")
+        if key.strip() == "q":  # parameters after q are accept-extensions: ignored
+            quality = _quality(value.strip())
+            if quality is None:
+                return None
+            q = quality
+            break
+    return MediaRange(kind, subtype, q, position)
+
+
+def _quality(text: str) -> float | None:
+    if not _QUALITY.fullmatch(text):
+        return None
+    value = float(text)
+    return value if value <= 1 else None
+
+
+def _deciding_range(ranges: Iterable[MediaRange], media_type: str) -> MediaRange | None:
+    """The most specific range naming ``media_type`` (the first if several are as specific):
+    it alone sets the type's quality, so ``*/*, x/y;q=0`` excludes x/y."""
+    best: MediaRange | None = None
+    for candidate in ranges:
+        if candidate.matches(media_type) and (
+                best is None or candidate.specificity > best.specificity):
+            best = candidate
+    return best
+
+
+def negotiate(accept: str | None, offers: Sequence[str]) -> str | None:
+    """The offer the client prefers: highest q, then the most specific range, then the range
+    named first, then the offer listed first; None if the client accepts none of them."""
+    ranges = parse_accept(accept) if accept and accept.strip() else []
+    if not ranges:
+        return offers[0] if offers else None  # no (usable) Accept header: anything goes
+    best: tuple[tuple[float, int, int, int], str] | None = None
+    for index, offer in enumerate(offers):
+        deciding = _deciding_range(ranges, offer.lower())
+        if deciding is None or deciding.q <= 0:
+            continue
+        rank = (deciding.q, deciding.specificity, -deciding.position, -index)
+        if best is None or rank > best[0]:
+            best = (rank, offer)
+    return best[1] if best else None
+
+
 def wants(request: web.Request, *types: str) -> str | None:
-    """The first of ``types`` the client's Accept header names before text/html."""
-    accept = request.headers.get("Accept", "")
-    ranked = [part.split(";")[0].strip() for part in accept.split(",")]
-    for kind in ranked:
-        if kind == "text/html":
-            return None
-        if kind in types:
-            return kind
-    return None
+    """The one of ``types`` the client prefers to text/html, or None for the HTML page
+    (also when it accepts none of them: a page is the friendliest fallback)."""
+    chosen = negotiate(request.headers.get("Accept"), (HTML, *types))
+    return None if chosen in (None, HTML) else chosen
+
+
+# --- entity tags -------------------------------------------------------------------------
+def strong_etag(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def _names(tags: tuple[ETag, ...] | None, etag: str) -> bool:
+    # If-None-Match compares weakly (RFC 9110 13.1.2): W/"x" names "x".
+    return any(tag.value in ("*", etag.strip('"')) for tag in tags or ())
+
+
+_KEPT_ON_304 = ("Cache-Control", "Content-Location", "Expires", "Vary")
+
+
+def revalidated(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
+    """``response`` with a strong ETag of its exact bytes, or a bodiless 304 when the
+    client already holds them. Preconditions only apply to a 2xx answer, so a 410 gets its
+    ETag but always its body."""
+    body = response.body if isinstance(response, web.Response) else None
+    if not isinstance(body, bytes) or response.status not in (200, 410):
+        return response
+    etag = strong_etag(body)
+    response.headers["ETag"] = etag
+    if response.status != 200 or not _names(request.if_none_match, etag):
+        return response
+    headers = {name: response.headers[name] for name in _KEPT_ON_304 if name in response.headers}
+    return web.Response(status=304, headers={**headers, "ETag": etag})

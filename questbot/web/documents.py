@@ -46,9 +46,11 @@ async def credential(request: web.Request) -> web.Response:
     record = await badges.store.credential(request.match_info["award_id"][:MAX_ID])
     if record is None:
         return not_found()
-    # The exact signed text, so a verifier checks what was signed.
+    # The exact signed text, so a verifier checks what was signed. It never changes: its
+    # revocation is told by the status list.
     return web.Response(text=record.credential, content_type=VC_JSON,
-                        headers={"Access-Control-Allow-Origin": "*"})
+                        headers={"Access-Control-Allow-Origin": "*",
+                                 "Cache-Control": "public, max-age=3600"})
 
 
 async def badge_class(request: web.Request) -> web.Response:
@@ -87,4 +89,6 @@ async def keys(request: web.Request) -> web.Response:
 
 async def status_list(request: web.Request) -> web.Response:
     document = await request.app[WEB].badges.status_list()
+    if document is None:
+        return not_found("status list")
     return json_response(document, VC_JSON)

@@ -32,6 +32,13 @@ async def favicon(request: web.Request) -> web.Response:
                         headers={"Cache-Control": "public, max-age=86400"})
 
 
+async def stylesheet(request: web.Request) -> web.Response:
+    """The pages' style in the issuer's colours: a file, so no page needs inline style."""
+    css = request.app[WEB].render("site.css")
+    return web.Response(text=css, content_type="text/css",
+                        headers={"Cache-Control": "public, max-age=3600"})
+
+
 async def health(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
