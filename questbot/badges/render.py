@@ -1,5 +1,6 @@
 """Badge art with Pillow: a badge class's image (rendered once, then cached) and a
-personalised certificate with a QR code of the verification URL (rendered on request)."""
+personalised certificate with a QR code of the verification URL (rendered on request),
+stamped across when the badge no longer stands (revoked, expired)."""
 
 from __future__ import annotations
 
@@ -69,7 +70,8 @@ def render_badge(name: str, issuer: str, colour: str, accent: str) -> bytes:
 
 
 def render_certificate(badge_png: bytes, *, badge_name: str, recipient: str | None,
-                       issuer: str, date: str, url: str, colour: str, accent: str) -> bytes:
+                       issuer: str, date: str, url: str, colour: str, accent: str,
+                       stamp: str | None = None, stamp_colour: str = "#a4161a") -> bytes:
     width, height = 1600, 1130
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
@@ -93,6 +95,27 @@ def render_certificate(badge_png: bytes, *, badge_name: str, recipient: str | No
     qr = code.make_image(fill_color="black", back_color="white").get_image().convert("RGB")
     qr = qr.resize((260, 260), Image.Resampling.NEAREST)
     image.paste(qr, (width - 440, 720))
+    if stamp:
+        image = _stamped(image, stamp, _rgb(stamp_colour))
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
     return out.getvalue()
+
+
+def _stamped(image: Image.Image, text: str, colour: tuple[int, int, int]) -> Image.Image:
+    """``text`` in a framed, tilted band across the middle, like a rubber stamp: it covers
+    the name and the badge, so a copy of the certificate cannot pass for a valid one."""
+    width, height = image.size
+    layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    fonts = (_font(size, bold=True) for size in (150, 120, 96, 72))
+    font = next((f for f in fonts if draw.textlength(text, font=f) <= width - 400),
+                _font(60, bold=True))
+    left, top, right, bottom = draw.textbbox((width / 2, height / 2), text, font=font,
+                                            anchor="mm")
+    frame = (left - 60, top - 40, right + 60, bottom + 40)
+    draw.rounded_rectangle(frame, radius=28, fill=(255, 255, 255, 200), outline=colour,
+                           width=16)
+    draw.text((width / 2, height / 2), text, font=font, fill=colour, anchor="mm")
+    layer = layer.rotate(12, resample=Image.Resampling.BICUBIC, center=(width / 2, height / 2))
+    return Image.alpha_composite(image.convert("RGBA"), layer).convert("RGB")

@@ -162,21 +162,36 @@ class BadgeService:
         record = await self.store.credential(award_id)
         return str(await self.write_png(record)) if record else None
 
-    async def certificate(self, record: CredentialRecord) -> bytes:
-        """A personalised certificate with a QR code, rendered on first request and kept."""
-        path = self.folder / "certificates" / f"{record.award.award_id}.png"
-        if path.exists():
-            return await asyncio.to_thread(path.read_bytes)
+    async def certificate(self, record: CredentialRecord, stamp: str | None = None,
+                          stamp_colour: str = "#a4161a") -> bytes:
+        """A certificate with a QR code, stamped (REVOKED, EXPIRED) when ``stamp`` is given.
+        The file is named by a hash of everything it shows, so it is rendered again when the
+        holder hides or deletes their name or the badge's state changes."""
         info = await self.class_info(record.class_id)
         assert info is not None
         base = await self.class_image(info)
+        award_id = record.award.award_id
         name = record.display_name if record.show_name else None
+        date = record.award.awarded_at.date().isoformat()
+        shows = json.dumps([name, stamp, stamp_colour, info.name, date, self.urls.base,
+                            str(self.issuer), hashlib.sha256(base).hexdigest()])
+        folder = self.folder / "certificates"
+        path = folder / f"{award_id}-{hashlib.sha256(shows.encode()).hexdigest()[:16]}.png"
+        if path.exists():
+            return await asyncio.to_thread(path.read_bytes)
         png = await asyncio.to_thread(
             render_certificate, base, badge_name=info.name, recipient=name,
-            issuer=self.issuer.name, date=record.award.awarded_at.date().isoformat(),
-            url=self.urls.page(record.award.award_id), colour=self.issuer.colour,
-            accent=self.issuer.accent)
-        await asyncio.to_thread(_write_atomically, path, png)
+            issuer=self.issuer.name, date=date, url=self.urls.page(award_id),
+            colour=self.issuer.colour, accent=self.issuer.accent, stamp=stamp,
+            stamp_colour=stamp_colour)
+
+        def replace() -> None:  # earlier renderings may show a name the holder withdrew
+            _write_atomically(path, png)
+            for old in (*folder.glob(f"{award_id}-{'?' * 16}.png"), folder / f"{award_id}.png"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+
+        await asyncio.to_thread(replace)
         return png
 
     # --- status list ---------------------------------------------------------------------

@@ -13,6 +13,9 @@ from questbot.ports import CredentialRecord
 from questbot.web.context import WEB, wants
 from questbot.web.documents import LD_JSON, MAX_ID, VC_JSON, json_response
 
+STATUS_TEXT = {"valid": "Valid", "revoked": "Revoked", "expired": "Expired"}
+STAMP_COLOURS = {"revoked": "#a4161a", "expired": "#7a5200"}  # as on the page's labels
+
 
 async def home(request: web.Request) -> web.Response:
     context = request.app[WEB]
@@ -77,12 +80,13 @@ async def badge_page(request: web.Request) -> web.Response:
         return json_response(json.loads(record.assertion), LD_JSON)
     if kind is not None:
         return json_response(_summary(record, info, status, request))
+    expires = _expires(record)
     return context.page(
         "badge.html", award=record.award, info=info, badge_status=status,
-        status_text={"valid": "Valid", "revoked": "Revoked", "expired": "Expired"}[status],
-        recipient=record.display_name if record.show_name else None,
-        expires=_expires(record),
-        linkedin=_linkedin(record, info, request))
+        status_text=STATUS_TEXT[status],
+        recipient=record.display_name if record.show_name else None, expires=expires,
+        # A revoked badge is not to be passed on: no download, certificate or LinkedIn.
+        linkedin=None if status == "revoked" else _linkedin(record, info, expires, request))
 
 
 def _summary(record: CredentialRecord, info: BadgeClassInfo, status: str,
@@ -107,29 +111,38 @@ def _summary(record: CredentialRecord, info: BadgeClassInfo, status: str,
     }
 
 
-def _linkedin(record: CredentialRecord, info: BadgeClassInfo, request: web.Request) -> str:
+def _linkedin(record: CredentialRecord, info: BadgeClassInfo, expires: datetime | None,
+              request: web.Request) -> str:
     badges = request.app[WEB].badges
     award = record.award
     return linkedin_add_url(info.name, badges.issuer.name, badges.urls.page(award.award_id),
-                            award.award_id, award.awarded_at)
+                            award.award_id, award.awarded_at, expires)
 
 
 async def badge_png(request: web.Request) -> web.Response:
-    return await _image(request, certificate=False)
-
-
-async def certificate(request: web.Request) -> web.Response:
-    return await _image(request, certificate=True)
-
-
-async def _image(request: web.Request, certificate: bool) -> web.Response:
     context = request.app[WEB]
     record = await _record(request)
     if record is None:
-        return context.message("No such badge", "There is no badge at this address.", 404)
-    if certificate:
-        return web.Response(body=await context.badges.certificate(record),
-                            content_type="image/png")
+        return _no_image(request)
     return web.Response(body=await context.badges.baked_png(record), content_type="image/png",
                         headers={"Content-Disposition":
-                                 f'inline; filename="{record.class_id}.png"'})
+                                 f'inline; filename="{record.class_id}.png"',
+                                 "Cache-Control": "public, max-age=3600"})
+
+
+async def certificate(request: web.Request) -> web.Response:
+    """The certificate as the badge stands now: stamped once revoked or expired."""
+    context = request.app[WEB]
+    record = await _record(request)
+    if record is None:
+        return _no_image(request)
+    status = _status(record, request)
+    stamp = None if status == "valid" else STATUS_TEXT[status].upper()
+    png = await context.badges.certificate(record, stamp,
+                                           STAMP_COLOURS.get(status, STAMP_COLOURS["revoked"]))
+    return web.Response(body=png, content_type="image/png",
+                        headers={"Cache-Control": "no-cache"})
+
+
+def _no_image(request: web.Request) -> web.Response:
+    return request.app[WEB].message("No such badge", "There is no badge at this address.", 404)
