@@ -1,6 +1,6 @@
 """Pages and images follow the badge: the certificate is drawn again when the holder hides or
 deletes their name and is stamped once the badge is revoked or expired; a revoked page offers
-nothing to pass on; sharing links carry the expiry."""
+nothing to pass on; sharing links carry the expiry; command-line awards name the issuer."""
 
 from __future__ import annotations
 
@@ -13,9 +13,13 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
+import pytest
 from PIL import Image
 
+from questbot.app.cli import main
+from questbot.badges.bake import OB3_KEYWORD, unbake
 from tests.helpers import FakeClock
+from tests.paths import QUESTS
 from tests.server import Server, running_server
 
 REVOKED_RED = (164, 22, 26)
@@ -174,3 +178,43 @@ async def test_an_expired_badge_says_so_on_its_page_and_certificate(tmp_path: Pa
         assert share_of(valid, EXPIRED_AMBER) < 0.001
         assert share_of(expired, EXPIRED_AMBER) > 0.03
 
+
+# --- awards from the command line --------------------------------------------------------
+@pytest.fixture
+def cli_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("QUESTBOT_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("QUESTBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("QUESTBOT_QUESTS_DIR", str(QUESTS))
+    monkeypatch.setenv("QUESTBOT_ISSUER_NAME", "Riverside Coding Club")
+    return tmp_path / "data"
+
+
+def evidence_of(output: str) -> list[list[dict[str, object]]]:
+    """The OB 3.0 evidence of every badge a command printed (its baked PNG)."""
+    paths = re.findall(r"http://\S+/badges/\S+ (\S+\.png)", output)
+    assert paths, output
+    return [json.loads(unbake(Path(path).read_bytes())[OB3_KEYWORD])["evidence"]
+            for path in paths]
+
+
+def test_a_command_line_award_names_the_issuer(cli_data: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["award", "python-basics", "--to", "telegram:42",
+                 "--reason", "passed the course elsewhere"]) == 0
+    [evidence] = evidence_of(capsys.readouterr().out)
+    narratives = {str(item["name"]): item["narrative"] for item in evidence}
+    assert narratives == {"granted by": "Riverside Coding Club",
+                          "reason": "passed the course elsewhere"}
+    assert "operator" not in json.dumps(evidence)
+
+
+def test_a_csv_award_names_the_issuer(cli_data: Path, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    sheet = tmp_path / "class.csv"
+    sheet.write_text("learner,reason\ntelegram:42,ran the help desk\n"
+                     "carol@example.org,answered 30 questions\n")
+    assert main(["award", "community-helper", "--csv", str(sheet)]) == 0
+    for evidence in evidence_of(capsys.readouterr().out):
+        assert {"type": ["Evidence"], "name": "granted by",
+                "narrative": "Riverside Coding Club"} in evidence
+        assert "operator" not in json.dumps(evidence)

@@ -14,7 +14,7 @@ from pathlib import Path
 import aiohttp
 
 from questbot.app.config import Settings
-from questbot.app.offline import OPERATOR, Offline, offline_services
+from questbot.app.offline import OPERATOR, Offline, offline_services, operator_name
 from questbot.badges.keys import load_or_create_keyring, rotate
 from questbot.badges.verify import Verdict
 from questbot.domain.errors import ConfigError
@@ -172,7 +172,8 @@ async def award(settings: Settings, badge: str, learner: str | None, reason: str
 
 
 async def _award_one(services: Offline, command: Grant, event_id: str, row: AwardRow) -> bool:
-    handled = await services.engine.handle_detailed(_event(command, event_id))
+    handled = await services.engine.handle_detailed(
+        _event(command, event_id, operator_name(services.settings)))
     where = f"row {row.row}: " if row.row else ""
     if handled.duplicate:
         print(f"{where}{row.learner}: already awarded by an earlier run of this file")
@@ -196,12 +197,13 @@ async def revoke(settings: Settings, award_id: str, reason: str) -> int:
     async with offline_services(settings) as services:
         command = RevokeById(award_id, reason.strip()[:MAX_REASON])
         handled = await services.engine.handle_detailed(
-            _event(command, f"revoke-{award_id}-{datetime.now(UTC).timestamp()}"))
+            _event(command, f"revoke-{award_id}-{datetime.now(UTC).timestamp()}",
+                   operator_name(settings)))
     text = " ".join(r.text for r in handled.replies if isinstance(r, Text))
     ok = text.startswith("Revoked")
     print(text, file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1
 
 
-def _event(command: Command, event_id: str) -> Event:
-    return Event(event_id, OPERATOR, ConversationRef("cli", "terminal"), command, "operator")
+def _event(command: Command, event_id: str, name: str) -> Event:
+    return Event(event_id, OPERATOR, ConversationRef("cli", "terminal"), command, name)
