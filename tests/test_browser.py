@@ -42,8 +42,23 @@ def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
 
 
 def console_errors(driver: webdriver.Chrome) -> list[str]:
+    """Errors and Content-Security-Policy reports (Chromium logs some of those as warnings)."""
     return [entry["message"] for entry in driver.get_log("browser")  # type: ignore[no-untyped-call]
-            if entry["level"] == "SEVERE"]
+            if entry["level"] == "SEVERE" or "Content Security Policy" in entry["message"]]
+
+
+# Registered before any page script runs, so violations during loading are counted too.
+WATCH_CSP = """window.cspViolations = [];
+document.addEventListener("securitypolicyviolation",
+  (e) => window.cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline")));"""
+
+
+def watch_csp(driver: webdriver.Chrome) -> None:
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH_CSP})
+
+
+def csp_violations(driver: webdriver.Chrome) -> list[str]:
+    return list(driver.execute_script("return window.cspViolations || []"))
 
 
 @pytest.mark.parametrize("screen", list(SCREENS))
@@ -79,3 +94,41 @@ async def test_badge_page_and_verify_by_upload(server: Server, browser: webdrive
         assert console_errors(browser) == []
 
     await asyncio.to_thread(look)
+
+
+async def test_pages_break_no_content_security_policy(server: Server,
+                                                       browser: webdriver.Chrome) -> None:
+    award_id = await server.grant_badge()
+    revoked_id = await server.grant_badge(learner="bob")
+    await server.say("tina", "/revoke bob python-basics badge awarded in error")
+    main_colour = server.services.badges.issuer.colour.lstrip("#")
+    rgb = "rgba({}, {}, {}, 1)".format(*(int(main_colour[i:i + 2], 16) for i in (0, 2, 4)))
+
+    def visit() -> None:
+        watch_csp(browser)
+        for path in (f"/badges/{award_id}", f"/badges/{revoked_id}", "/verify", "/",
+                     "/badges/nope"):
+            browser.get(server.base + path)
+            assert browser.find_element(By.TAG_NAME, "h1").text, path
+            header = browser.find_element(By.TAG_NAME, "header")
+            # the stylesheet (a file, allowed by the policy) was applied
+            assert header.value_of_css_property("background-color") == rgb, path
+            assert csp_violations(browser) == [], path
+            expected = f"{server.base}{path} - Failed to load resource: the server responded" \
+                " with a status of 404 (Not Found)"  # the 404 page itself, nothing else
+            assert [m for m in console_errors(browser) if m != expected] == [], path
+
+        # The watch itself works: inline style and script are refused and reported.
+        browser.get(f"{server.base}/verify")
+        browser.execute_script("""
+            const style = document.createElement("style");
+            style.textContent = "body { background: red }";
+            document.head.appendChild(style);
+            const script = document.createElement("script");
+            script.textContent = "window.inlineRan = true";
+            document.head.appendChild(script);""")
+        WebDriverWait(browser, 5).until(lambda driver: len(csp_violations(driver)) >= 2)
+        assert browser.execute_script("return window.inlineRan === undefined")
+        assert any("Content Security Policy" in m for m in console_errors(browser))
+
+    await asyncio.to_thread(visit)
