@@ -1,6 +1,9 @@
 """Independent tools accept what questbot issues: openbadges-bakery unbakes the PNG, 1EdTech's
 validator core validates the hosted 2.0 assertion, and digitalbazaar's Data Integrity
-libraries (Node, offline) verify the 3.0 credential and reject it after any change."""
+libraries (Node; contexts offline, status lists and did:web from the test server only) verify
+the 3.0 credential with its revocation status and reject it after any change.
+
+The helpers here are shared with test_rotation_interop.py."""
 
 from __future__ import annotations
 
@@ -9,14 +12,16 @@ import io
 import json
 import os
 import shutil
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import openbadges_bakery
 
+from questbot.badges.proof import sign
 from tests.paths import ROOT
-from tests.server import Server
+from tests.server import Server, running_server
 
 NODE_VERIFIER = ROOT / "tests" / "interop" / "node" / "verify.mjs"
 OB2_VALIDATOR = ROOT / "tests" / "interop" / "ob2" / "validate.py"
@@ -30,14 +35,43 @@ async def fetch(url: str, accept: str = "*/*") -> bytes:
         return await response.read()
 
 
-async def run(*command: str, stdin: bytes = b"") -> dict[str, Any]:
+async def fetch_json(url: str) -> Any:
+    return json.loads(await fetch(url, "application/json"))
+
+
+async def run(*command: str, stdin: bytes = b"",
+              env: dict[str, str] | None = None) -> dict[str, Any]:
     process = await asyncio.create_subprocess_exec(
         *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE)
+        stderr=asyncio.subprocess.PIPE, env={**os.environ, **(env or {})})
     out, err = await asyncio.wait_for(process.communicate(stdin), timeout=120)
     assert process.returncode == 0, err.decode()[-2000:]
     result: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
     return result
+
+
+def node() -> str:
+    found = shutil.which("node")
+    assert found is not None, "Node.js is needed for the interoperability check"
+    assert (NODE_VERIFIER.parent / "node_modules").exists(), "run `make test` (npm ci)"
+    return found
+
+
+async def node_verdict(credential: dict[str, Any], server: Server | None) -> dict[str, Any]:
+    """digitalbazaar's verdict, status checks on; ``server`` is the one origin it may fetch
+    from (its did:web document and status lists), None for fully offline."""
+    env = {"QB_DIDWEB_BASE": server.base if server else ""}
+    return await run(node(), str(NODE_VERIFIER), stdin=json.dumps(credential).encode(), env=env)
+
+
+async def ob2_report(url: str) -> dict[str, Any]:
+    assert OB2_PYTHON.exists(), "run `make test` (it installs the validator's environment)"
+    return await run(str(OB2_PYTHON), str(OB2_VALIDATOR), url)
+
+
+async def credential_of(server: Server, award_id: str) -> dict[str, Any]:
+    credential: dict[str, Any] = await fetch_json(f"{server.base}/ob3/credentials/{award_id}")
+    return credential
 
 
 async def test_openbadges_bakery_unbakes_the_assertion(server: Server) -> None:
@@ -49,18 +83,16 @@ async def test_openbadges_bakery_unbakes_the_assertion(server: Server) -> None:
 
 
 async def test_1edtech_validator_core_accepts_the_hosted_assertion(server: Server) -> None:
-    assert OB2_PYTHON.exists(), "run `make test` (it installs the validator's environment)"
     award_id = await server.grant_badge()
     for url in (f"{server.base}/ob2/assertions/{award_id}",
                 f"{server.base}/badges/{award_id}/badge.png"):
-        report = await run(str(OB2_PYTHON), str(OB2_VALIDATOR), url)
+        report = await ob2_report(url)
         assert report["valid"] is True, report
         assert report["errorCount"] == 0
 
 
 async def test_1edtech_validator_core_rejects_a_missing_assertion(server: Server) -> None:
-    report = await run(str(OB2_PYTHON), str(OB2_VALIDATOR),
-                       f"{server.base}/ob2/assertions/not-a-badge")
+    report = await ob2_report(f"{server.base}/ob2/assertions/not-a-badge")
     assert report["valid"] is False
 
 
@@ -86,14 +118,43 @@ def mutations(credential: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 
 async def test_an_independent_data_integrity_verifier_accepts_and_then_rejects(
         server: Server) -> None:
-    node = shutil.which("node")
-    assert node is not None, "Node.js is needed for the interoperability check"
-    assert (NODE_VERIFIER.parent / "node_modules").exists(), "run `make test` (npm ci)"
     award_id = await server.grant_badge()
-    credential = json.loads(await fetch(f"{server.base}/ob3/credentials/{award_id}"))
-    result = await run(node, str(NODE_VERIFIER), stdin=json.dumps(credential).encode())
-    assert result == {"verified": True, "error": None}
-    for field, forged in mutations(credential):
-        result = await run(node, str(NODE_VERIFIER), stdin=json.dumps(forged).encode())
+    credential = await credential_of(server, award_id)
+    assert await node_verdict(credential, server) == {"verified": True, "error": None}
+    forgeries = mutations(credential)
+    results = await asyncio.gather(*(node_verdict(forged, server) for _, forged in forgeries))
+    for (field, _), result in zip(forgeries, results, strict=True):
         assert result["verified"] is False, field
         assert "signature" in result["error"].lower(), (field, result)
+
+
+async def test_the_status_list_is_fetched_from_the_server_only(server: Server) -> None:
+    """Status checks are on: without the server to fetch the list from, no verdict of valid."""
+    credential = await credential_of(server, await server.grant_badge())
+    result = await node_verdict(credential, None)
+    assert result["verified"] is False
+    assert "BitstringStatusListCredential" in result["error"], result
+    assert "offline" in result["error"], result
+
+
+async def test_a_credential_without_a_status_verifies_with_status_checks_on(
+        server: Server) -> None:
+    """The same verifier accepts a credential that names no status list (nothing to check)."""
+    credential = await credential_of(server, await server.grant_badge())
+    del credential["credentialStatus"]
+    key = server.services.badges.keyring.active
+    assert key.signing_key is not None
+    proof = credential["proof"][0]
+    signed = sign(credential, key.signing_key, proof["verificationMethod"],
+                  datetime.fromisoformat(proof["created"]))
+    assert await node_verdict(signed, None) == {"verified": True, "error": None}
+
+
+async def test_a_did_web_issuer_is_resolved_from_the_server_only(tmp_path: Path) -> None:
+    async with running_server(tmp_path, issuer_did="web") as server:
+        credential = await credential_of(server, await server.grant_badge())
+        assert credential["issuer"]["id"].startswith("did:web:127.0.0.1%3A")
+        assert await node_verdict(credential, server) == {"verified": True, "error": None}
+        offline = await node_verdict(credential, None)
+    assert offline["verified"] is False
+    assert "offline" in offline["error"] and "signature" not in offline["error"].lower(), offline
