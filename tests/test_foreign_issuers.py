@@ -204,3 +204,21 @@ async def post(base: str, document: Any) -> tuple[int, Any]:
             headers={"Accept": "application/json",
                      "Content-Type": "application/json"}) as response:
         return response.status, json.loads(await response.read())
+
+
+async def test_the_verify_page_names_another_issuer_and_an_unverifiable_key(
+        tmp_path: Path) -> None:
+    async with running_server(tmp_path, verify_online=False) as server:
+        for credential, label in ((reissued_as_did_key(), "Valid"),
+                                  (signed_vector(), "Cannot check the issuer")):
+            form = aiohttp.FormData()
+            form.add_field("file", json.dumps(credential).encode(), filename="badge.json",
+                           content_type="application/json")
+            async with aiohttp.ClientSession() as http, http.post(
+                    f"{server.base}/verify", data=form,
+                    headers={"Accept": "text/html"}) as response:
+                page = await response.text()
+            assert response.status == 200
+            assert label in page
+            assert "(not this server)" in page
+            assert credential["issuer"]["id"] in page

@@ -27,7 +27,6 @@ from questbot.engine import QuestEngine
 from questbot.ports import AdapterContext, ChatAdapter, Clock, Store, SystemClock, Webhooks
 from questbot.storage import open_store
 from questbot.web import add_badge_routes, client_max_size
-from questbot.web.identity import add_identity_routes
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +55,6 @@ def build_app(settings: Settings, clock: Clock | None = None) -> web.Application
     webhooks = Webhooks()
     app[SERVICES] = Services(settings, store, library, badges, clock, webhooks)
     add_badge_routes(app, badges, verifier, clock, webhooks)
-    add_identity_routes(app)
     app.cleanup_ctx.append(_store_ctx)
     app.cleanup_ctx.append(_engine_ctx)
     app.cleanup_ctx.append(_verifier_ctx(verifier))
@@ -65,6 +63,7 @@ def build_app(settings: Settings, clock: Clock | None = None) -> web.Application
 
 def _verifier_ctx(verifier: Verifier) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(_: web.Application) -> AsyncIterator[None]:
+        await verifier.start()
         yield
         await verifier.close()
     return context

@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import logging
 import multiprocessing
 import resource
+import threading
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -22,7 +24,9 @@ from pebble import ProcessExpired, ProcessPool
 from questbot.badges.fastcanon import FastCanonicalizer
 from questbot.badges.proof import Canonicalizer, ProofError, ProofMismatch, verify
 
-Outcome = Literal["valid", "mismatch", "malformed", "unreadable", "too_complex"]
+log = logging.getLogger(__name__)
+
+Outcome = Literal["valid", "mismatch", "malformed", "unreadable", "too_complex", "failed"]
 WORKER_MEMORY = 2 * 1024 * 1024 * 1024
 
 
@@ -36,6 +40,8 @@ class ProofChecks(Protocol):
     async def check(self, document_text: str, proof_index: int, public_key: bytes
                     ) -> ProofResult: ...
 
+    async def start(self) -> None: ...
+
     def close(self) -> None: ...
 
 
@@ -43,6 +49,10 @@ class ProofChecks(Protocol):
 def _worker_canonicalizer() -> FastCanonicalizer:
     """One per worker process, kept between tasks so each shape is templated once."""
     return FastCanonicalizer()
+
+
+def _ready() -> bool:
+    return True
 
 
 def _limit_memory() -> None:
@@ -86,6 +96,9 @@ class InlineProofChecker:
                                                   public_key, self._canonicalize)
         return ProofResult(outcome, detail)
 
+    async def start(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 
@@ -95,25 +108,42 @@ class ProofChecker:
         self.timeout = timeout
         self._workers = workers
         self._pool: ProcessPool | None = None
+        self._lock = threading.Lock()
 
     def _started(self) -> ProcessPool:
-        if self._pool is None:
-            self._pool = ProcessPool(max_workers=self._workers, initializer=_limit_memory,
-                                     context=multiprocessing.get_context("forkserver"))
-        return self._pool
+        with self._lock:
+            if self._pool is None:
+                # The fork server starts from this module, not from whatever __main__ is,
+                # and has the JSON-LD code imported once for every worker it forks.
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload([__name__])
+                self._pool = ProcessPool(max_workers=self._workers, initializer=_limit_memory,
+                                         context=context)
+                self._pool.schedule(_ready).result(timeout=60)
+            return self._pool
+
+    async def start(self) -> None:
+        """Start the worker now, off the event loop (it takes a moment)."""
+        await asyncio.to_thread(self._started)
 
     async def check(self, document_text: str, proof_index: int, public_key: bytes
                     ) -> ProofResult:
-        future = self._started().schedule(check_in_worker,
-                                          args=(document_text, proof_index, public_key),
-                                          timeout=self.timeout)
+        pool = self._pool
+        if pool is None:
+            pool = await asyncio.to_thread(self._started)
         try:
+            future = pool.schedule(check_in_worker,
+                                   args=(document_text, proof_index, public_key),
+                                   timeout=self.timeout)
             outcome, detail = await asyncio.wrap_future(future)
         except (FutureTimeout, TimeoutError):
             return ProofResult("too_complex", f"it could not be checked within"
                                               f" {self.timeout:g} s")
         except (ProcessExpired, MemoryError):
             return ProofResult("too_complex", "checking it needed too much memory")
+        except Exception as exc:  # a broken worker must not become a 500
+            log.exception("a signature check failed in the worker")
+            return ProofResult("failed", type(exc).__name__)
         return ProofResult(outcome, detail)
 
     def close(self) -> None:

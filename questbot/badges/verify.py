@@ -122,6 +122,9 @@ class Verifier:
         return cls(keys, identity, lookup, proofs, resolver,
                    StatusChecker(resolver.fetcher, resolver, proofs))
 
+    async def start(self) -> None:
+        await self.proofs.start()
+
     async def close(self) -> None:
         self.proofs.close()
         await self.resolver.fetcher.close()
@@ -208,6 +211,9 @@ class Verifier:
             case "too_complex":
                 verdict.fail("invalid", "format",
                              f"The credential is too complex to check: {result.detail}.")
+            case "failed":
+                verdict.fail("unverifiable", "signature",
+                             "The signature could not be checked just now; try again.")
 
     async def _key(self, method: str, issuer_id: str, keyring: Keyring,
                    verdict: Verdict) -> bytes | None:

@@ -13,7 +13,7 @@ from aiohttp import web
 from questbot.badges.service import BadgeService
 from questbot.badges.verify import Verifier
 from questbot.ports import Clock, Webhooks
-from questbot.web import documents, pages, verify_page
+from questbot.web import documents, identity, pages, verify_page
 from questbot.web.context import HTML, WEB, Web, revalidated, template_environment
 from questbot.web.verify_page import MAX_UPLOAD
 
@@ -71,6 +71,9 @@ def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verif
     get("/images/badges/{class_id}.png", _with(DOCUMENT, documents.class_image))
     get("/issuer/keys", _with(DOCUMENT, documents.keys))
     get("/status/revocation", _with(DOCUMENT, documents.status_list))
+    get("/status/revocation/{list_id}", _with(DOCUMENT, identity.key_status_list))
+    get("/.well-known/did.json", _with(DOCUMENT, identity.did_document))
+    get("/did.json", _with(DOCUMENT, identity.did_document))  # a did:web with a path
     get("/verify", _with(PAGE, verify_page.verify_form))
     app.router.add_post("/verify", _with(VERIFIER, verify_page.verify_upload))
     app.router.add_route("OPTIONS", "/verify", verify_preflight)

@@ -12,12 +12,6 @@ DID_JSON = "application/did+ld+json"
 MAX_LIST_ID = 64
 
 
-def add_identity_routes(app: web.Application) -> None:
-    app.router.add_get("/.well-known/did.json", did_document)
-    app.router.add_get("/did.json", did_document)  # did:web with a path, behind a proxy
-    app.router.add_get("/status/revocation/{list_id}", key_status_list)
-
-
 async def did_document(request: web.Request) -> web.Response:
     badges = request.app[WEB].badges
     document = badges.identity.did_document(badges.keyring)

@@ -12,7 +12,8 @@ from questbot.web.documents import json_response
 
 MAX_UPLOAD = 2 * 1024 * 1024
 _TEXT = {"valid": "Valid", "revoked": "Revoked", "expired": "Expired", "tampered": "Tampered",
-         "unknown_issuer": "Unknown issuer", "invalid": "Not a badge"}
+         "unknown_issuer": "Unknown issuer", "unverifiable": "Cannot check the issuer's key",
+         "invalid": "Not a badge"}
 
 
 class UploadRejected(Exception):
