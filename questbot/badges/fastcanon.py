@@ -5,8 +5,10 @@ spends its time, yet every credential questbot issues has one of a few shapes: o
 values differ. So each shape is turned into an RDF dataset once, with a placeholder for every
 value, and each document fills its values into that dataset and runs only the URDNA2015
 step. The output is byte-identical to ``canonical.canonical_nquads`` (a property test checks
-it on generated credentials); a value whose meaning could depend on its form (an IRI that is
-not plainly absolute) falls back to the reference path."""
+it on generated credentials). Whenever a value could mean more than its text (an IRI that is
+not plainly absolute, a numeral typed xsd:double, two values that make one triple), or the
+document has what the template cannot show (inline contexts, @index, named graphs), the
+document takes the reference path instead, which also raises exactly what PyLD raises."""
 
 from __future__ import annotations
 
@@ -18,27 +20,47 @@ from dataclasses import dataclass
 from typing import Any
 
 from pyld import jsonld
+
+# Not PyLD's documented API: pyproject pins PyLD to the 3.x releases that have these
+# (checked: unchanged from 3.0.0 to 3.3.0).
 from pyld.canon import URDNA2015
 from pyld.nquads import serialize_nquad
 
 from questbot.badges.canonical import canonical_nquads
 from questbot.badges.contexts import offline_loader
 
+Triple = dict[str, dict[str, str]]
+# How to fill one component of a template triple: its part, the template's component, and
+# the slot whose value it takes, _COPY (a blank node: URDNA2015 relabels it in place) or
+# None (shared with the template).
+_Filler = tuple[str, dict[str, str], int | None]
+_COPY = -1
+
 _SLOT = "urn:x-questbot-slot:"
-_SLOT_VALUE = re.compile(r"^urn:x-questbot-slot:(\d+)$")
-# Schemes of the IRIs questbot writes; none is a term in the bundled contexts (a test checks),
-# so such an IRI expands to itself, exactly as the placeholder did.
-_PLAIN_IRI = re.compile(r"^(?:https?|did|urn):[^\s<>\"{}|\\^`]*$")
-_NOT_SLOTTED = frozenset({"@context", "type", "@type", "identityType", "statusPurpose",
-                          "cryptosuite", "proofPurpose"})
+_SLOT_VALUE = re.compile(re.escape(_SLOT) + r"(\d+)")
+# Schemes of the IRIs questbot writes; none is a term or prefix in the bundled contexts (a
+# test checks), so such an IRI expands to itself, exactly as the placeholder did.
+_PLAIN_IRI = re.compile(r"(?:https?|did|urn):[^\s<>\"{}|\\^`]*")
+_XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
+# Values of these keys shape the graph rather than fill it (types pick scoped contexts,
+# language tags and directions are not values, vocabulary terms expand), so they stay in the
+# shape itself: a document with other ones gets a template of its own.
+_NOT_SLOTTED = frozenset({"@context", "type", "@type", "@language", "@direction",
+                          "identityType", "statusPurpose", "cryptosuite", "proofPurpose"})
 _MAX_SHAPES = 256
+
+
+class _Unsupported(Exception):
+    """The document has something a template cannot stand for."""
 
 
 @dataclass(frozen=True)
 class _Template:
-    dataset: dict[str, list[dict[str, Any]]]
+    fillers: tuple[tuple[_Filler, ...], ...]
     iri_slots: frozenset[int]
+    double_slots: frozenset[int]
     blank_nodes: int
+    distinct: int
 
 
 class FastCanonicalizer:
@@ -49,24 +71,36 @@ class FastCanonicalizer:
         self.fallbacks = 0
 
     def __call__(self, document: dict[str, Any]) -> str:
-        values: list[str] = []
-        skeleton = _skeleton(document, values)
-        key = json.dumps(skeleton, sort_keys=True, separators=(",", ":"))
-        template = self._template(key, skeleton)
-        if template is None or any(not _PLAIN_IRI.match(values[i]) for i in template.iri_slots):
+        found = self._filled(document)
+        if found is None:
             self.fallbacks += 1
             return canonical_nquads(document)
         self.hits += 1
-        dataset = _fill(template.dataset, values)
+        template, triples = found
         if template.blank_nodes <= 1:
             # URDNA2015 names a lone blank node _:c14n0 whatever it is, so the canonical
             # form is just the sorted quads (a proof configuration is such a document).
-            return _serialize_with_one_blank_node(dataset)
-        result = URDNA2015().main(dataset, {"algorithm": "URDNA2015",
-                                            "format": "application/n-quads"})
+            return _serialize_with_one_blank_node(triples)
+        result = URDNA2015().main({"@default": triples}, {"algorithm": "URDNA2015",
+                                                          "format": "application/n-quads"})
         return str(result)
 
-    def _template(self, key: str, skeleton: Any) -> _Template | None:
+    def _filled(self, document: dict[str, Any]) -> tuple[_Template, list[Triple]] | None:
+        values: list[str] = []
+        try:
+            skeleton = _skeleton(document, values)
+            key = json.dumps(skeleton, sort_keys=True, separators=(",", ":"))
+        except (_Unsupported, RecursionError):
+            return None
+        if key.count(_SLOT) != len(values):
+            return None  # the document itself holds the placeholder's form
+        template = self._template(key, skeleton)
+        if template is None or not _fits(template, values):
+            return None
+        triples = _fill(template, values)
+        return None if triples is None else (template, triples)
+
+    def _template(self, key: str, skeleton: dict[str, Any]) -> _Template | None:
         with self._lock:
             if key in self._templates:
                 self._templates.move_to_end(key)
@@ -79,75 +113,167 @@ class FastCanonicalizer:
         return template
 
 
-def _skeleton(node: Any, values: list[str], key: str | None = None) -> Any:
+def _skeleton(node: Any, values: list[str]) -> Any:
     if isinstance(node, dict):
-        return {k: (v if k in _NOT_SLOTTED else _skeleton(v, values, k))
+        return {_key(k): (_as_is(k, v) if k in _NOT_SLOTTED else _skeleton(v, values))
                 for k, v in node.items()}
     if isinstance(node, list):
-        return [_skeleton(item, values, key) for item in node]
+        return [_skeleton(item, values) for item in node]
     if isinstance(node, str):
         values.append(node)
         return f"{_SLOT}{len(values) - 1}"
-    return node
+    return _scalar(node)
 
 
-def _build(skeleton: Any) -> _Template | None:
-    dataset = jsonld.to_rdf(skeleton, {"documentLoader": offline_loader,
-                                       "produceGeneralizedRdf": False})
+def _as_is(key: str, node: Any) -> Any:
+    if key == "@context" and not _remote_contexts(node):
+        # An inline context can make a prefix of "did" or "https", and a plain IRI would no
+        # longer expand to itself.
+        raise _Unsupported(key)
+    if isinstance(node, dict):
+        return {_key(k): _as_is(k, v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_as_is(key, item) for item in node]
+    return node if isinstance(node, str) else _scalar(node)
+
+
+def _remote_contexts(node: Any) -> bool:
+    return isinstance(node, str) or (isinstance(node, list)
+                                     and all(isinstance(item, str) for item in node))
+
+
+def _key(key: Any) -> str:
+    if not isinstance(key, str):
+        raise _Unsupported(key)  # JSON keys are strings; json.dumps would hide the type
+    return key
+
+
+def _scalar(node: Any) -> Any:
+    if node is None or isinstance(node, bool | int | float):
+        return node
+    raise _Unsupported(type(node).__name__)  # not JSON: PyLD may read it its own way
+
+
+def _build(skeleton: dict[str, Any]) -> _Template | None:
+    try:
+        expanded = jsonld.expand(skeleton, {"documentLoader": offline_loader})
+        dataset = jsonld.to_rdf(skeleton, {"documentLoader": offline_loader,
+                                           "produceGeneralizedRdf": False})
+    except Exception:  # whatever the skeleton raises, the document itself may not
+        return None
+    if set(dataset) != {"@default"} or _has_index(expanded):
+        # Named graphs are left to the reference path; @index is not in the graph, yet two
+        # nodes with one IRI and different indexes are an error only the values reveal.
+        return None
+    return _template_of(dataset["@default"])
+
+
+def _has_index(node: Any) -> bool:
+    if isinstance(node, dict):
+        return "@index" in node or any(_has_index(value) for value in node.values())
+    if isinstance(node, list):
+        return any(_has_index(item) for item in node)
+    return False
+
+
+def _template_of(triples: list[Triple]) -> _Template | None:
     iri_slots: set[int] = set()
-    blank_nodes: set[str] = set()
-    for triples in dataset.values():
-        for triple in triples:
-            for component in (triple["subject"], triple["predicate"], triple["object"]):
-                value = component["value"]
-                if component["type"] == "blank node":
-                    blank_nodes.add(value)
-                if _SLOT not in value:
-                    continue
-                match = _SLOT_VALUE.match(value)
-                if match is None or component is triple["predicate"]:
-                    return None  # a value became part of something larger: not safe
-                if component["type"] == "IRI":
-                    iri_slots.add(int(match.group(1)))
-    if any(graph != "@default" for graph in dataset):
-        return None  # named graphs: leave them to the reference path
-    return _Template(dataset, frozenset(iri_slots), len(blank_nodes))
+    double_slots: set[int] = set()
+    fillers = []
+    for triple in triples:
+        filler = []
+        for part, component in triple.items():
+            slot = _slot_of(component)
+            if slot == _COPY or (slot is not None and part == "predicate"):
+                return None  # a value became part of something larger: not safe
+            if slot is not None and component["type"] == "IRI":
+                iri_slots.add(slot)
+            elif slot is not None and component.get("datatype") == _XSD_DOUBLE:
+                double_slots.add(slot)
+            copy = slot is None and component["type"] == "blank node"
+            filler.append((part, component, _COPY if copy else slot))
+        fillers.append(tuple(filler))
+    if not _encodable(triples):
+        return None  # a lone surrogate: PyLD fails where it hashes, the reference shows how
+    return _Template(tuple(fillers), frozenset(iri_slots), frozenset(double_slots),
+                     _blank_nodes(triples), len({_identity(t) for t in triples}))
 
 
-def _fill(template: dict[str, list[dict[str, Any]]], values: list[str]
-          ) -> dict[str, list[dict[str, Any]]]:
-    # IRIs and literals without a slot are shared with the template; blank nodes are
-    # copied, because URDNA2015 relabels them in place.
-    filled: dict[str, list[dict[str, Any]]] = {}
-    for graph, triples in template.items():
-        seen: set[tuple[Any, ...]] = set()
-        out = []
-        for triple in triples:
-            subject = _fill_component(triple["subject"], values)
-            obj = _fill_component(triple["object"], values)
-            identity = (subject["type"], subject["value"], triple["predicate"]["value"],
-                        obj["type"], obj["value"], obj.get("datatype"), obj.get("language"))
-            if identity in seen:
-                continue  # the dataset is a set: two slots with one value make one quad
-            seen.add(identity)
-            out.append({"subject": subject, "predicate": triple["predicate"], "object": obj})
-        filled[graph] = out
+def _slot_of(component: dict[str, str]) -> int | None:
+    """The slot a component is, None if it has none, _COPY if a slot is only part of it."""
+    if not any(_SLOT in text for text in component.values()):
+        return None
+    match = _SLOT_VALUE.fullmatch(component["value"])
+    if match is None or any(_SLOT in text for name, text in component.items()
+                            if name != "value"):
+        return _COPY
+    return int(match.group(1))
+
+
+def _fits(template: _Template, values: list[str]) -> bool:
+    if any(not _PLAIN_IRI.fullmatch(values[i]) for i in template.iri_slots):
+        return False
+    if any(_numeral(values[i]) for i in template.double_slots):
+        return False  # PyLD rewrites such a literal in canonical double form
+    return _encodable_text("".join(values))
+
+
+def _encodable(triples: list[Triple]) -> bool:
+    return _encodable_text("".join(text for triple in triples for component in triple.values()
+                                   for text in component.values()))
+
+
+def _encodable_text(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _numeral(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _fill(template: _Template, values: list[str]) -> list[Triple] | None:
+    filled = []
+    for fillers in template.fillers:
+        triple = {}
+        for part, component, slot in fillers:
+            if slot is None:
+                triple[part] = component
+            elif slot == _COPY:
+                triple[part] = dict(component)
+            else:
+                triple[part] = {**component, "value": values[slot]}
+        filled.append(triple)
+    if len({_identity(t) for t in filled}) != template.distinct:
+        # Two values made two triples one: PyLD's node map merges them, and whether it keeps
+        # both depends on more than the triple (an @index, a direction).
+        return None
     return filled
 
 
-def _serialize_with_one_blank_node(dataset: dict[str, list[dict[str, Any]]]) -> str:
-    lines = set()
-    for triples in dataset.values():
-        for triple in triples:
-            renamed = {part: ({**component, "value": "_:c14n0"}
-                              if component["type"] == "blank node" else component)
-                       for part, component in triple.items()}
-            lines.add(serialize_nquad(renamed, None))
+def _identity(triple: Triple) -> tuple[str | None, ...]:
+    subject, predicate, obj = triple["subject"], triple["predicate"], triple["object"]
+    return (subject["type"], subject["value"], predicate["value"], obj["type"], obj["value"],
+            obj.get("datatype"), obj.get("language"))
+
+
+def _blank_nodes(triples: list[Triple]) -> int:
+    return len({component["value"] for triple in triples for component in triple.values()
+                if component["type"] == "blank node"})
+
+
+def _serialize_with_one_blank_node(triples: list[Triple]) -> str:
+    lines = []  # a list, as URDNA2015 keeps a triple the dataset holds twice
+    for triple in triples:
+        renamed = {part: ({**component, "value": "_:c14n0"}
+                          if component["type"] == "blank node" else component)
+                   for part, component in triple.items()}
+        lines.append(serialize_nquad(renamed, None))
     return "".join(sorted(lines))
-
-
-def _fill_component(component: dict[str, Any], values: list[str]) -> dict[str, Any]:
-    value = component["value"]
-    if value.startswith(_SLOT):
-        return {**component, "value": values[int(value[len(_SLOT):])]}
-    return dict(component) if component["type"] == "blank node" else component
