@@ -309,3 +309,24 @@ async def test_others_are_answered_while_a_large_credential_is_verified(
     assert len(health) >= 3, "the verification was too quick to observe"
     assert max(health) < 0.1, health
     assert max(chat) < 0.1, chat
+
+
+@pytest.mark.parametrize(("headers", "body"), [
+    ({"Content-Type": "multipart/form-data"}, b"--x\r\n"),
+    ({"Content-Type": "multipart/form-data; boundary=zz"}, b"garbage"),
+    ({"Content-Type": "multipart/form-data; boundary=zz"},
+     b'--zz\r\nContent-Disposition: form-data; name="file"\r\n\r\nabc'),
+    ({"Content-Type": "multipart/mixed; boundary=zz"}, b"--zz--\r\n"),
+    ({"Content-Type": "application/json; charset=bogus"}, b"{}"),
+    ({"Content-Encoding": "gzip"}, b"not gzip at all"),
+    ({"Content-Encoding": "deflate"}, b"\x78\x9c" + b"\x00" * 40),
+    ({"Accept": "application/json;q=oops, */*;q=2"}, b'{"type": "Assertion"}'),
+])
+async def test_malformed_requests_get_a_4xx_or_a_verdict(
+        offline_server: Server, headers: dict[str, str], body: bytes) -> None:
+    async with aiohttp.ClientSession() as http, http.post(
+            f"{offline_server.base}/verify", data=body, headers=headers) as response:
+        text = await response.text()
+    assert response.status < 500, (headers, response.status, text[:200])
+    assert "Traceback" not in text
+    assert ">Valid<" not in text and '"status": "valid"' not in text

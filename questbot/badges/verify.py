@@ -363,7 +363,16 @@ def inspect(data: bytes, verdict: Verdict) -> Inspection:
             found.assertion_url = stripped  # a legacy baked badge names its hosted assertion
         else:
             found.assertion = _document(assertion_text, verdict, "Open Badges 2.0 assertion")
+            if found.assertion is not None and not _is_assertion(found.assertion):
+                verdict.fail("invalid", "format",
+                             "The Open Badges 2.0 data is not an assertion.")
     return found
+
+
+def _is_assertion(document: dict[str, Any]) -> bool:
+    kinds = document.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return "Assertion" in kinds
 
 
 def _texts(data: bytes, verdict: Verdict) -> dict[str, str] | None:

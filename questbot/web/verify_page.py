@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.web_protocol import RequestPayloadError
 
 from questbot.badges.verify import Verdict
 from questbot.web.context import WEB, wants
@@ -51,6 +53,15 @@ def _answer(request: web.Request, verdict: Verdict) -> web.Response:
 async def _read_upload(request: web.Request) -> bytes:
     if request.content_length is not None and request.content_length > MAX_UPLOAD + 64 * 1024:
         raise UploadRejected(413, "The upload is larger than 2 MB.")
+    try:
+        return await _read_body(request)
+    except (ValueError, AssertionError, RequestPayloadError, HttpProcessingError) as exc:
+        # aiohttp's multipart reader and decompressor raise these for malformed bodies
+        # (no boundary, a part that never ends, a body that is not the gzip it claims)
+        raise UploadRejected(400, "The upload is not a well-formed form or file.") from exc
+
+
+async def _read_body(request: web.Request) -> bytes:
     if request.content_type.startswith("multipart/"):
         reader = await request.multipart()
         while True:
