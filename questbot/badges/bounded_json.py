@@ -40,17 +40,18 @@ def load_bounded(text: str | bytes, limits: JsonLimits = DEFAULT_LIMITS) -> Any:
 
 
 def check_limits(document: Any, limits: JsonLimits = DEFAULT_LIMITS) -> None:
-    values = 0
-    stack: list[tuple[Any, int]] = [(document, 1)]
+    if not isinstance(document, dict | list):
+        return
+    values = 1
+    stack: list[tuple[dict[str, Any] | list[Any], int]] = [(document, 1)]
     while stack:
         node, depth = stack.pop()
-        values += 1
+        if depth > limits.max_depth:
+            raise JsonRejected(f"it is nested deeper than {limits.max_depth} levels")
+        if len(node) > limits.max_items:
+            raise JsonRejected(f"an array or object has more than {limits.max_items} items")
+        values += len(node)
         if values > limits.max_values:
             raise JsonRejected(f"it holds more than {limits.max_values} values")
-        if isinstance(node, dict | list):
-            if depth > limits.max_depth:
-                raise JsonRejected(f"it is nested deeper than {limits.max_depth} levels")
-            if len(node) > limits.max_items:
-                raise JsonRejected(f"an array or object has more than {limits.max_items} items")
-            children = node.values() if isinstance(node, dict) else node
-            stack.extend((child, depth + 1) for child in children)
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))

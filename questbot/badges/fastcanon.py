@@ -12,6 +12,7 @@ document takes the reference path instead, which also raises exactly what PyLD r
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
@@ -81,9 +82,25 @@ class FastCanonicalizer:
             # URDNA2015 names a lone blank node _:c14n0 whatever it is, so the canonical
             # form is just the sorted quads (a proof configuration is such a document).
             return _serialize_with_one_blank_node(triples)
+        simple = _labelled_by_first_degree_hashes(triples)
+        if simple is not None:
+            return simple
         result = URDNA2015().main({"@default": triples}, {"algorithm": "URDNA2015",
                                                           "format": "application/n-quads"})
         return str(result)
+
+    def knows_cheaply(self, document: dict[str, Any], max_blank_nodes: int = 8) -> bool:
+        """Whether the document has a shape already templated, with few blank nodes, so
+        canonicalizing it costs a bounded, small amount of work (no JSON-LD expansion)."""
+        values: list[str] = []
+        try:
+            key = json.dumps(_skeleton(document, values), sort_keys=True,
+                             separators=(",", ":"))
+        except (_Unsupported, RecursionError):
+            return False
+        with self._lock:
+            template = self._templates.get(key)
+        return template is not None and template.blank_nodes <= max_blank_nodes
 
     def _filled(self, document: dict[str, Any]) -> tuple[_Template, list[Triple]] | None:
         values: list[str] = []
@@ -277,3 +294,38 @@ def _serialize_with_one_blank_node(triples: list[Triple]) -> str:
                    for part, component in triple.items()}
         lines.append(serialize_nquad(renamed, None))
     return "".join(sorted(lines))
+
+
+def _labelled_by_first_degree_hashes(triples: list[Triple]) -> str | None:
+    """RDFC-1.0 when every blank node's first-degree hash is unique, else None.
+
+    Then the algorithm needs none of its n-degree steps (the expensive ones): the canonical
+    labels _:c14n0, _:c14n1, ... follow the order of those hashes (RDFC-1.0 4.4.3 step 5),
+    exactly as PyLD's URDNA2015 would issue them; with a tie, the full algorithm runs."""
+    mentions: dict[str, list[Triple]] = {}
+    for triple in triples:
+        for part in ("subject", "object"):  # a triple naming a node twice counts twice
+            component = triple[part]
+            if component["type"] == "blank node":
+                mentions.setdefault(component["value"], []).append(triple)
+    hashes: dict[str, str] = {}
+    for node, quads in mentions.items():
+        lines = sorted(serialize_nquad({part: _as_reference(component, node)
+                                        for part, component in quad.items()}, None)
+                       for quad in quads)
+        hashes[node] = hashlib.sha256("".join(lines).encode()).hexdigest()
+    if len(set(hashes.values())) != len(hashes):
+        return None
+    order = sorted(hashes, key=hashes.__getitem__)
+    labels = {node: f"_:c14n{index}" for index, node in enumerate(order)}
+    lines = [serialize_nquad({part: ({**component, "value": labels[component["value"]]}
+                                     if component["type"] == "blank node" else component)
+                              for part, component in triple.items()}, None)
+             for triple in triples]
+    return "".join(sorted(lines))
+
+
+def _as_reference(component: dict[str, str], node: str) -> dict[str, str]:
+    if component["type"] != "blank node":
+        return component
+    return {**component, "value": "_:a" if component["value"] == node else "_:z"}

@@ -4,6 +4,7 @@ the old ones, so badges signed before stay verifiable."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import dataclass
@@ -26,15 +27,16 @@ class IssuerKey:
     public_key: bytes
     signing_key: SigningKey | None  # None for a retired key kept only to verify
 
-    @property
+    # Cached: base58 encoding is slow, and verification asks for these on every badge.
+    @functools.cached_property
     def did(self) -> str:
         return did_key(self.public_key)
 
-    @property
+    @functools.cached_property
     def verification_method(self) -> str:
         return verification_method(self.public_key)
 
-    @property
+    @functools.cached_property
     def multibase(self) -> str:
         return public_key_multibase(self.public_key)
 
