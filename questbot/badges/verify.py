@@ -4,106 +4,37 @@ server or from any other issuer.
 The verdict is one of valid, revoked, expired, tampered, unverifiable (the issuer's key
 cannot be checked), unknown_issuer or invalid, with the checks that led to it, the issuer
 it names and whether that is this server, so a person sees why and a machine can act on
-it. Reading and limits run in a thread and signature checks in a worker process (see
-proof_pool.py), so no upload delays anything else."""
+it. Large uploads are read in a thread (reading.py) and strangers' signatures are checked
+in a worker process (proof_pool.py), so no upload delays anything else."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
-from questbot.badges.bake import OB2_KEYWORD, OB3_KEYWORD, NotABadgeImage, unbake
-from questbot.badges.bounded_json import JsonRejected, load_bounded
-from questbot.badges.credential_view import CredentialView, ShapeError, read_credential
+from questbot.badges.credential_view import CredentialView
 from questbot.badges.fetch import DocumentFetcher
 from questbot.badges.identity import IssuerIdentity
 from questbot.badges.key_resolver import KeyNotAuthorized, KeyResolver, KeyUnavailable
 from questbot.badges.keys import Keyring
 from questbot.badges.proof_pool import ProofChecks
+from questbot.badges.reading import Inspection, inspect
 from questbot.badges.status_check import StatusChecker, StatusUnavailable
+from questbot.badges.verdict import Check, Status, Verdict
 from questbot.ports import CredentialRecord
 
-Status = Literal["valid", "revoked", "expired", "tampered", "unverifiable", "unknown_issuer",
-                 "invalid"]
-_SEVERITY: dict[Status, int] = {"valid": 0, "unknown_issuer": 1, "unverifiable": 2,
-                                "expired": 3, "revoked": 4, "tampered": 5, "invalid": 6}
+__all__ = ["Check", "Status", "Verdict", "Verifier"]
+
 MAX_INPUT = 2 * 1024 * 1024
 MAX_PROOFS = 4
 READ_INLINE = 64 * 1024  # about a millisecond of reading at most
 CLOCK_SKEW = timedelta(minutes=5)
-_COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$")
-
-
-@dataclass
-class Check:
-    name: str
-    passed: bool
-    detail: str
-
-
-@dataclass
-class Verdict:
-    status: Status = "valid"
-    checks: list[Check] = field(default_factory=list)
-    badge_name: str | None = None
-    issuer_name: str | None = None
-    issuer_id: str | None = None
-    this_server: bool = False
-    issued_on: str | None = None
-    expires: str | None = None
-    award_id: str | None = None
-    revocation_reason: str | None = None
-
-    def fail(self, status: Status, name: str, detail: str) -> None:
-        self.checks.append(Check(name, False, detail))
-        if _SEVERITY[status] > _SEVERITY[self.status]:
-            self.status = status
-
-    @property
-    def unusable(self) -> bool:
-        """Not a badge at all: nothing further can be checked."""
-        return self.status == "invalid"
-
-    def passed(self, name: str, detail: str) -> None:
-        self.checks.append(Check(name, True, detail))
-
-    @property
-    def summary(self) -> str:
-        failed = [c.detail for c in self.checks if not c.passed]
-        if failed:
-            return failed[0]
-        if self.this_server:
-            return "The badge is authentic and in force."
-        return (f"The badge is authentic and in force; it was issued by {self.issuer_id},"
-                " not by this server.")
-
-    def to_json(self) -> dict[str, Any]:
-        return {"status": self.status, "summary": self.summary, "badge": self.badge_name,
-                "issuer": self.issuer_name, "issuerId": self.issuer_id,
-                "thisServer": self.this_server, "issuedOn": self.issued_on,
-                "expires": self.expires, "id": self.award_id,
-                "revocationReason": self.revocation_reason,
-                "checks": [{"name": c.name, "passed": c.passed, "detail": c.detail}
-                           for c in self.checks]}
-
 
 Lookup = Callable[[str], Awaitable[CredentialRecord | None]]
-
-
-@dataclass
-class Inspection:
-    """What the upload holds, read within the limits (in a thread)."""
-
-    credential: dict[str, Any] | None = None
-    credential_text: str | None = None
-    view: CredentialView | None = None
-    assertion: dict[str, Any] | None = None
-    assertion_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -341,75 +272,3 @@ def _before(text: str, now: datetime) -> bool:
     except ValueError:
         return False
     return moment.tzinfo is not None and moment < now
-
-
-# --- reading the upload (runs in a thread) ------------------------------------------------
-def inspect(data: bytes, verdict: Verdict) -> Inspection:
-    texts = _texts(data, verdict)
-    found = Inspection()
-    if texts is None:
-        return found
-    credential_text = texts.get(OB3_KEYWORD)
-    if credential_text is not None:
-        found.credential = _document(credential_text, verdict, "Open Badges 3.0 credential")
-        if found.credential is not None:
-            found.credential_text = credential_text
-            try:
-                found.view = read_credential(found.credential)
-            except ShapeError as exc:
-                verdict.fail("invalid", "format", f"The credential is not an Open Badges 3.0"
-                             f" credential: {exc}.")
-    assertion_text = texts.get(OB2_KEYWORD)
-    if assertion_text is not None:
-        stripped = assertion_text.strip()
-        if stripped.startswith(("https://", "http://")) and not stripped.startswith("{"):
-            found.assertion_url = stripped  # a legacy baked badge names its hosted assertion
-        else:
-            found.assertion = _document(assertion_text, verdict, "Open Badges 2.0 assertion")
-            if found.assertion is not None and not _is_assertion(found.assertion):
-                verdict.fail("invalid", "format",
-                             "The Open Badges 2.0 data is not an assertion.")
-    return found
-
-
-def _is_assertion(document: dict[str, Any]) -> bool:
-    kinds = document.get("type")
-    kinds = kinds if isinstance(kinds, list) else [kinds]
-    return "Assertion" in kinds
-
-
-def _texts(data: bytes, verdict: Verdict) -> dict[str, str] | None:
-    if data.lstrip()[:1] in (b"{", b"["):
-        try:
-            document = load_bounded(data)
-        except JsonRejected as exc:
-            verdict.fail("invalid", "format", f"The file is not a badge: {exc}.")
-            return None
-        if not isinstance(document, dict):
-            verdict.fail("invalid", "format", "The file is not a badge: not a JSON object.")
-            return None
-        ob3 = "proof" in document or "credentialSubject" in document
-        return {OB3_KEYWORD if ob3 else OB2_KEYWORD: data.decode("utf-8", "replace")}
-    try:
-        texts = unbake(data)
-    except NotABadgeImage as exc:
-        verdict.fail("invalid", "format", f"Not a badge: {exc}.")
-        return None
-    verdict.passed("format", "A baked PNG badge.")
-    return texts
-
-
-def _document(text: str, verdict: Verdict, what: str) -> dict[str, Any] | None:
-    if _COMPACT_JWS.match(text.strip()):
-        verdict.fail("unverifiable", "format", f"The {what} is a JWS; this verifier checks"
-                     " Data Integrity proofs only.")
-        return None
-    try:
-        document = load_bounded(text)
-    except JsonRejected as exc:
-        verdict.fail("invalid", "format", f"The {what} is not usable: {exc}.")
-        return None
-    if not isinstance(document, dict):
-        verdict.fail("invalid", "format", f"The {what} is not a JSON object.")
-        return None
-    return document

@@ -1,0 +1,98 @@
+"""Reading an upload within limits: a baked PNG's payloads or a credential's JSON, parsed
+and read in any shape the standards allow. Pure and synchronous; large uploads are read in
+a thread by the verifier."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from questbot.badges.bake import OB2_KEYWORD, OB3_KEYWORD, NotABadgeImage, unbake
+from questbot.badges.bounded_json import JsonRejected, load_bounded
+from questbot.badges.credential_view import CredentialView, ShapeError, read_credential
+from questbot.badges.verdict import Verdict
+
+_COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$")
+
+
+@dataclass
+class Inspection:
+    """What the upload holds, read within the limits (in a thread)."""
+
+    credential: dict[str, Any] | None = None
+    credential_text: str | None = None
+    view: CredentialView | None = None
+    assertion: dict[str, Any] | None = None
+    assertion_url: str | None = None
+
+
+def inspect(data: bytes, verdict: Verdict) -> Inspection:
+    texts = _texts(data, verdict)
+    found = Inspection()
+    if texts is None:
+        return found
+    credential_text = texts.get(OB3_KEYWORD)
+    if credential_text is not None:
+        found.credential = _document(credential_text, verdict, "Open Badges 3.0 credential")
+        if found.credential is not None:
+            found.credential_text = credential_text
+            try:
+                found.view = read_credential(found.credential)
+            except ShapeError as exc:
+                verdict.fail("invalid", "format", f"The credential is not an Open Badges 3.0"
+                             f" credential: {exc}.")
+    assertion_text = texts.get(OB2_KEYWORD)
+    if assertion_text is not None:
+        stripped = assertion_text.strip()
+        if stripped.startswith(("https://", "http://")) and not stripped.startswith("{"):
+            found.assertion_url = stripped  # a legacy baked badge names its hosted assertion
+        else:
+            found.assertion = _document(assertion_text, verdict, "Open Badges 2.0 assertion")
+            if found.assertion is not None and not _is_assertion(found.assertion):
+                verdict.fail("invalid", "format",
+                             "The Open Badges 2.0 data is not an assertion.")
+    return found
+
+
+def _is_assertion(document: dict[str, Any]) -> bool:
+    kinds = document.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return "Assertion" in kinds
+
+
+def _texts(data: bytes, verdict: Verdict) -> dict[str, str] | None:
+    if data.lstrip()[:1] in (b"{", b"["):
+        try:
+            document = load_bounded(data)
+        except JsonRejected as exc:
+            verdict.fail("invalid", "format", f"The file is not a badge: {exc}.")
+            return None
+        if not isinstance(document, dict):
+            verdict.fail("invalid", "format", "The file is not a badge: not a JSON object.")
+            return None
+        ob3 = "proof" in document or "credentialSubject" in document
+        return {OB3_KEYWORD if ob3 else OB2_KEYWORD: data.decode("utf-8", "replace")}
+    try:
+        texts = unbake(data)
+    except NotABadgeImage as exc:
+        verdict.fail("invalid", "format", f"Not a badge: {exc}.")
+        return None
+    verdict.passed("format", "A baked PNG badge.")
+    return texts
+
+
+def _document(text: str, verdict: Verdict, what: str) -> dict[str, Any] | None:
+    if _COMPACT_JWS.match(text.strip()):
+        verdict.fail("unverifiable", "format", f"The {what} is a JWS; this verifier checks"
+                     " Data Integrity proofs only.")
+        return None
+    try:
+        document = load_bounded(text)
+    except JsonRejected as exc:
+        verdict.fail("invalid", "format", f"The {what} is not usable: {exc}.")
+        return None
+    if not isinstance(document, dict):
+        verdict.fail("invalid", "format", f"The {what} is not a JSON object.")
+        return None
+    return document
