@@ -70,7 +70,7 @@ class Server:
 async def running_server(folder: Path, clock: FakeClock | None = None,
                          **overrides: object) -> AsyncIterator[Server]:
     port = free_port()
-    settings = load_settings(environ={"QUESTBOT_CONFIG": str(folder / "none.toml")},
+    settings = load_settings(environ={"QUESTBOT_CONFIG": ""},
                              overrides={"data_dir": folder / "data", "quests_dir": QUESTS,
                                         "port": port, "tutors": ("console:tina",),
                                         "reload_interval": 0, **overrides})

@@ -17,7 +17,7 @@ from tests.server import Server
 
 @pytest.fixture
 def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("QUESTBOT_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("QUESTBOT_CONFIG", "")
     monkeypatch.setenv("QUESTBOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("QUESTBOT_QUESTS_DIR", str(QUESTS))
     return tmp_path / "data"
@@ -104,7 +104,7 @@ def test_award_errors_are_named(data: Path, capsys: pytest.CaptureFixture[str]) 
 async def test_verify_a_badge_url(server: Server) -> None:
     award_id = await server.grant_badge()
     env = {**os.environ, "QUESTBOT_DATA_DIR": str(server.settings.data_dir),
-           "QUESTBOT_CONFIG": str(server.settings.data_dir / "none.toml"),
+           "QUESTBOT_CONFIG": "",
            "QUESTBOT_BASE_URL": server.base}
     for url in (f"{server.base}/badges/{award_id}", f"{server.base}/badges/{award_id}/badge.png"):
         process = await asyncio.create_subprocess_exec(

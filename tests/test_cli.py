@@ -41,7 +41,7 @@ def test_a_taken_port_is_reported_by_setting_name(tmp_path: Path, monkeypatch: p
         sock.bind(("127.0.0.1", 0))
         sock.listen()
         port = sock.getsockname()[1]
-        monkeypatch.setenv("QUESTBOT_CONFIG", str(tmp_path / "none.toml"))
+        monkeypatch.setenv("QUESTBOT_CONFIG", "")
         monkeypatch.setenv("QUESTBOT_DATA_DIR", str(tmp_path))
         monkeypatch.setenv("QUESTBOT_PORT", str(port))
         assert main(["serve"]) == 2

@@ -10,7 +10,7 @@ from questbot.domain.errors import ConfigError
 
 
 def test_defaults_need_no_configuration(tmp_path: Path) -> None:
-    settings = load_settings(environ={"QUESTBOT_CONFIG": str(tmp_path / "absent.toml")})
+    settings = load_settings(environ={"QUESTBOT_CONFIG": ""})
     assert settings.port == 8080
     assert settings.public_base_url == "http://127.0.0.1:8080"
     assert settings.database == "sqlite:///data/questbot.sqlite3"
@@ -38,7 +38,7 @@ def test_the_environment_overrides_the_file(tmp_path: Path) -> None:
 ])
 def test_a_wrong_setting_is_named_with_what_is_expected(environ: dict[str, str],
                                                         message: str, tmp_path: Path) -> None:
-    environ = {"QUESTBOT_CONFIG": str(tmp_path / "absent.toml"), **environ}
+    environ = {"QUESTBOT_CONFIG": "", **environ}
     with pytest.raises(ConfigError, match=message):
         load_settings(environ=environ)
 

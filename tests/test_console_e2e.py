@@ -43,7 +43,7 @@ class Terminal:
 async def start(tmp_path: Path, port: int, *args: str) -> Terminal:
     env = {**os.environ, "QUESTBOT_DATA_DIR": str(tmp_path / "data"),
            "QUESTBOT_QUESTS_DIR": str(QUESTS), "QUESTBOT_PORT": str(port),
-           "QUESTBOT_TUTORS": "console:tina", "QUESTBOT_CONFIG": str(tmp_path / "none.toml")}
+           "QUESTBOT_TUTORS": "console:tina", "QUESTBOT_CONFIG": ""}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "questbot", "run", *args, cwd=ROOT, env=env,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
@@ -112,7 +112,7 @@ async def test_a_tutors_grant_is_delivered_in_the_terminal(tmp_path: Path) -> No
 
 async def test_a_wrong_setting_stops_before_anything_starts(tmp_path: Path) -> None:
     env = {**os.environ, "QUESTBOT_PORT": "eighty", "QUESTBOT_DATA_DIR": str(tmp_path / "d"),
-           "QUESTBOT_CONFIG": str(tmp_path / "none.toml")}
+           "QUESTBOT_CONFIG": ""}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "questbot", "run", cwd=ROOT, env=env,
         stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,

@@ -183,7 +183,7 @@ def test_the_cli_exit_status_tells_another_issuer_from_this_one(
     monkeypatch.setenv("QUESTBOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("QUESTBOT_QUESTS_DIR", str(ROOT / "quests"))
     monkeypatch.setenv("QUESTBOT_VERIFY_ONLINE", "false")
-    monkeypatch.setenv("QUESTBOT_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("QUESTBOT_CONFIG", "")
     foreign = tmp_path / "foreign.json"
     foreign.write_text(json.dumps(reissued_as_did_key()))
     assert main(["verify", str(foreign)]) == 3

@@ -182,7 +182,7 @@ async def test_an_expired_badge_says_so_on_its_page_and_certificate(tmp_path: Pa
 # --- awards from the command line --------------------------------------------------------
 @pytest.fixture
 def cli_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("QUESTBOT_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("QUESTBOT_CONFIG", "")
     monkeypatch.setenv("QUESTBOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("QUESTBOT_QUESTS_DIR", str(QUESTS))
     monkeypatch.setenv("QUESTBOT_ISSUER_NAME", "Riverside Coding Club")

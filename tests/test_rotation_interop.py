@@ -169,7 +169,7 @@ async def grant_in_the_past(server: Server, learner: str) -> str:
 
 async def cli(server: Server, mode: Mode, *args: str) -> list[str]:
     """``questbot ARGS`` on the server's data folder; the ids of the badges it printed."""
-    env = {"QUESTBOT_CONFIG": str(server.settings.data_dir / "none.toml"),
+    env = {"QUESTBOT_CONFIG": "",
            "QUESTBOT_DATA_DIR": str(server.settings.data_dir),
            "QUESTBOT_QUESTS_DIR": str(QUESTS), "QUESTBOT_BASE_URL": server.base,
            "QUESTBOT_ISSUER_DID": mode}

@@ -269,7 +269,7 @@ def test_settings_are_checked_by_name(tmp_path: Path) -> None:
 
 async def test_questbot_serve_starts_the_adapter_and_reports_a_bad_token(
         tmp_path: Path, fake: FakeTelegram) -> None:
-    env = {**os.environ, "QUESTBOT_CONFIG": str(tmp_path / "none.toml"),
+    env = {**os.environ, "QUESTBOT_CONFIG": "",
            "QUESTBOT_DATA_DIR": str(tmp_path / "data"), "QUESTBOT_PORT": str(free_port()),
            "QUESTBOT_TELEGRAM_TOKEN": "42:not-the-right-token",
            "QUESTBOT_TELEGRAM_BASE_URL": fake.base_url}

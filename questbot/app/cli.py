@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from questbot.app import commands
-from questbot.app.config import Settings, load_settings
+from questbot.app.config import Settings, check_quests_dir, load_settings
 from questbot.app.runtime import serve
 from questbot.catalog import load_catalog, quest_files, quest_json_schema_text
 from questbot.domain.errors import ConfigError, StoreError
@@ -97,6 +97,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "verify":
         return asyncio.run(commands.verify(settings, args.target, args.json))
     if args.command == "award":
+        check_quests_dir(settings)
         return asyncio.run(commands.award(settings, args.badge, args.to, args.reason, args.csv))
     if args.command == "revoke":
         return asyncio.run(commands.revoke(settings, args.award_id, args.reason))
@@ -108,6 +109,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             overrides["admins"] = (*settings.admins, f"console:{user}")
         if overrides:
             settings = load_settings(args.config, overrides=overrides)
+    check_quests_dir(settings)
     _configure_logging(settings)
     asyncio.run(serve(settings, interactive=args.command == "run"))
     return 0

@@ -115,11 +115,10 @@ def load_settings(
 ) -> Settings:
     """File first, then environment, then command-line ``overrides``."""
     environ = os.environ if environ is None else environ
-    explicit = config_path is not None
-    path = config_path or Path(environ.get(f"{ENV_PREFIX}CONFIG", DEFAULT_CONFIG))
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
-    if path.exists() or explicit:
+    path = _config_file(config_path, environ)
+    if path is not None:
         for key, value in _read_toml(path).items():
             values[key] = value
             sources[key] = f"'{key}' in {path}"
@@ -137,7 +136,7 @@ def load_settings(
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise ConfigError(f"{sources.get(key, key)}: unknown setting{hint}")
     try:
-        return Settings.model_validate(values)
+        settings = Settings.model_validate(values)
     except ValidationError as exc:
         error = exc.errors()[0]
         name = str(error["loc"][0]) if error["loc"] else "settings"
@@ -145,6 +144,35 @@ def load_settings(
         secret = "token" in name
         shown = "" if secret or "input" not in error else f", got {error['input']!r}"
         raise ConfigError(f"{where}: {_expected(error['msg'])}{shown}") from None
+    if "quests_dir" in values:  # named on purpose: it must be there
+        check_quests_dir(settings, sources.get("quests_dir", f"{ENV_PREFIX}QUESTS_DIR"))
+    return settings
+
+
+def check_quests_dir(settings: Settings, source: str = f"{ENV_PREFIX}QUESTS_DIR") -> None:
+    """A quests folder that is not there is a mistake, never an empty catalogue."""
+    folder = settings.quests_dir
+    if not folder.exists():
+        raise ConfigError(f"{source}: the quests folder {folder} does not exist")
+    if not folder.is_dir():
+        raise ConfigError(f"{source}: {folder} is not a folder of quest files")
+
+
+def _config_file(config_path: Path | None, environ: Mapping[str, str]) -> Path | None:
+    """``--config`` or ``QUESTBOT_CONFIG`` must name a file that exists (an empty
+    ``QUESTBOT_CONFIG`` reads none); only the default ``./questbot.toml`` may be absent."""
+    if config_path is not None:
+        return config_path
+    named = environ.get(f"{ENV_PREFIX}CONFIG")
+    if named is None:
+        return DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None
+    if not named.strip():
+        return None
+    path = Path(named)
+    if not path.is_file():
+        problem = "is a folder, not a file" if path.is_dir() else "does not exist"
+        raise ConfigError(f"{ENV_PREFIX}CONFIG: the configuration file {path} {problem}")
+    return path
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
