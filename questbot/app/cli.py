@@ -5,11 +5,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
+import socket
+import ssl
 import sys
+import traceback
 from pathlib import Path
+from typing import TextIO
 
 from questbot.app import commands
 from questbot.app.config import Settings, check_quests_dir, load_settings
+from questbot.app.logging_filters import configure_logging, redact_text, secret_values
 from questbot.app.runtime import serve
 from questbot.catalog import load_catalog, quest_files, quest_json_schema_text
 from questbot.domain.errors import ConfigError, StoreError
@@ -83,6 +89,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        if not _is_network_failure(exc):
+            raise
+        # A platform that cannot be reached at start-up is one line, not a traceback (the
+        # traceback is logged at DEBUG, with its secrets redacted like every log line).
+        logging.getLogger(__name__).debug("start-up failed", exc_info=exc)
+        print(redact_text(f"questbot: {_network_failure(exc)}"), file=sys.stderr)
+        return 2
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -115,9 +129,45 @@ def _dispatch(args: argparse.Namespace) -> int:
     return 0
 
 
-def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.log_level, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def _configure_logging(settings: Settings, stream: TextIO | None = None) -> logging.Handler:
+    """Logs to stderr at the configured level; every secret setting's value and anything
+    shaped like a bot token is redacted from every record, whichever library logs it."""
+    return configure_logging(settings.log_level, secret_values(settings), stream)
+
+
+_NETWORK_ERRORS = (ConnectionError, TimeoutError, socket.gaierror, ssl.SSLError)
+_NETWORK_NAMES = {"NetworkError", "TransportError", "ClientConnectionError", "TimedOut"}
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _is_network_failure(exc: BaseException) -> bool:
+    return any(isinstance(e, _NETWORK_ERRORS) or
+               any(cls.__name__ in _NETWORK_NAMES for cls in type(e).__mro__)
+               for e in _chain(exc))
+
+
+def _network_failure(exc: BaseException) -> str:
+    """Which adapter (from the traceback), what failed, and the first cause."""
+    where = "a platform"
+    for frame in traceback.extract_tb(exc.__traceback__):
+        found = re.search(r"questbot_([a-z0-9]+)", frame.filename)
+        if found:
+            where = f"the {found[1]} adapter"
+    chain = _chain(exc)
+    detail = str(exc) or type(exc).__name__
+    root = str(chain[-1])
+    if len(chain) > 1 and root and root not in detail:
+        detail = f"{detail} ({root})"
+    return (f"{where} could not reach its server at start-up: {detail}; check the network "
+            f"and the adapter's base URL")
 
 
 def _validate(paths: list[Path]) -> int:
