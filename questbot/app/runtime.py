@@ -20,7 +20,7 @@ from questbot.app.badge_wiring import badge_services
 from questbot.app.config import Settings
 from questbot.app.library import QuestLibrary
 from questbot.app.tuning import tune_garbage_collector
-from questbot.badges.service import BadgeService
+from questbot.badges.service import BadgeService, RetryPolicy
 from questbot.badges.verify import Verifier
 from questbot.domain.errors import ConfigError
 from questbot.engine import QuestEngine
@@ -92,6 +92,11 @@ async def _prune_daily(store: Store) -> None:
         await asyncio.sleep(24 * 3600)
 
 
+# Badges of awards recorded without one (after a crash, or a build that failed) are built at
+# start and looked for again every half minute, backing off while builds keep failing.
+BADGE_RETRY = RetryPolicy(interval=30.0, first_backoff=5.0, longest=600.0)
+
+
 async def _engine_ctx(app: web.Application) -> AsyncIterator[None]:
     services = app[SERVICES]
     settings = services.settings
@@ -103,7 +108,7 @@ async def _engine_ctx(app: web.Application) -> AsyncIterator[None]:
     library.subscribe(engine.replace_catalog)
     services.engine = engine
     tasks: list[asyncio.Task[Any]] = [
-        asyncio.create_task(services.badges.issue_missing(), name="issue-missing")]
+        asyncio.create_task(services.badges.keep_issuing(BADGE_RETRY), name="issue-missing")]
     if settings.reload_interval > 0:
         tasks.append(asyncio.create_task(library.watch(settings.reload_interval),
                                          name="quest-watch"))

@@ -220,16 +220,82 @@ class BadgeService:
         self._status_cache[list_id] = (revoked, method, signed)
         return signed
 
-    async def issue_missing(self) -> int:
-        """Issue badges for awards recorded but not yet built (e.g. after a crash)."""
-        count = 0
-        for award in await self.store.awards_without_credentials():
+    async def issue_missing(self, batch: int = 100) -> MissingReport:
+        """Build the badges of awards recorded without one (a crash between the award's
+        commit and its badge, a build that failed), batch after batch until none is left.
+
+        An award that fails is tried once per call. Builds of the same award that race (the
+        engine's own and this one) are harmless: both build the same documents, and the
+        first saved is kept."""
+        failed: dict[str, BaseException] = {}
+        issued = 0
+        while True:
+            # The store lists the first awards without a credential; those that failed
+            # stay first, so ask for as many more as have failed.
+            awards = [a for a in await self.store.awards_without_credentials(
+                          len(failed) + batch) if a.award_id not in failed]
+            if not awards:
+                return MissingReport(issued, failed)
+            results = await asyncio.gather(*(self.issue(a) for a in awards),
+                                           return_exceptions=True)
+            for award, result in zip(awards, results, strict=True):
+                if isinstance(result, Exception):
+                    failed[award.award_id] = result
+                elif isinstance(result, BaseException):
+                    raise result  # cancelled: stop here
+                else:
+                    issued += 1
+
+    async def keep_issuing(self, retry: RetryPolicy | None = None) -> None:
+        """Run for as long as the service: build every missing badge at once, then look
+        again every ``retry.interval`` seconds; while builds fail, back off (doubling up to
+        ``retry.longest``). Each failing award is logged once with its traceback, and once
+        more when its badge is finally built."""
+        retry = retry or RetryPolicy()
+        reported: set[str] = set()
+        failing = 0  # passes in a row with a failure
+        while True:
             try:
-                await self.issue(award)
-                count += 1
-            except Exception:
-                log.exception("building badge %s failed", award.award_id)
-        return count
+                report: MissingReport | None = await self.issue_missing(retry.batch)
+            except Exception:  # the store itself failed: try again later
+                log.exception("looking for awards without a badge failed")
+                report = None
+            if report is not None:
+                for award_id, error in report.failed.items():
+                    if award_id not in reported:
+                        reported.add(award_id)
+                        log.error("badge %s could not be built; it is tried again later",
+                                  award_id, exc_info=error)
+                healed = reported - report.failed.keys()
+                for award_id in sorted(healed):
+                    log.warning("badge %s is built now, after failing before", award_id)
+                reported -= healed
+                if report.issued:
+                    log.info("built %d missing badge(s)", report.issued)
+            failing = failing + 1 if report is None or report.failed else 0
+            await asyncio.sleep(retry.delay(failing))
+
+
+@dataclass(frozen=True)
+class MissingReport:
+    issued: int
+    failed: dict[str, BaseException]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """When the service looks again for awards without a badge."""
+
+    interval: float = 30.0  # seconds between looks while all is well
+    first_backoff: float = 5.0  # after a failure; doubled while failures last
+    longest: float = 600.0
+    batch: int = 100
+
+    def delay(self, failing: int) -> float:
+        """Seconds to wait after ``failing`` passes in a row had a failure."""
+        if failing <= 0:
+            return self.interval
+        return min(self.longest, self.first_backoff * float(2 ** min(failing - 1, 32)))
 
 
 def _short_hash(text: str) -> str:
