@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -153,7 +154,7 @@ async def badges_verify(base: str, award_ids: Iterable[str], within: float
     return verdicts
 
 
-def query(database: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
+def query(database: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
     """A read on the database file, as any other process could do."""
     with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as conn:
         return [tuple(row) for row in conn.execute(sql, params).fetchall()]

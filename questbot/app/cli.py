@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from questbot.app import commands
+from questbot.app.backup import backup_command, restore_command
 from questbot.app.config import Settings, check_quests_dir, load_settings
 from questbot.app.logging_filters import configure_logging, redact_text, secret_values
 from questbot.app.runtime import serve
@@ -74,6 +75,17 @@ def _parser() -> argparse.ArgumentParser:
                     "the status list.")
     revoke.add_argument("award_id", metavar="BADGE_ID", help="the last part of its URL")
     revoke.add_argument("--reason", required=True, metavar="TEXT")
+    backup = commands.add_parser(
+        "backup", parents=[common], help="copy the database and keys, even while running",
+        description="Write a consistent copy of the SQLite database and the issuer's keys "
+                    "into the new folder PATH (never overwritten), while questbot runs. "
+                    "PostgreSQL is backed up with pg_dump (see README.md).")
+    backup.add_argument("path", type=Path, metavar="PATH", help="a folder that does not exist")
+    restore = commands.add_parser(
+        "restore", parents=[common], help="bring a backup back into an empty data folder",
+        description="Copy a backup made by `questbot backup` into the data folder, which "
+                    "must be empty or absent; then start questbot on it.")
+    restore.add_argument("path", type=Path, metavar="PATH", help="the backup's folder")
     return parser
 
 
@@ -115,6 +127,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return asyncio.run(commands.award(settings, args.badge, args.to, args.reason, args.csv))
     if args.command == "revoke":
         return asyncio.run(commands.revoke(settings, args.award_id, args.reason))
+    if args.command == "backup":
+        return backup_command(settings, args.path)
+    if args.command == "restore":
+        return restore_command(settings, args.path)
     if args.command == "run":
         if args.user:
             overrides["console_user"] = args.user
