@@ -101,9 +101,10 @@ def events(chance: random.Random) -> tuple[list[list[Event]], dict[str, Event]]:
         user = UserRef("console", f"l{n}")
         channel = "general"
         mine = []
-        for text, private in learner_script(n):
-            if text.startswith("/channel "):
-                channel = text.split()[1]
+        for line, private in learner_script(n):
+            text = line
+            if line.startswith("/channel "):
+                channel = line.split()[1]
                 text = f"thanks, that helped ({n})"  # a message in #help
             conversation = ConversationRef("console", f"dm-l{n}") if private else \
                 ConversationRef("console", channel, channel, private=False)
