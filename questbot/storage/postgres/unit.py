@@ -27,6 +27,7 @@ from questbot.domain.codec import outbound_to_dict
 from questbot.domain.ids import UserRef
 from questbot.domain.progress import AttendanceSession, LearnerState, Snapshot
 from questbot.ports import LoadRequest
+from questbot.storage.postgres.privacy import personal_data, scrub_after_forget
 from questbot.storage.serial import dump_json, dump_quiz, dump_times, need_ts, ts
 from questbot.storage.sqlite.unit import FORGET, STATUS_LIST_SIZE, learner_from_row
 
@@ -161,8 +162,10 @@ async def apply_changes(conn: asyncpg.Connection, changes: Sequence[Change]) -> 
                 await conn.execute("INSERT INTO link_codes (code_hash, learner_id, expires_at)"
                                    " VALUES ($1, $2, $3)", code, lid, ts(until))
             case ForgetLearner(learner_id=lid):
+                personal = await personal_data(conn, lid)
                 for statement in FORGET:
                     await conn.execute(statement, lid)
+                await scrub_after_forget(conn, lid, personal)  # replies kept for redelivery
             case MergeLearner(source_id=source, into_id=into, code_hash=code):
                 values = {"source": source, "into": into, "code": code}
                 for statement, names in _MERGE:

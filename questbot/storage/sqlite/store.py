@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -11,6 +12,7 @@ from typing import Any
 
 import aiosqlite
 
+from questbot.domain.changes import ForgetLearner
 from questbot.domain.codec import load_outbounds, outbound_from_dict, outbound_to_dict
 from questbot.domain.errors import StoreError
 from questbot.domain.ids import UserRef
@@ -27,6 +29,7 @@ from questbot.ports import (
 from questbot.storage.serial import ts
 from questbot.storage.sqlite import credentials
 from questbot.storage.sqlite.migrations import migrate
+from questbot.storage.sqlite.privacy import checkpoint
 from questbot.storage.sqlite.unit import (
     AWARD_COLUMNS_OF_A,
     allocate_status_index,
@@ -45,6 +48,7 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous = FULL")  # a reply is sent only after its commit is on disk
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA secure_delete = ON")  # freed bytes are zeroed: /forget leaves none
     return conn
 
 
@@ -86,6 +90,8 @@ class SqliteStore:
     async def handle_event(
         self, platform: str, event_id: str, request: LoadRequest, decide: Decide
     ) -> Outcome:
+        forgot: list[bool] = []
+
         def job(conn: sqlite3.Connection) -> Outcome:
             recorded = find_replies(conn, platform, event_id)
             if recorded is not None:
@@ -93,9 +99,14 @@ class SqliteStore:
             decision = decide(load_snapshot(conn, request))
             apply_changes(conn, decision.changes)
             record_event(conn, platform, event_id, decision.replies, _now())
+            if any(isinstance(change, ForgetLearner) for change in decision.changes):
+                forgot.append(True)
             return Outcome(decision.replies, decision.effects)
 
-        return await self._writer.submit(job)
+        outcome = await self._writer.submit(job)
+        if forgot:  # committed: now push the old page versions out of the -wal file
+            await asyncio.to_thread(checkpoint, self.path)
+        return outcome
 
     async def pending_deliveries(self, platform: str, limit: int = 50) -> list[Delivery]:
         def job(conn: sqlite3.Connection) -> list[Delivery]:

@@ -47,6 +47,7 @@ from questbot.storage.serial import (
     parse_ts,
     ts,
 )
+from questbot.storage.sqlite.privacy import personal_data, scrub_after_forget
 
 _AWARD_FIELDS = ("award_id", "learner_id", "quest_id", "quest_version", "badge_key", "badge_name",
                  "awarded_at", "evidence", "awarded_by", "revoked_at", "revocation_reason")
@@ -200,8 +201,10 @@ def apply_changes(conn: sqlite3.Connection, changes: tuple[Change, ...]) -> None
             case MergeLearner(source_id=source, into_id=into, code_hash=code):
                 merge_learner(conn, source, into, code)
             case ForgetLearner(learner_id=lid):
+                personal = personal_data(conn, lid)
                 for statement in FORGET:
                     conn.execute(statement.replace("$1", "?"), (lid,))
+                scrub_after_forget(conn, lid, personal)  # replies kept for redelivery too
             case QueueDelivery(learner_id=lid, message=message, created_at=at):
                 conn.execute(
                     "INSERT INTO outbox (platform, platform_user_id, learner_id, message,"
