@@ -14,11 +14,14 @@ from questbot.catalog.models import (
     TextQuestion,
     TrueFalseQuestion,
 )
+from questbot.catalog.patterns import MAX_ANSWER_CHARS, AnswerPattern
 from questbot.catalog.quest import QUEST_BADGE, AnyStep, Quest, ResolvedMilestone
 from questbot.catalog.schema import quest_json_schema, quest_json_schema_text
 
 __all__ = [
+    "MAX_ANSWER_CHARS",
     "QUEST_BADGE",
+    "AnswerPattern",
     "AnyStep",
     "AttendanceStep",
     "BadgeSpec",
