@@ -68,6 +68,10 @@ class Settings(BaseModel):
                                                            " local development)")
     verify_timeout: float = Field(5.0, gt=0, le=60, description="seconds for one network"
                                                                 " look-up or signature check")
+    outbox_max_attempts: int = Field(30, ge=1, le=1000,
+                                     description="refused attempts before a message to a"
+                                                 " learner ends as failed (the back-off"
+                                                 " doubles from 5 s up to 1 h)")
 
     @field_validator("base_url", "issuer_url", "telegram_base_url", "telegram_base_file_url")
     @classmethod

@@ -11,27 +11,27 @@ from typing import Any
 
 import asyncpg
 
-from questbot.domain.codec import (
-    dump_outbounds,
-    load_outbounds,
-    outbound_from_dict,
-    outbound_to_dict,
-)
+from questbot.domain.codec import dump_outbounds, load_outbounds, outbound_to_dict
 from questbot.domain.errors import StoreError
 from questbot.domain.ids import UserRef
 from questbot.domain.messages import Delivery, Outbound
 from questbot.domain.progress import AwardRecord
 from questbot.ports import (
     AwardView,
+    Claimed,
     CredentialRecord,
     Decide,
+    DeliveryStatus,
+    FailedDelivery,
     LoadRequest,
     Outcome,
     RecipientRecord,
+    Settle,
 )
 from questbot.storage.postgres import unit
 from questbot.storage.postgres.migrations import migrate
 from questbot.storage.serial import ts
+from questbot.storage.sqlite import outbox
 from questbot.storage.sqlite.unit import award_from_row
 
 RETRIES = 5
@@ -107,20 +107,29 @@ class PostgresStore:
 
     # --- outbox --------------------------------------------------------------------------
     async def pending_deliveries(self, platform: str, limit: int = 50) -> list[Delivery]:
-        rows = await self.pool.fetch(
-            "SELECT delivery_id, platform, platform_user_id, message FROM outbox"
-            " WHERE platform = $1 AND delivered_at IS NULL ORDER BY delivery_id LIMIT $2",
-            platform, limit)
-        return [Delivery(r[0], UserRef(r[1], r[2]), outbound_from_dict(json.loads(r[3])))
-                for r in rows]
+        rows = await self.pool.fetch(outbox.PENDING, platform, limit)
+        return [outbox.delivery_from_row(tuple(r)) for r in rows]
+
+    async def claim_deliveries(self, platform: str, now: datetime, lease_until: datetime,
+                               limit: int = 100) -> list[Claimed]:
+        # SKIP LOCKED: several processes pump one platform; each row goes to one of them.
+        rows = await self.pool.fetch(outbox.CLAIM.format(lock=" FOR UPDATE OF o SKIP LOCKED"),
+                                     platform, ts(now), ts(lease_until), limit)
+        return sorted((outbox.claimed_from_row(tuple(r)) for r in rows),
+                      key=lambda c: c.delivery.delivery_id)
+
+    async def settle(self, outcomes: Sequence[Settle]) -> None:
+        now = _now()
+        async with self.pool.acquire() as conn, conn.transaction():
+            for outcome in outcomes:
+                await conn.execute(outbox.SETTLE, *outbox.settle_params(outcome, now))
+                if outcome.status is DeliveryStatus.PENDING and outcome.retry_at is not None:
+                    await conn.execute(outbox.HOLD_BACK, outcome.delivery_id,
+                                       ts(outcome.retry_at))
 
     async def mark_delivered(self, delivery_ids: Sequence[int]) -> None:
-        await self.pool.execute("UPDATE outbox SET delivered_at = $1 WHERE delivery_id ="
-                                " ANY($2::bigint[])", _now(), list(delivery_ids))
-
-    async def mark_failed(self, delivery_ids: Sequence[int]) -> None:
-        await self.pool.execute("UPDATE outbox SET attempts = attempts + 1 WHERE delivery_id"
-                                " = ANY($1::bigint[])", list(delivery_ids))
+        now = _now()
+        await self.pool.executemany(outbox.DELIVERED, [(d, now) for d in delivery_ids])
 
     async def enqueue(self, recipient: UserRef, message: Outbound) -> None:
         await self.pool.execute(
@@ -128,6 +137,22 @@ class PostgresStore:
             " VALUES ($1, $2, coalesce((SELECT learner_id FROM accounts WHERE platform = $1"
             " AND platform_user_id = $2), ''), $3, $4)", recipient.platform,
             recipient.user_id, json.dumps(outbound_to_dict(message)), _now())
+
+    async def keep_uncertain(self, recipient: UserRef, message: Outbound, error: str) -> None:
+        await self.pool.execute(outbox.KEEP_UNCERTAIN, recipient.platform, recipient.user_id,
+                                json.dumps(outbound_to_dict(message)), _now(), error)
+
+    async def failed_deliveries(self, platform: str | None = None, limit: int = 100
+                                ) -> list[FailedDelivery]:
+        sql, params = outbox.failed_query(platform, limit)
+        return [outbox.failed_from_row(tuple(r)) for r in await self.pool.fetch(sql, *params)]
+
+    async def requeue(self, delivery_ids: Sequence[int]) -> int:
+        status = await self.pool.execute(
+            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ''"
+            " WHERE delivery_id = ANY($1::bigint[]) AND status IN ('failed', 'uncertain')",
+            list(delivery_ids))
+        return int(status.split()[-1])
 
     async def prune_processed_events(self, older_than: timedelta) -> int:
         status = await self.pool.execute("DELETE FROM processed_events WHERE processed_at < $1",

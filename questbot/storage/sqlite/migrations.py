@@ -125,6 +125,23 @@ MIGRATIONS: tuple[str, ...] = (
         expires_at TEXT NOT NULL
     );
     """,
+    # 5: the outbox keeps its retry state: pending, delivered, failed (given up) or uncertain
+    # (answered too late, never resent); a next attempt time ('' = never tried: due at once,
+    # ahead of retries), the last error. Pumps fetch only due rows, by one index.
+    """
+    ALTER TABLE outbox ADD COLUMN status TEXT NOT NULL DEFAULT 'pending';
+    ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT NOT NULL DEFAULT '';
+    ALTER TABLE outbox ADD COLUMN last_attempt_at TEXT;
+    ALTER TABLE outbox ADD COLUMN last_error TEXT;
+    UPDATE outbox SET status = 'delivered' WHERE delivered_at IS NOT NULL;
+    DROP INDEX outbox_pending;
+    CREATE INDEX outbox_due ON outbox (platform, next_attempt_at, delivery_id)
+        WHERE status = 'pending';
+    CREATE INDEX outbox_queue ON outbox (platform, platform_user_id, delivery_id)
+        WHERE status = 'pending';
+    CREATE INDEX outbox_problems ON outbox (last_attempt_at)
+        WHERE status IN ('failed', 'uncertain');
+    """,
 )
 
 

@@ -13,21 +13,24 @@ from typing import Any
 import aiosqlite
 
 from questbot.domain.changes import ForgetLearner
-from questbot.domain.codec import load_outbounds, outbound_from_dict, outbound_to_dict
+from questbot.domain.codec import load_outbounds, outbound_to_dict
 from questbot.domain.errors import StoreError
 from questbot.domain.ids import UserRef
 from questbot.domain.messages import Delivery, Outbound
 from questbot.domain.progress import AwardRecord
 from questbot.ports import (
     AwardView,
+    Claimed,
     CredentialRecord,
     Decide,
+    FailedDelivery,
     LoadRequest,
     Outcome,
     RecipientRecord,
+    Settle,
 )
 from questbot.storage.serial import ts
-from questbot.storage.sqlite import credentials
+from questbot.storage.sqlite import credentials, outbox
 from questbot.storage.sqlite.migrations import migrate
 from questbot.storage.sqlite.privacy import checkpoint
 from questbot.storage.sqlite.unit import (
@@ -108,22 +111,27 @@ class SqliteStore:
             await asyncio.to_thread(checkpoint, self.path)
         return outcome
 
+    # --- outbox --------------------------------------------------------------------------
     async def pending_deliveries(self, platform: str, limit: int = 50) -> list[Delivery]:
         def job(conn: sqlite3.Connection) -> list[Delivery]:
-            rows = conn.execute(
-                "SELECT delivery_id, platform, platform_user_id, message FROM outbox"
-                " WHERE platform = ? AND delivered_at IS NULL ORDER BY delivery_id LIMIT ?",
-                (platform, limit)).fetchall()
-            return [Delivery(d, UserRef(p, u), outbound_from_dict(json.loads(m)))
-                    for d, p, u, m in rows]
+            rows = conn.execute(outbox.qmark(outbox.PENDING), (platform, limit)).fetchall()
+            return [outbox.delivery_from_row(r) for r in rows]
 
         return await self._writer.submit(job)
+
+    async def claim_deliveries(self, platform: str, now: datetime, lease_until: datetime,
+                               limit: int = 100) -> list[Claimed]:
+        return await self._writer.submit(
+            lambda conn: outbox.claim(conn, platform, now, lease_until, limit))
+
+    async def settle(self, outcomes: Sequence[Settle]) -> None:
+        now = _now()
+        await self._writer.submit(lambda conn: outbox.settle(conn, outcomes, now))
 
     async def mark_delivered(self, delivery_ids: Sequence[int]) -> None:
         now = _now()
         await self._writer.submit(lambda conn: conn.executemany(
-            "UPDATE outbox SET delivered_at = ? WHERE delivery_id = ?",
-            [(now, d) for d in delivery_ids]))
+            outbox.qmark(outbox.DELIVERED), [(d, now) for d in delivery_ids]))
 
     async def enqueue(self, recipient: UserRef, message: Outbound) -> None:
         text = json.dumps(outbound_to_dict(message))
@@ -135,10 +143,21 @@ class SqliteStore:
             (recipient.platform, recipient.user_id, recipient.platform, recipient.user_id,
              text, now)))
 
-    async def mark_failed(self, delivery_ids: Sequence[int]) -> None:
-        await self._writer.submit(lambda conn: conn.executemany(
-            "UPDATE outbox SET attempts = attempts + 1 WHERE delivery_id = ?",
-            [(d,) for d in delivery_ids]))
+    async def keep_uncertain(self, recipient: UserRef, message: Outbound, error: str) -> None:
+        text = json.dumps(outbound_to_dict(message))
+        now = _now()
+        await self._writer.submit(lambda conn: conn.execute(
+            outbox.qmark(outbox.KEEP_UNCERTAIN),
+            (recipient.platform, recipient.user_id, text, now, error)))
+
+    async def failed_deliveries(self, platform: str | None = None, limit: int = 100
+                                ) -> list[FailedDelivery]:
+        sql, params = outbox.failed_query(platform, limit)
+        return [outbox.failed_from_row(tuple(r))
+                for r in await self._read_all(outbox.qmark(sql), params)]
+
+    async def requeue(self, delivery_ids: Sequence[int]) -> int:
+        return await self._writer.submit(lambda conn: outbox.requeue(conn, delivery_ids))
 
     async def prune_processed_events(self, older_than: timedelta) -> int:
         """Forget event ids older than any platform redelivers; returns how many."""
