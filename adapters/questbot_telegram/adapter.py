@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from telegram import BotCommand, Update
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -27,9 +27,9 @@ from telegram.ext import (
 
 from questbot.domain import ConfigError, Delivery, Event, Outbound, Text, UserRef, translate
 from questbot.domain.parsing import LEARNER_COMMANDS, TUTOR_COMMANDS
-from questbot.engine.outbox_pump import OutboxPump, Sent
+from questbot.engine.outbox_pump import Attempted, OutboxPump, Sent, max_attempts_setting
 from questbot.ports import AdapterContext
-from questbot_telegram.send import Sender, label_of, with_retries
+from questbot_telegram.send import NotSent, Sender, label_of, with_retries
 from questbot_telegram.settings import TelegramSettings
 from questbot_telegram.translate import (
     PLATFORM,
@@ -47,10 +47,11 @@ class TelegramAdapter:
     name = PLATFORM
 
     def __init__(self, context: AdapterContext, settings: TelegramSettings,
-                 outbox_interval: float = 1.0) -> None:
+                 outbox_interval: float = 1.0, read_timeout: float | None = None) -> None:
         self._context = context
         self._settings = settings
         self._outbox_interval = outbox_interval
+        self._read_timeout = read_timeout  # seconds to wait for Telegram's answer (PTB: 5)
         self._application: Application[Any, Any, Any, Any, Any, Any] | None = None
         self._sender: Sender | None = None
         self._username = ""
@@ -71,6 +72,8 @@ class TelegramAdapter:
                    .base_file_url(self._settings.base_file_url)
                    .rate_limiter(AIORateLimiter(max_retries=5))
                    .concurrent_updates(32))
+        if self._read_timeout is not None:
+            builder = builder.read_timeout(self._read_timeout)
         if self._settings.mode == "webhook":
             builder = builder.updater(None)
         application = builder.build()
@@ -102,7 +105,8 @@ class TelegramAdapter:
                 allowed_updates=ALLOWED_UPDATES, timeout=10, bootstrap_retries=-1,
                 error_callback=lambda exc: log.warning("telegram polling: %s", exc))
         self.outbox = OutboxPump(self._context.outbox, PLATFORM, self._send_delivery,
-                                 interval=self._outbox_interval)
+                                 interval=self._outbox_interval,
+                                 max_attempts=max_attempts_setting(self._context.settings))
         self._tasks = [asyncio.create_task(self.outbox.run(), name="telegram-outbox")]
 
     async def stop(self) -> None:
@@ -217,28 +221,40 @@ class TelegramAdapter:
         outbound = Text(message) if isinstance(message, str) else message
         assert self._sender is not None
         try:
-            await self._sender.send(chat_id, outbound)
-        except TelegramError as exc:
-            # The engine's decision is durable; the reply waits in the outbox until
-            # Telegram can be reached (or the learner opens a private chat with the bot).
+            uncertain = await self._sender.send(chat_id, outbound)
+        except NotSent as exc:
+            # The engine's decision is durable; what did not go out waits in the outbox
+            # until Telegram can be reached (or the learner opens a private chat with the bot).
             log.warning("telegram reply failed (%s); kept in the outbox", exc)
             if actor is not None:
+                await self._context.outbox.enqueue(actor, exc.rest)
+            return
+        except Exception:
+            log.exception("telegram reply could not be sent; kept in the outbox")
+            if actor is not None:
                 await self._context.outbox.enqueue(actor, outbound)
+            return
+        if uncertain is not None and actor is not None:
+            # Probably delivered: recorded, never resent (see questbot_telegram.send).
+            await self._context.outbox.keep_uncertain(actor, outbound, uncertain)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = getattr(update, "update_id", "?")
         log.error("telegram update %s failed", update_id, exc_info=context.error)
 
     # --- the outbox ----------------------------------------------------------------------
-    async def _send_delivery(self, delivery: Delivery) -> Sent:
+    async def _send_delivery(self, delivery: Delivery) -> Attempted:
         assert self._sender is not None
         try:
-            await self._sender.send(int(delivery.recipient.user_id), delivery.message)
-        except (Forbidden, BadRequest) as exc:
-            # The learner has not opened a private chat with the bot, or blocked it.
-            log.info("delivery %s to %s waits: %s", delivery.delivery_id,
-                     delivery.recipient, exc)
-            return Sent.REFUSED
-        except NetworkError:
-            return Sent.UNREACHABLE
-        return Sent.DELIVERED
+            uncertain = await self._sender.send(int(delivery.recipient.user_id),
+                                                delivery.message)
+        except NotSent as exc:
+            rest = exc.rest if exc.rest != delivery.message else None
+            if isinstance(exc.cause, (Forbidden, BadRequest)):
+                # The learner has not opened a private chat with the bot, or blocked it.
+                return Attempted(Sent.REFUSED, str(exc.cause), rest)
+            # Down, or still "too many requests" after the rate limiter's waits: not counted.
+            return Attempted(Sent.UNREACHABLE, str(exc.cause), rest)
+        if uncertain is not None:
+            return Attempted(Sent.UNCERTAIN, uncertain)
+        return Attempted(Sent.DELIVERED)

@@ -1,4 +1,32 @@
-"""questbot's results as Telegram messages, within Telegram's limits, retried with backoff."""
+"""questbot's results as Telegram messages, within Telegram's limits, retried only when that
+cannot send anything twice.
+
+Why a timed-out send is not sent again
+--------------------------------------
+``sendMessage`` and ``sendDocument`` are not idempotent: Telegram takes no client id, so two
+requests are two messages. python-telegram-bot raises ``TimedOut`` (or ``NetworkError``) for
+very different moments of a request, told apart by the httpx exception it was raised from:
+
+- before anything reached Telegram (no connection, connect or pool timeout, or the body could
+  not be written in time): Telegram cannot have acted on it, so it is retried;
+- after the whole request was written (read timeout, the connection dropped or closed while
+  waiting for the answer): Telegram may well have delivered it and merely answered late. Also
+  a ``TimedOut`` we cannot place.
+
+Nothing can settle the second case afterwards: the Bot API has no lookup by client id and no
+way to list what a bot sent in a private chat. Resending would show the learner the same
+message twice for every slow answer, which is exactly when Telegram is busy; not resending
+loses a message only when the request really was lost after being written, which is rare, and
+what a learner is told is never the only copy (their progress and badges answer /progress and
+/badges; a badge page lives at its URL). So such a send is treated as probably delivered
+(``MaybeSent``): never repeated automatically, and kept in the outbox as ``uncertain`` (with
+the reason), listed with the failed deliveries, where an admin can requeue it. Only an answer
+in which Telegram says it failed (400, 403, 429 after the rate limiter's own waits, 5xx) or a
+request that never left is sent again, through the outbox. A message of several parts goes
+on after an uncertain part, and what waits after a failed part is only what was not sent.
+
+Idempotent calls (setting commands or a webhook) keep the plain retry with backoff.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +35,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+import httpx
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 
 from questbot.domain import BadgeAwarded, Outbound, Question, Text, translate
 from questbot.domain.text import split_message
@@ -20,6 +49,39 @@ MAX_MESSAGE = 4096
 MAX_CAPTION = 1024
 BACKOFF = (0.5, 1.0, 2.0, 4.0)
 T = TypeVar("T")
+
+# httpx failures after the request was written: Telegram may have acted on it
+_AFTER_WRITING = (httpx.ReadTimeout, httpx.ReadError, httpx.RemoteProtocolError)
+
+
+class MaybeSent(TelegramError):
+    """A non-idempotent call whose request went out but whose answer never came."""
+
+
+class NotSent(Exception):
+    """Telegram refused part of a message or could not be reached; ``rest`` (the part that
+    failed and those after it) did not go out. ``uncertain`` says why an earlier part may
+    have arrived unconfirmed."""
+
+    def __init__(self, cause: TelegramError, rest: Outbound, uncertain: str | None) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+        self.rest = rest
+        self.uncertain = uncertain
+
+
+def may_have_arrived(exc: BaseException) -> bool:
+    """Could Telegram have acted on the request that failed with ``exc``?"""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, _AFTER_WRITING):
+            return True
+        if isinstance(seen, httpx.TransportError):
+            return False  # connect, pool or write: the request never arrived whole
+        seen = seen.__cause__ or seen.__context__
+    # No httpx cause: a NetworkError is then an answer (5xx) in which Telegram said it
+    # failed; a TimedOut from elsewhere cannot be placed and counts as maybe sent.
+    return isinstance(exc, TimedOut)
 
 
 def split_text(text: str, limit: int = MAX_MESSAGE) -> list[str]:
@@ -34,18 +96,43 @@ def keyboard(question: Question) -> InlineKeyboardMarkup | None:
                                  for choice in question.choices])
 
 
-async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
+async def with_retries(call: Callable[[], Awaitable[T]], *, idempotent: bool = True) -> T:
     """Network errors and 5xx answers are retried with backoff (429s are waited out by
-    python-telegram-bot's rate limiter); other errors are the caller's."""
-    for delay in BACKOFF:
+    python-telegram-bot's rate limiter); other errors are the caller's. A call that is not
+    ``idempotent`` is retried only when its request cannot have reached Telegram; otherwise
+    it raises ``MaybeSent``."""
+    for delay in (*BACKOFF, None):
         try:
             return await call()
         except BadRequest:
             raise  # a subclass of NetworkError in python-telegram-bot, but never transient
-        except (NetworkError, TimedOut) as exc:
+        except NetworkError as exc:  # TimedOut is one too
+            if not idempotent and may_have_arrived(exc):
+                raise MaybeSent(f"no answer after sending ({_describe(exc)})") from exc
+            if delay is None:
+                raise
             log.info("telegram call failed (%s); retrying in %.1f s", exc, delay)
             await asyncio.sleep(delay)
-    return await call()
+    raise AssertionError("unreachable")
+
+
+def parts(message: Outbound) -> list[Outbound]:
+    """A message as the Telegram calls that send it, one call each."""
+    if isinstance(message, Text):
+        return [Text(piece) for piece in split_text(message.text)]
+    return [message]
+
+
+def _rest(pieces: list[Outbound]) -> Outbound:
+    if len(pieces) > 1 and all(isinstance(p, Text) for p in pieces):
+        return Text("\n".join(p.text for p in pieces if isinstance(p, Text)))
+    return pieces[0]
+
+
+def _describe(exc: BaseException) -> str:
+    cause = exc.__cause__
+    return f"{type(exc).__name__} from httpx.{type(cause).__name__}" \
+        if isinstance(cause, httpx.HTTPError) else f"{type(exc).__name__}: {exc}"
 
 
 class Sender:
@@ -54,22 +141,36 @@ class Sender:
         self._badge_file = badge_file
         self._language = language
 
-    async def send(self, chat_id: int, message: Outbound) -> None:
+    async def send(self, chat_id: int, message: Outbound) -> str | None:
+        """Send every part of ``message``. Returns why a part may have arrived unconfirmed
+        (None: Telegram confirmed them all); raises ``NotSent`` with what is left when
+        Telegram refused a part or could not be reached."""
+        pieces = parts(message)
+        uncertain: str | None = None
+        for index, piece in enumerate(pieces):
+            try:
+                await self._send_one(chat_id, piece)
+            except MaybeSent as exc:
+                log.warning("telegram send to %s may have arrived (%s); not sent again",
+                            chat_id, exc)
+                uncertain = str(exc)
+            except TelegramError as exc:
+                raise NotSent(exc, _rest(pieces[index:]), uncertain) from exc
+        return uncertain
+
+    async def _send_one(self, chat_id: int, message: Outbound) -> None:
         match message:
             case Text(text=text):
-                for piece in split_text(text):
-                    await self._send_text(chat_id, piece)
+                await with_retries(lambda: self._bot.send_message(chat_id, text),
+                                   idempotent=False)
             case Question(text=text, time_limit_seconds=limit):
                 if limit:
                     text += "\n" + translate("console.time_limit", self._language, seconds=limit)
                 markup = keyboard(message)
                 await with_retries(lambda: self._bot.send_message(
-                    chat_id, text[:MAX_MESSAGE], reply_markup=markup))
+                    chat_id, text[:MAX_MESSAGE], reply_markup=markup), idempotent=False)
             case BadgeAwarded():
                 await self._send_badge(chat_id, message)
-
-    async def _send_text(self, chat_id: int, text: str) -> None:
-        await with_retries(lambda: self._bot.send_message(chat_id, text))
 
     async def _send_badge(self, chat_id: int, badge: BadgeAwarded) -> None:
         caption = translate("badge.awarded", self._language, badge=badge.badge_name,
@@ -78,13 +179,14 @@ class Sender:
         if path is None and self._badge_file is not None:
             path = await self._badge_file(badge.award_id)
         if path is None:
-            await with_retries(lambda: self._bot.send_message(chat_id, caption))
+            await with_retries(lambda: self._bot.send_message(chat_id, caption),
+                               idempotent=False)
             return
         data = await asyncio.to_thread(_read, path)
         # A document, never a photo: Telegram re-encodes photos as JPEG, losing the baked data.
         await with_retries(lambda: self._bot.send_document(
             chat_id, document=data, filename=f"{_file_name(badge.badge_name)}.png",
-            caption=caption, disable_content_type_detection=True))
+            caption=caption, disable_content_type_detection=True), idempotent=False)
 
 
 def _read(path: str) -> bytes:

@@ -1,6 +1,8 @@
 """A fake Telegram Bot API server (aiohttp, 127.0.0.1) that python-telegram-bot talks to over
 HTTP. It keeps users, chats and messages, serves getUpdates, records what the bot sends
-(texts, keyboards, edits, documents as bytes), and can answer 429s, 5xx and delays."""
+(texts, keyboards, edits, documents as bytes), and can answer 429s, 5xx and delays, answer late
+after doing what was asked (a slow Telegram: the message arrives, the answer does not in
+time), and refuse chats whose user blocked the bot."""
 
 from __future__ import annotations
 
@@ -40,6 +42,15 @@ class Failure:
 
 
 @dataclass
+class Late:
+    """Do what was asked, then answer only after ``seconds``."""
+
+    method: str | None  # None: every method
+    remaining: int
+    seconds: float
+
+
+@dataclass
 class FakeTelegram:
     token: str = "123456:TEST-token"
     updates: list[dict[str, Any]] = field(default_factory=list)
@@ -52,6 +63,8 @@ class FakeTelegram:
     failures: list[Failure] = field(default_factory=list)
     outage_until: float = 0.0
     delay: float = 0.0
+    late: list[Late] = field(default_factory=list)
+    blocked: set[int] = field(default_factory=set)  # users who blocked the bot
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _new_update: asyncio.Event = field(default_factory=asyncio.Event)
@@ -171,7 +184,14 @@ class FakeTelegram:
         handler = getattr(self, "_" + method, None)
         if handler is None:
             return _error(404, f"Not Found: method {method}")
+        if method.startswith("send") and int(params.get("chat_id") or 0) in self.blocked:
+            return _error(403, "Forbidden: bot was blocked by the user")
         result = await handler(params)
+        for late in self.late:
+            if late.remaining > 0 and late.method in (None, method):
+                late.remaining -= 1
+                await asyncio.sleep(late.seconds)  # done already; the answer comes too late
+                break
         return web.json_response({"ok": True, "result": result})
 
     async def _getMe(self, params: dict[str, Any]) -> Any:
