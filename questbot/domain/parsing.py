@@ -50,7 +50,11 @@ def parse_text(text: str, platform: str, reply_to: UserRef | None = None,
     stripped = text.strip()
     if not stripped.startswith("/"):
         return PostMessage(stripped)
-    head, _, rest = stripped[1:].partition(" ")
+    # The name ends at any white space, so "/join\tquest" and "/answer\n42" are commands too
+    # (found by fuzzing: a tab once made the whole line an unknown command's name).
+    line = stripped[1:]
+    cut = next((i for i, c in enumerate(line) if c.isspace()), len(line))
+    head, rest = line[:cut], line[cut:]
     name = head.split("@", 1)[0].lower()  # Telegram appends @botname in groups
     args = rest.split()
     match name:
