@@ -59,6 +59,7 @@ class Server:
     async def grant_badge(self, learner: str = "alice", quest: str = "python-basics",
                           item: str = "badge", reason: str = "finished the course") -> str:
         """Award a badge through a tutor's grant; returns its id."""
+        await self.say(learner, "/start")  # tutors grant to learners the bot knows
         await self.say("tina", f"/grant {learner} {quest} {item} {reason}")
         badges = [d.message for d in await self.deliveries()
                   if isinstance(d.message, BadgeAwarded)]

@@ -51,6 +51,7 @@ async def test_learners_cannot_issue_codes(alice: Player) -> None:
 
 
 async def test_tutor_marks_someone_present_by_hand(alice: Player, tutor: Player) -> None:
+    await alice.say("/start")
     reply = await tutor.say("/grant console:alice git-workshop workshop was there, phone died")
     assert "Granted Check in at the workshop to" in reply
     assert "✓ Check in at the workshop" in await alice.say("/progress")

@@ -156,6 +156,7 @@ async def test_verify_tells_valid_from_tampered(server: Server) -> None:
 async def test_an_expired_badge_is_reported_as_expired(tmp_path: Path) -> None:
     past = FakeClock(datetime(2022, 1, 10, 9, 0, tzinfo=UTC))
     async with running_server(tmp_path, past) as server:
+        await server.say("alice", "/start")
         code_reply = await server.say("tina", "/grant alice git-workshop badge workshop 2022")
         assert "Awarded" in code_reply
         [badge] = [d.message for d in await server.deliveries()

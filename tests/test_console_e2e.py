@@ -100,6 +100,9 @@ async def test_a_learner_plays_a_sample_quest_to_its_badge(tmp_path: Path) -> No
 async def test_a_tutors_grant_is_delivered_in_the_terminal(tmp_path: Path) -> None:
     term = await start(tmp_path, free_port(), "--as", "tina")
     assert "Only admins" in await term.type("/tutor alice")
+    await term.type("/as alice")
+    await term.type("/start")  # tutors grant to learners the bot knows
+    await term.type("/as tina")
     reply = await term.type("/grant alice community-helper badge ran the help desk")
     assert "Awarded the Community Helper badge" in reply
     assert "message for alice" in reply and "ran the help desk" in reply

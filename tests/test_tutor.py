@@ -47,6 +47,7 @@ async def test_a_tutors_grant_reaches_the_learner_through_the_outbox(
 
 
 async def test_grant_needs_a_reason_and_a_real_item(alice: Player, tutor: Player) -> None:
+    await alice.say("/start")
     assert "Usage: /grant" in await tutor.say("/grant alice community-helper recognised")
     reply = await tutor.say("/grant alice community-helper nope because")
     assert "neither a step nor a badge" in reply and "recognised" in reply
@@ -55,6 +56,7 @@ async def test_grant_needs_a_reason_and_a_real_item(alice: Player, tutor: Player
 
 async def test_tutor_grants_a_badge_directly_and_revokes_it(alice: Player,
                                                             tutor: Player) -> None:
+    await alice.say("/start")
     reply = await tutor.say("/grant alice python-basics badge passed the course elsewhere")
     assert "Awarded the Python Basics badge to" in reply
     assert "already holds" in await tutor.say("/grant alice python-basics badge again")
@@ -69,12 +71,15 @@ async def test_tutors_cannot_grant_to_themselves(tutor: Player) -> None:
 
 
 async def test_grant_by_replying_to_a_message(alice: Player, tutor: Player) -> None:
+    await alice.post("I was at the workshop")
     reply = await tutor.say("/grant git-workshop workshop came late", reply_to=ALICE)
     assert "Granted Check in at the workshop" in reply
 
 
 async def test_admin_makes_a_tutor_who_can_then_grant(admin: Player, alice: Player,
                                                       bob: Player) -> None:
+    await bob.say("/start")
+    await alice.say("/start")
     assert "Only tutors" in await alice.say("/grant bob python-basics say-hello chatty")
     assert "is now a tutor" in await admin.say("/tutor alice")
     assert "Granted Say hello" in await alice.say("/grant bob python-basics say-hello chatty")
@@ -88,6 +93,7 @@ async def test_a_repeatable_badge_can_be_awarded_again(tmp_path: Path, store: Sq
     catalog = load_catalog(ROOT / "tests" / "data" / "quests").catalog
     engine = QuestEngine(store, catalog, settings)
     tutor = Player(engine, TUTOR, "Tina")
+    await Player(engine, ALICE, "Alice").say("/start")
     assert "Awarded the Kudos badge" in await tutor.say("/grant alice kudos badge helped Bo")
     assert "Awarded the Kudos badge" in await tutor.say("/grant alice kudos badge helped Cy")
     listing = await Player(engine, ALICE, "Alice").say("/badges")

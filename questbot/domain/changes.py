@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from questbot.domain.ids import UserRef
 from questbot.domain.messages import Outbound
@@ -36,6 +36,7 @@ class UpdateLearner:
     failed_checkins: tuple[datetime, ...]
     email: str | None = None
     show_name: bool = False
+    failed_links: tuple[datetime, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +75,16 @@ class RevokeAward:
 
 @dataclass(frozen=True, slots=True)
 class PutSession:
+    """Open a check-in session, or give a locked one a new secret (its count starts again)."""
+
     session: AttendanceSession
+
+
+@dataclass(frozen=True, slots=True)
+class FailCheckIn:
+    """A wrong check-in code: count it against every session it could have been a guess at."""
+
+    sessions: tuple[tuple[str, str], ...]  # (quest_id, step_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +96,61 @@ class QueueDelivery:
 
 @dataclass(frozen=True, slots=True)
 class PutLinkCode:
+    """A learner's new link code; their earlier ones (and every expired one) go."""
+
     code_hash: str
+    locator: str  # the code's first characters, in the clear: wrong tries are counted by it
     learner_id: str
     expires_at: datetime
+    issued_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FailLinkCode:
+    """A wrong link code: count it against the live codes that share its first characters."""
+
+    locator: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimEmail:
+    """Remember that a learner registered this address (until they are forgotten), so they
+    cannot later award it while it is switched off."""
+
+    learner_id: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordGrant:
+    """A tutor granted a learner something: the two cannot be linked into one learner."""
+
+    granter_id: str
+    learner_id: str
+
+
+POST_MEMORY = timedelta(days=7)  # how long a store remembers who wrote a post
+
+
+@dataclass(frozen=True, slots=True)
+class RecordPost:
+    """Who wrote a post in a channel, for platforms whose reactions do not say (kept for
+    ``POST_MEMORY``, so the record stays small)."""
+
+    post: str
+    author: UserRef
+    posted_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CountReaction:
+    """A reaction to ``post`` counted for this step; another reaction to it will not."""
+
+    learner_id: str
+    quest_id: str
+    step_id: str
+    post: str
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +172,7 @@ class ForgetLearner:
 Change = (
     CreateLearner | UpdateLearner | PutEnrolment | PutStep | PutMilestone | PutAward
     | RevokeAward | PutSession | QueueDelivery | PutLinkCode | MergeLearner | ForgetLearner
+    | FailCheckIn | FailLinkCode | ClaimEmail | RecordGrant | RecordPost | CountReaction
 )
 
 

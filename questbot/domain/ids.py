@@ -6,6 +6,14 @@ import re
 from dataclasses import dataclass
 
 _PLATFORM = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+EMAIL_PLATFORM = "email"  # a learner known only by an address, e.g. from a CSV award
+
+
+def normalise_email(address: str) -> str:
+    """The one form an email address is stored, compared and hashed in: without surrounding
+    whitespace, in lower case. (RFC 5321 lets a local part be case-sensitive; no mail system
+    learners use treats it so, and two spellings of one address must be one identity.)"""
+    return address.strip().lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +24,8 @@ class UserRef:
     user_id: str
 
     def __post_init__(self) -> None:
+        if self.platform == EMAIL_PLATFORM:
+            object.__setattr__(self, "user_id", normalise_email(self.user_id))
         if not _PLATFORM.match(self.platform):
             raise ValueError(f"invalid platform name {self.platform!r}")
         if not self.user_id or len(self.user_id) > 128 or any(c.isspace() for c in self.user_id):

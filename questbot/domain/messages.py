@@ -77,7 +77,12 @@ class PostMessage:
 
 @dataclass(frozen=True, slots=True)
 class React:
-    pass
+    """A reaction to a post in a channel. ``message_id`` names the post (so one post counts
+    once however often its reactions change); ``author`` is the post's author when the
+    platform says (Discord does; Telegram does not, and the store remembers recent posts')."""
+
+    message_id: str | None = None
+    author: UserRef | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +192,12 @@ class Event:
     display_name: str | None = None
     language: str = "en"
     platform_role: Role = Role.LEARNER  # a role the platform vouches for (a Discord role)
+    message_id: str | None = None  # the platform's id of the message this event came from
+
+
+def post_key(conversation: ConversationRef, message_id: str) -> str:
+    """One post on one platform, as the stores record it."""
+    return f"{conversation.platform}:{conversation.chat_id}:{message_id}"
 
 
 # --- outbound results -------------------------------------------------------------------------

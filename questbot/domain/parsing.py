@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from questbot.domain.ids import UserRef
+from questbot.domain.ids import UserRef, normalise_email
 from questbot.domain.messages import (
     Answer,
     CheckIn,
@@ -85,15 +85,18 @@ def parse_text(text: str, platform: str, reply_to: UserRef | None = None,
                 return _usage("email")
             if args[0].lower() in ("off", "none", "remove"):
                 return SetEmail(None)
-            return SetEmail(args[0]) if _EMAIL.match(args[0]) else _usage("email")
+            address = normalise_email(args[0])
+            return SetEmail(address) if _EMAIL.match(address) else _usage("email")
         case "mydata":
             return ExportData()
         case "forget":
             return ForgetMe(confirmed=[a.lower() for a in args] == ["confirm"])
         case "link":
-            if len(args) > 1:
+            # a code may be typed in pieces ("ABCD EFGHJK"), as it is shown ("ABCD-EFGHJK")
+            code = "".join(args).replace("-", "").upper()
+            if len(code) > 32:
                 return _usage("link")
-            return LinkAccount(args[0].upper() if args else None)
+            return LinkAccount(code or None)
         case "showname":
             if len(args) != 1 or args[0].lower() not in ("on", "off"):
                 return _usage("showname")

@@ -75,6 +75,7 @@ class LearnerState:
     awards: list[AwardRecord] = field(default_factory=list)
     quiz: ActiveQuiz | None = None
     failed_checkins: list[datetime] = field(default_factory=list)
+    failed_links: list[datetime] = field(default_factory=list)  # wrong /link codes lately
     accounts: list[UserRef] = field(default_factory=list)
     email: str | None = None
     show_name: bool = False
@@ -107,6 +108,7 @@ class AttendanceSession:
     secret: str
     issued_at: datetime
     issued_by: str
+    failures: int = 0  # wrong codes tried while it was open, by anyone; it locks at a limit
 
 
 @dataclass(slots=True)
@@ -118,3 +120,8 @@ class Snapshot:
     target: LearnerState | None = None
     sessions: list[AttendanceSession] = field(default_factory=list)
     link_code_expires_at: datetime | None = None
+    link_code_failures: int = 0  # wrong codes tried against that link code, by anyone
+    granted_between: bool = False  # actor and target: has either granted the other anything?
+    actor_emails: frozenset[str] = frozenset()  # every address the actor has registered
+    post_author: UserRef | None = None  # of the post a reaction is for, if recorded
+    post_counted_for: frozenset[tuple[str, str]] = frozenset()  # (quest, step) it counted for

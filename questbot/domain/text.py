@@ -56,6 +56,11 @@ ENGLISH: dict[str, str] = {
     "link.bad_code": "That link code is unknown or has expired. Type /link on your other"
     " platform for a new one.",
     "link.same": "This account already belongs to you.",
+    "link.too_many": "Too many wrong link codes. Try again in {minutes} minutes.",
+    "link.locked": "Too many wrong codes were tried against that link code, so it no longer"
+    " works. Type /link on your other platform for a new one.",
+    "link.granted": "These accounts cannot be joined: one of them granted the other something"
+    " as a tutor. Ask an admin if they really are one person.",
     "link.done": "Linked! These accounts now share one set of progress and badges: {accounts}",
     "email.set": "Badges you earn from now on name {email} (as a salted hash), so you can"
     " import them into a backpack.",
@@ -130,12 +135,20 @@ ENGLISH: dict[str, str] = {
     "code.not_attendance": "'{step}' is not an attendance step of {quest}.",
     "code.no_attendance": "{quest} has no attendance step.",
     "code.which_step": "{quest} has several attendance steps; name one: {steps}",
+    "code.relocked": "⚠ The previous code was locked after {count} wrong tries by learners;"
+    " here is a new one.",
     "checkin.bad_code": "That code is not valid. Check it with your tutor (codes may change"
     " every few minutes).",
     "checkin.too_many": "Too many wrong codes. Try again in {minutes} minutes.",
+    "checkin.locked": "Too many wrong codes were tried for {step}, so its code is locked. Ask"
+    " your tutor for a new one (/code).",
     "checkin.closed": "Check-in for {step} is open from {opens} to {closes}.",
     "checkin.already": "You already checked in to {step}.",
     "grant.self": "You cannot grant or change things for yourself; ask another tutor.",
+    "grant.self_email": "{email} is an address you registered, so it is you: ask another"
+    " tutor.",
+    "grant.unknown_learner": "I do not know {learner}. They need to talk to me first (/start),"
+    " or you can reply to one of their messages.",
     "grant.step_done": "{learner} has already completed {step}.",
     "grant.step_ok": "Granted {step} to {learner}.",
     "grant.badge_ok": "Awarded the {badge} badge to {learner}.",

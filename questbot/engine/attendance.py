@@ -1,15 +1,19 @@
-"""Attendance: tutors open a check-in session; learners check in once, inside the window."""
+"""Attendance: tutors open a check-in session; learners check in once, inside the window.
+
+Guessing is bounded twice: each learner has a few wrong codes per window, and each session
+counts the wrong codes tried by everyone and locks at a limit, until its tutor shows a new
+code. So a thousand accounts together test at most that many guesses against one code."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from questbot.catalog import AttendanceStep, Quest
-from questbot.domain.changes import PutSession
+from questbot.domain.changes import FailCheckIn, PutSession
 from questbot.domain.errors import Rejected
 from questbot.domain.messages import CheckIn, IssueCode
 from questbot.domain.progress import AttendanceSession, Role
-from questbot.engine.codes import code_matches, current_code, seconds_left_in_slot
+from questbot.engine.codes import code_length, code_matches, current_code, seconds_left_in_slot
 from questbot.engine.progression import complete_step, ensure_enrolled, require_available
 from questbot.engine.work import Work
 
@@ -39,11 +43,14 @@ def issue_code(work: Work, command: IssueCode) -> None:
     step = attendance_step(work, quest, command.step_id)
     session = next((s for s in work.snapshot.sessions
                     if s.quest_id == quest.id and s.step_id == step.id), None)
-    if session is None:
+    locked = session is not None and session.failures >= work.ctx.settings.max_failed_per_session
+    if session is None or locked:
+        if session is not None:
+            work.say("code.relocked", count=session.failures)
         session = AttendanceSession(quest.id, step.id, work.ctx.new_id() + work.ctx.new_id(),
                                     work.now, str(work.event.actor))
         work.changes.append(PutSession(session))
-    code = current_code(session, work.now, step.rotate_every, step.code_length)
+    code = current_code(session, work.now, step.rotate_every, code_length(step.code_length))
     work.say("code.issued", code=code, step=step.title or step.id, quest=quest.title,
              opens=_fmt(step.opens), closes=_fmt(step.closes))
     if step.rotate_every:
@@ -62,15 +69,22 @@ def check_in(work: Work, command: CheckIn) -> None:
     if len(recent) >= work.ctx.settings.max_failed_checkins:
         raise Rejected("checkin.too_many", minutes=window.seconds // 60)
     code = command.code.strip()
+    limit = work.ctx.settings.max_failed_per_session
+    guessed_at: list[tuple[str, str]] = []  # the sessions a wrong code could have been for
     for session in work.snapshot.sessions:
         quest = work.ctx.catalog.get(session.quest_id)
         step = quest.steps.get(session.step_id) if quest else None
         if quest is None or not isinstance(step, AttendanceStep):
             continue
-        if len(code) != step.code_length or not code_matches(
-            session, code, work.now, step.rotate_every, step.code_length
-        ):
+        length = code_length(step.code_length)
+        if len(code) != length:
             continue
+        if not code_matches(session, code, work.now, step.rotate_every, length):
+            if session.failures < limit:
+                guessed_at.append((session.quest_id, session.step_id))
+            continue
+        if session.failures >= limit:
+            raise Rejected("checkin.locked", step=step.title or step.id)
         if not step.opens <= work.now <= step.closes:
             raise Rejected("checkin.closed", step=step.title or step.id,
                            opens=_fmt(step.opens), closes=_fmt(step.closes))
@@ -82,7 +96,11 @@ def check_in(work: Work, command: CheckIn) -> None:
         complete_step(work, learner, quest, step.id,
                       {"checked in": work.now.strftime("%Y-%m-%d %H:%M UTC")})
         return
-    # A wrong code is remembered (not rolled back) so guessing is limited.
+    # A wrong code is remembered (not rolled back) so guessing is limited: for this learner,
+    # and for each session, whose count covers every learner (a session is counted even when
+    # its window is closed: "closed" would otherwise tell a guesser the code is right).
     learner.failed_checkins = [*recent, work.now]
     work.touch(learner)
+    if guessed_at:
+        work.changes.append(FailCheckIn(tuple(guessed_at)))
     work.say("checkin.bad_code")

@@ -9,6 +9,16 @@ from datetime import datetime
 
 from questbot.domain.progress import AttendanceSession
 
+# Six digits at least, whatever a quest asks for: with a session locked after
+# ``EngineSettings.max_failed_per_session`` (50) wrong tries, a guesser's chance stays at most
+# 50 * 2 / 10**6 = 1 in 10,000 (two codes are accepted around a rotation). See README.md.
+MIN_LENGTH = 6
+
+
+def code_length(asked: int) -> int:
+    """The length a step's codes have: what its quest asks for, but never fewer than six."""
+    return max(asked, MIN_LENGTH)
+
 
 def _slot(session: AttendanceSession, at: datetime, rotate_every: int | None) -> int:
     if not rotate_every:

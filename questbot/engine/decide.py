@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from questbot.domain.changes import Decision
+from questbot.domain.changes import ClaimEmail, Decision
 from questbot.domain.errors import Rejected
 from questbot.domain.messages import (
     Answer,
@@ -36,17 +36,21 @@ from questbot.domain.messages import (
 from questbot.domain.progress import Snapshot
 from questbot.domain.text import translate
 from questbot.engine import attendance, linking, privacy, quiz, tutor, views
-from questbot.engine.participation import count_participation
+from questbot.engine.participation import count_participation, react, remember_post
 from questbot.engine.work import Context, Work
 
 
 def decide(snapshot: Snapshot, event: Event, ctx: Context) -> Decision:
     """Apply one event. A refusal changes nothing and answers why."""
     work = Work(ctx, event, snapshot)
+    post = remember_post(work)  # whatever the message asked, its author is remembered
     try:
         _dispatch(work, event.command)
     except Rejected as refusal:
-        return Decision((Text(translate(refusal.key, event.language, **refusal.params)),))
+        return Decision((Text(translate(refusal.key, event.language, **refusal.params)),),
+                        (post,) if post else ())
+    if post is not None:
+        work.changes.append(post)
     return work.decision()
 
 
@@ -73,7 +77,7 @@ def _dispatch(work: Work, command: Command) -> None:
         case PostMessage(text=text):
             _message(work, text)
         case React():
-            count_participation(work, work.actor(), "reaction")
+            react(work, command)
         case CheckIn():
             attendance.check_in(work, command)
         case IssueCode():
@@ -86,6 +90,7 @@ def _dispatch(work: Work, command: Command) -> None:
             tutor.revoke_by_id(work, command)
         case SetEmail():
             views.set_email(work, command)
+            _claim_email(work)
         case ShowName():
             views.show_name(work, command)
         case LinkAccount():
@@ -112,3 +117,10 @@ def _message(work: Work, text: str) -> None:
         work.say("private.hint")
     else:
         count_participation(work, learner, "message")
+
+
+def _claim_email(work: Work) -> None:
+    """An address once registered stays the learner's for the self-award rule (tutor)."""
+    learner = work.actor()
+    if learner.email is not None:
+        work.changes.append(ClaimEmail(learner.learner_id, learner.email))

@@ -19,9 +19,11 @@ from questbot.domain.messages import (
     LinkAccount,
     MakeTutor,
     Outbound,
+    React,
     Revoke,
     RevokeById,
     Text,
+    post_key,
 )
 from questbot.domain.progress import AwardRecord
 from questbot.domain.text import translate
@@ -155,8 +157,10 @@ def _load_request(event: Event) -> LoadRequest:
     award_id = command.award_id if isinstance(command, RevokeById) else None
     code = code_hash(command.code) if isinstance(command, LinkAccount) and command.code \
         else None
+    post = post_key(event.conversation, command.message_id) \
+        if isinstance(command, React) and command.message_id is not None else None
     return LoadRequest(event.actor, target, sessions=isinstance(command, CheckIn | IssueCode),
-                       award_id=award_id, link_code_hash=code)
+                       award_id=award_id, link_code_hash=code, post=post)
 
 
 __all__ = ["Handled", "QuestEngine", "new_id"]

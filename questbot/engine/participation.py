@@ -1,10 +1,17 @@
-"""Participation: messages and reactions in community channels count towards steps."""
+"""Participation: messages and reactions in community channels count towards steps.
+
+A reaction step counts distinct posts: a reaction names its post, and each (step, post) is
+counted once however often the reaction changes or however many emoji it gets. Reactions to
+one's own posts (from any linked account) do not count; neither does anything the bot's own
+account does, which adapters never pass on."""
 
 from __future__ import annotations
 
 from typing import Literal
 
 from questbot.catalog import ParticipationStep
+from questbot.domain.changes import CountReaction, RecordPost
+from questbot.domain.messages import React, post_key
 from questbot.domain.progress import LearnerState
 from questbot.engine.progression import complete_step, missing_requirements
 from questbot.engine.work import Work
@@ -14,9 +21,31 @@ def channel_key(name: str | None) -> str | None:
     return name.strip().lstrip("#").casefold() if name else None
 
 
+def remember_post(work: Work) -> RecordPost | None:
+    """Who wrote this channel message, for platforms whose reactions do not say."""
+    conversation = work.event.conversation
+    if conversation.private or work.event.message_id is None:
+        return None
+    return RecordPost(post_key(conversation, work.event.message_id), work.event.actor,
+                      work.now)
+
+
+def react(work: Work, command: React) -> None:
+    learner = work.actor()
+    author = command.author or work.snapshot.post_author
+    if author is not None and (author == work.event.actor or author in learner.accounts):
+        return  # cheering oneself on is not taking part
+    post = post_key(work.event.conversation, command.message_id) \
+        if command.message_id is not None else None
+    count_participation(work, learner, "reaction", post)
+
+
 def count_participation(
-    work: Work, learner: LearnerState, action: Literal["message", "reaction"]
+    work: Work, learner: LearnerState, action: Literal["message", "reaction"],
+    post: str | None = None,
 ) -> None:
+    """Count one message or one reaction; a reaction to ``post`` counts once per step (a
+    platform that cannot name the post, the terminal chat, counts each one)."""
     conversation = work.event.conversation
     if conversation.private:
         return  # talking to the bot alone is not taking part in the community
@@ -32,6 +61,11 @@ def count_participation(
                 continue
             if learner.is_complete(quest.id, step.id) or missing_requirements(learner, quest, step):
                 continue
+            if post is not None:
+                if (quest.id, step.id) in work.snapshot.post_counted_for:
+                    continue
+                work.changes.append(CountReaction(learner.learner_id, quest.id, step.id, post,
+                                                  work.now))
             state = learner.step(quest.id, step.id)
             state.count += 1
             work.save_step(learner, state)

@@ -1,9 +1,15 @@
-"""Tutor and admin commands: grant, revoke, make tutors, reload quests."""
+"""Tutor and admin commands: grant, revoke, make tutors, reload quests.
+
+A tutor cannot award themselves through any identity they control: an account of their own
+learner (linked ones too), an address they registered with /email (even one switched off
+since), or another learner naming such an address. Linking a learner with one the other
+granted something is refused in ``linking``, which closes "grant first, link later"."""
 
 from __future__ import annotations
 
-from questbot.domain.changes import ReloadQuests, RevokeAward
+from questbot.domain.changes import RecordGrant, ReloadQuests, RevokeAward
 from questbot.domain.errors import Rejected
+from questbot.domain.ids import EMAIL_PLATFORM, UserRef
 from questbot.domain.messages import Grant, MakeTutor, Reload, Revoke, RevokeById, Text
 from questbot.domain.progress import AwardRecord, LearnerState, Role
 from questbot.engine.progression import (
@@ -14,16 +20,33 @@ from questbot.engine.progression import (
 )
 from questbot.engine.work import Work
 
-EMAIL_PLATFORM = "email"  # a learner known only by an address, e.g. from a CSV award
-
 
 def _name(learner: LearnerState) -> str:
     return learner.display_name or (str(learner.accounts[0]) if learner.accounts else "?")
 
 
-def _other_learner(work: Work, tutor: LearnerState, target: LearnerState) -> LearnerState:
+def _known_target(work: Work, ref: UserRef, name: str | None) -> LearnerState:
+    """The learner a tutor or admin names. An address may be new (badges for someone not on
+    chat); a platform account must have talked to the bot, unless the platform itself vouches
+    for it (a reply to its message, a member picked in a slash command: ``name`` is set)."""
+    actor = work.actor()
+    if ref.platform != EMAIL_PLATFORM and work.snapshot.target is None and name is None \
+            and ref != work.event.actor and ref not in actor.accounts:
+        raise Rejected("grant.unknown_learner", learner=str(ref))
+    return work.target(ref, name)
+
+
+def _other_learner(work: Work, tutor: LearnerState, ref: UserRef, name: str | None
+                   ) -> LearnerState:
+    """The learner granted to, who must not be the tutor under another name."""
+    own = work.snapshot.actor_emails | ({tutor.email} if tutor.email else set())
+    if ref.platform == EMAIL_PLATFORM and ref.user_id in own:
+        raise Rejected("grant.self_email", email=ref.user_id)
+    target = _known_target(work, ref, name)
     if target.learner_id == tutor.learner_id:
         raise Rejected("grant.self")
+    if target.email is not None and target.email in own:
+        raise Rejected("grant.self_email", email=target.email)
     return target
 
 
@@ -33,10 +56,11 @@ def grant(work: Work, command: Grant) -> None:
     quest = work.quest(command.quest_id)
     if not command.reason.strip():
         raise Rejected("usage.grant")
-    learner = _other_learner(work, tutor, work.target(command.target, command.target_name))
+    learner = _other_learner(work, tutor, command.target, command.target_name)
     if command.target.platform == EMAIL_PLATFORM and learner.email is None:
-        learner.email = command.target.user_id.lower()  # badges then name this address
+        learner.email = command.target.user_id  # badges then name this (normalised) address
         work.touch(learner)
+    work.changes.append(RecordGrant(tutor.learner_id, learner.learner_id))
     evidence = {"granted by": _name(tutor), "reason": command.reason}
     if command.item in quest.steps:
         if learner.is_complete(quest.id, command.item):
@@ -108,7 +132,7 @@ def _revoke(work: Work, tutor: LearnerState, learner: LearnerState, award: Award
 def make_tutor(work: Work, command: MakeTutor) -> None:
     admin = work.actor()
     work.require_role(admin, Role.ADMIN)
-    learner = work.target(command.target, command.target_name)
+    learner = _known_target(work, command.target, command.target_name)
     if learner.learner_id == admin.learner_id:
         raise Rejected("tutor.self")
     learner.stored_role = Role.LEARNER if command.remove else max(learner.stored_role, Role.TUTOR)

@@ -28,8 +28,10 @@ class EngineSettings:
     base_url: str = "http://127.0.0.1:8080"
     admins: frozenset[UserRef] = frozenset()
     tutors: frozenset[UserRef] = frozenset()
-    max_failed_checkins: int = 5
-    failed_checkin_window_seconds: int = 600
+    max_failed_checkins: int = 5  # wrong check-in codes, and wrong link codes, per learner
+    failed_checkin_window_seconds: int = 600  # ... in this window
+    max_failed_per_session: int = 50  # wrong check-in codes by anyone, then the code locks
+    max_failed_per_link_code: int = 5  # wrong link codes by anyone, then the code locks
 
     def configured_role(self, accounts: list[UserRef]) -> Role:
         if any(a in self.admins for a in accounts):
@@ -134,7 +136,8 @@ class Work:
         changes.extend(PutStep(learner_id, step) for learner_id, step in self._dirty_steps.values())
         changes.extend(
             UpdateLearner(lr.learner_id, lr.display_name, lr.stored_role, lr.quiz,
-                          tuple(lr.failed_checkins), lr.email, lr.show_name)
+                          tuple(lr.failed_checkins), lr.email, lr.show_name,
+                          tuple(lr.failed_links))
             for lr in self._dirty_learners.values()
         )
         return Decision(tuple(self.replies), tuple(changes), tuple(self.effects))

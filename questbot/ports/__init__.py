@@ -35,6 +35,7 @@ class LoadRequest:
     sessions: bool = False
     award_id: str | None = None  # load the learner who holds this award as the target
     link_code_hash: str | None = None  # load the learner who asked for this link code
+    post: str | None = None  # a reaction's post: its recorded author, and where it counted
 
 
 @dataclass(frozen=True, slots=True)

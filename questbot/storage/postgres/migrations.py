@@ -139,6 +139,54 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX outbox_problems ON outbox (last_attempt_at)
         WHERE status IN ('failed', 'uncertain');
     """,
+    # 6: no way in. Email addresses in one form (trimmed, lower case); every address a learner
+    # registered (a tutor cannot award it); who granted whom (they cannot be linked); wrong
+    # tries counted per check-in session and per link code (codes of the old, shorter form
+    # go: learners ask again); who wrote recent posts, and which posts a reaction step counted.
+    """
+    ALTER TABLE learners ADD COLUMN failed_links TEXT NOT NULL DEFAULT '[]';
+    UPDATE learners SET email = lower(trim(email)) WHERE email IS NOT NULL;
+    UPDATE accounts a SET platform_user_id = lower(btrim(a.platform_user_id))
+        WHERE a.platform = 'email' AND NOT EXISTS (
+            SELECT 1 FROM accounts b WHERE b.platform = 'email'
+            AND b.platform_user_id <> a.platform_user_id
+            AND lower(btrim(b.platform_user_id)) = lower(btrim(a.platform_user_id)));
+    ALTER TABLE attendance_sessions ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+    DELETE FROM link_codes;
+    ALTER TABLE link_codes ADD COLUMN locator TEXT NOT NULL DEFAULT '';
+    ALTER TABLE link_codes ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX link_codes_by_locator ON link_codes (locator);
+    CREATE INDEX link_codes_by_learner ON link_codes (learner_id);
+    CREATE INDEX link_codes_by_expiry ON link_codes (expires_at);
+    CREATE TABLE email_claims (
+        email TEXT NOT NULL,
+        learner_id TEXT NOT NULL,
+        PRIMARY KEY (learner_id, email)
+    );
+    INSERT INTO email_claims (email, learner_id)
+        SELECT email, learner_id FROM learners WHERE email IS NOT NULL;
+    CREATE TABLE tutor_grants (
+        granter_id TEXT NOT NULL,
+        learner_id TEXT NOT NULL,
+        PRIMARY KEY (granter_id, learner_id)
+    );
+    CREATE INDEX tutor_grants_by_learner ON tutor_grants (learner_id);
+    CREATE TABLE recent_posts (
+        post TEXT PRIMARY KEY,
+        platform TEXT NOT NULL,
+        author_id TEXT NOT NULL,
+        posted_at TEXT NOT NULL
+    );
+    CREATE INDEX recent_posts_by_time ON recent_posts (posted_at);
+    CREATE TABLE counted_reactions (
+        learner_id TEXT NOT NULL,
+        post TEXT NOT NULL,
+        quest_id TEXT NOT NULL,
+        step_id TEXT NOT NULL,
+        counted_at TEXT NOT NULL,
+        PRIMARY KEY (learner_id, post, quest_id, step_id)
+    );
+    """,
 )
 
 

@@ -9,8 +9,13 @@ from collections.abc import Sequence
 import asyncpg
 
 from questbot.domain.changes import (
+    POST_MEMORY,
     Change,
+    ClaimEmail,
+    CountReaction,
     CreateLearner,
+    FailCheckIn,
+    FailLinkCode,
     ForgetLearner,
     MergeLearner,
     PutAward,
@@ -20,6 +25,8 @@ from questbot.domain.changes import (
     PutSession,
     PutStep,
     QueueDelivery,
+    RecordGrant,
+    RecordPost,
     RevokeAward,
     UpdateLearner,
 )
@@ -29,6 +36,7 @@ from questbot.domain.progress import AttendanceSession, LearnerState, Snapshot
 from questbot.ports import LoadRequest
 from questbot.storage.postgres.privacy import personal_data, scrub_after_forget
 from questbot.storage.serial import dump_json, dump_quiz, dump_times, need_ts, ts
+from questbot.storage.sqlite import unit as shared
 from questbot.storage.sqlite.unit import FORGET, STATUS_LIST_SIZE, learner_from_row
 
 AWARD_FIELDS = ("award_id", "learner_id", "quest_id", "quest_version", "badge_key",
@@ -49,7 +57,8 @@ SELECT l.learner_id, l.display_name, l.role, l.quiz, l.failed_checkins, l.email,
   (SELECT coalesce(json_agg(json_build_array(quest_id, milestone_id, xp)), '[]')
      FROM milestones WHERE learner_id = l.learner_id)::text,
   (SELECT coalesce(json_agg(json_build_array({_AWARD_JSON})), '[]')
-     FROM awards WHERE learner_id = l.learner_id)::text
+     FROM awards WHERE learner_id = l.learner_id)::text,
+  l.failed_links
 FROM learners l WHERE l.learner_id = $1
 """
 
@@ -86,13 +95,27 @@ async def load_snapshot(conn: asyncpg.Connection, request: LoadRequest, actor_id
     snapshot = Snapshot(actor=await load_learner(conn, actor_id))
     snapshot.target = await load_learner(conn, target)
     if request.link_code_hash is not None and target is not None:
-        expires = await conn.fetchval("SELECT expires_at FROM link_codes WHERE code_hash = $1",
-                                      request.link_code_hash)
-        snapshot.link_code_expires_at = need_ts(expires) if expires else None
+        row = await conn.fetchrow(shared.LINK_CODE, request.link_code_hash)
+        if row is not None:
+            snapshot.link_code_expires_at = need_ts(row[1])
+            snapshot.link_code_failures = int(row[2])
+        if actor_id is not None:
+            snapshot.granted_between = await conn.fetchval(
+                shared.GRANTED_BETWEEN, actor_id, target) is not None
+    if actor_id is not None and (request.target or request.award_id):
+        snapshot.actor_emails = frozenset(
+            r[0] for r in await conn.fetch(shared.EMAIL_CLAIMS, actor_id))
+    if request.post is not None:
+        author = await conn.fetchrow(shared.POST_AUTHOR, request.post)
+        snapshot.post_author = UserRef(author[0], author[1]) if author else None
+        if actor_id is not None:
+            snapshot.post_counted_for = frozenset(
+                (r[0], r[1]) for r in await conn.fetch(shared.POST_COUNTED, actor_id,
+                                                       request.post))
     if request.sessions:
         snapshot.sessions = [
-            AttendanceSession(r[0], r[1], r[2], need_ts(r[3]), r[4]) for r in await conn.fetch(
-                "SELECT quest_id, step_id, secret, issued_at, issued_by FROM attendance_sessions")
+            AttendanceSession(r[0], r[1], r[2], need_ts(r[3]), r[4], int(r[5]))
+            for r in await conn.fetch(shared.SESSIONS)
         ]
     return snapshot
 
@@ -111,10 +134,11 @@ async def apply_changes(conn: asyncpg.Connection, changes: Sequence[Change]) -> 
             case UpdateLearner():
                 await conn.execute(
                     "UPDATE learners SET display_name = $1, role = $2, quiz = $3,"
-                    " failed_checkins = $4, email = $5, show_name = $6 WHERE learner_id = $7",
+                    " failed_checkins = $4, email = $5, show_name = $6, failed_links = $7"
+                    " WHERE learner_id = $8",
                     change.display_name, int(change.role), dump_quiz(change.quiz),
                     dump_times(change.failed_checkins), change.email, int(change.show_name),
-                    change.learner_id)
+                    dump_times(change.failed_links), change.learner_id)
             case PutEnrolment(learner_id=lid, enrolment=e):
                 await conn.execute(
                     "INSERT INTO enrolments (learner_id, quest_id, quest_version, joined_at)"
@@ -148,19 +172,34 @@ async def apply_changes(conn: asyncpg.Connection, changes: Sequence[Change]) -> 
                     " revoked_by = $3 WHERE award_id = $4 AND revoked_at IS NULL",
                     ts(change.revoked_at), change.reason, change.revoked_by, change.award_id)
             case PutSession(session=s):
-                await conn.execute(
-                    "INSERT INTO attendance_sessions (quest_id, step_id, secret, issued_at,"
-                    " issued_by) VALUES ($1, $2, $3, $4, $5)", s.quest_id, s.step_id,
-                    s.secret, ts(s.issued_at), s.issued_by)
+                await conn.execute(shared.PUT_SESSION, s.quest_id, s.step_id, s.secret,
+                                   ts(s.issued_at), s.issued_by)
             case QueueDelivery(learner_id=lid, message=message, created_at=at):
                 await conn.execute(
                     "INSERT INTO outbox (platform, platform_user_id, learner_id, message,"
                     " created_at) SELECT platform, platform_user_id, learner_id, $1, $2"
                     " FROM accounts WHERE learner_id = $3",
                     dump_json(outbound_to_dict(message)), ts(at), lid)
-            case PutLinkCode(code_hash=code, learner_id=lid, expires_at=until):
-                await conn.execute("INSERT INTO link_codes (code_hash, learner_id, expires_at)"
-                                   " VALUES ($1, $2, $3)", code, lid, ts(until))
+            case PutLinkCode():
+                await conn.execute(shared.DROP_LINK_CODES, change.learner_id,
+                                   ts(change.issued_at))
+                await conn.execute(shared.PUT_LINK_CODE, change.code_hash, change.locator,
+                                   change.learner_id, ts(change.expires_at))
+            case FailLinkCode(locator=locator):
+                await conn.execute(shared.FAIL_LINK_CODE, locator)
+            case FailCheckIn(sessions=sessions):
+                await conn.executemany(shared.FAIL_CHECK_IN, list(sessions))
+            case ClaimEmail(learner_id=lid, email=email):
+                await conn.execute(shared.CLAIM_EMAIL, email, lid)
+            case RecordGrant(granter_id=granter, learner_id=lid):
+                await conn.execute(shared.RECORD_GRANT, granter, lid)
+            case RecordPost(post=post, author=author, posted_at=at):
+                await conn.execute(shared.RECORD_POST, post, author.platform, author.user_id,
+                                   ts(at))
+                await conn.execute(shared.FORGET_OLD_POSTS, ts(at - POST_MEMORY))
+            case CountReaction():
+                await conn.execute(shared.COUNT_REACTION, change.learner_id, change.post,
+                                   change.quest_id, change.step_id, ts(change.at))
             case ForgetLearner(learner_id=lid):
                 personal = await personal_data(conn, lid)
                 for statement in FORGET:
@@ -203,12 +242,24 @@ _MERGE: tuple[tuple[str, tuple[str, ...]], ...] = (
      " WHERE learner_id = $1 ON CONFLICT DO NOTHING", ("source", "into")),
     ("UPDATE awards SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
     ("UPDATE outbox SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
+    ("INSERT INTO email_claims (email, learner_id) SELECT email, $2 FROM email_claims"
+     " WHERE learner_id = $1 ON CONFLICT DO NOTHING", ("source", "into")),
+    ("INSERT INTO counted_reactions (learner_id, post, quest_id, step_id, counted_at)"
+     " SELECT $2, post, quest_id, step_id, counted_at FROM counted_reactions"
+     " WHERE learner_id = $1 ON CONFLICT DO NOTHING", ("source", "into")),
+    ("INSERT INTO tutor_grants (granter_id, learner_id) SELECT $2, learner_id FROM tutor_grants"
+     " WHERE granter_id = $1 AND learner_id <> $2 ON CONFLICT DO NOTHING", ("source", "into")),
+    ("INSERT INTO tutor_grants (granter_id, learner_id) SELECT granter_id, $2 FROM tutor_grants"
+     " WHERE learner_id = $1 AND granter_id <> $2 ON CONFLICT DO NOTHING", ("source", "into")),
     ("UPDATE learners SET role = GREATEST(role, (SELECT role FROM learners WHERE learner_id ="
      " $1)), email = coalesce(email, (SELECT email FROM learners WHERE learner_id = $1))"
      " WHERE learner_id = $2", ("source", "into")),
     ("DELETE FROM step_progress WHERE learner_id = $1", ("source",)),
     ("DELETE FROM enrolments WHERE learner_id = $1", ("source",)),
     ("DELETE FROM milestones WHERE learner_id = $1", ("source",)),
+    ("DELETE FROM email_claims WHERE learner_id = $1", ("source",)),
+    ("DELETE FROM counted_reactions WHERE learner_id = $1", ("source",)),
+    ("DELETE FROM tutor_grants WHERE granter_id = $1 OR learner_id = $1", ("source",)),
     ("DELETE FROM link_codes WHERE learner_id = $1 OR code_hash = $2", ("source", "code")),
     ("DELETE FROM learners WHERE learner_id = $1", ("source",)),
 )

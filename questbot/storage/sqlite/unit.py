@@ -4,14 +4,20 @@ thread, inside the event's savepoint, so a batch of events costs one thread hop.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
 from questbot.domain.changes import (
+    POST_MEMORY,
     Change,
+    ClaimEmail,
+    CountReaction,
     CreateLearner,
+    FailCheckIn,
+    FailLinkCode,
     ForgetLearner,
     MergeLearner,
     PutAward,
@@ -21,6 +27,8 @@ from questbot.domain.changes import (
     PutSession,
     PutStep,
     QueueDelivery,
+    RecordGrant,
+    RecordPost,
     RevokeAward,
     UpdateLearner,
 )
@@ -68,7 +76,8 @@ SELECT l.learner_id, l.display_name, l.role, l.quiz, l.failed_checkins, l.email,
   (SELECT json_group_array(json_array(quest_id, milestone_id, xp))
      FROM milestones WHERE learner_id = l.learner_id),
   (SELECT json_group_array(json_array({AWARD_COLUMNS.replace("evidence", "json(evidence)")}))
-     FROM awards WHERE learner_id = l.learner_id)
+     FROM awards WHERE learner_id = l.learner_id),
+  l.failed_links
 FROM learners l
 """
 _BY_ACCOUNT = _LEARNER_COLUMNS + """
@@ -82,24 +91,57 @@ WHERE l.learner_id = (SELECT learner_id FROM awards WHERE award_id = ?)
 """
 
 
+# Both stores read the same things for the rules against guessing and self-awards.
+EMAIL_CLAIMS = "SELECT email FROM email_claims WHERE learner_id = $1"
+LINK_CODE = "SELECT learner_id, expires_at, failures FROM link_codes WHERE code_hash = $1"
+GRANTED_BETWEEN = ("SELECT 1 FROM tutor_grants WHERE (granter_id = $1 AND learner_id = $2)"
+                   " OR (granter_id = $2 AND learner_id = $1) LIMIT 1")
+POST_AUTHOR = "SELECT platform, author_id FROM recent_posts WHERE post = $1"
+POST_COUNTED = ("SELECT quest_id, step_id FROM counted_reactions WHERE learner_id = $1"
+                " AND post = $2")
+SESSIONS = ("SELECT quest_id, step_id, secret, issued_at, issued_by, failures"
+            " FROM attendance_sessions")
+
+
+def qmark(sql: str) -> str:
+    """PostgreSQL's numbered parameters as SQLite's named ones (each may be used twice)."""
+    return re.sub(r"\$(\d)", r":p\1", sql)
+
+
+def _params(*values: object) -> dict[str, object]:
+    return {f"p{n}": value for n, value in enumerate(values, start=1)}
+
+
 def load_snapshot(conn: sqlite3.Connection, request: LoadRequest) -> Snapshot:
     snapshot = Snapshot(actor=load_learner(conn, request.actor))
+    actor_id = snapshot.actor.learner_id if snapshot.actor else None
     if request.target is not None:
         snapshot.target = load_learner(conn, request.target)
     elif request.award_id is not None:
         snapshot.target = load_award_holder(conn, request.award_id)
     elif request.link_code_hash is not None:
-        row = conn.execute("SELECT learner_id, expires_at FROM link_codes WHERE code_hash = ?",
-                           (request.link_code_hash,)).fetchone()
+        row = conn.execute(qmark(LINK_CODE), _params(request.link_code_hash)).fetchone()
         if row is not None:
             snapshot.target = learner_from_row(conn.execute(_BY_ID, (row[0],)).fetchone())
             snapshot.link_code_expires_at = need_ts(row[1])
+            snapshot.link_code_failures = int(row[2])
+            if actor_id is not None:
+                snapshot.granted_between = conn.execute(
+                    qmark(GRANTED_BETWEEN), _params(actor_id, row[0])).fetchone() is not None
+    if actor_id is not None and (request.target or request.award_id):
+        snapshot.actor_emails = frozenset(
+            r[0] for r in conn.execute(qmark(EMAIL_CLAIMS), _params(actor_id)))
+    if request.post is not None:
+        author = conn.execute(qmark(POST_AUTHOR), _params(request.post)).fetchone()
+        snapshot.post_author = UserRef(author[0], author[1]) if author else None
+        if actor_id is not None:
+            snapshot.post_counted_for = frozenset(
+                (q, s) for q, s in conn.execute(qmark(POST_COUNTED),
+                                                _params(actor_id, request.post)))
     if request.sessions:
         snapshot.sessions = [
-            AttendanceSession(q, s, secret, need_ts(issued_at), by)
-            for q, s, secret, issued_at, by in conn.execute(
-                "SELECT quest_id, step_id, secret, issued_at, issued_by FROM attendance_sessions"
-            )
+            AttendanceSession(q, s, secret, need_ts(issued_at), by, failures)
+            for q, s, secret, issued_at, by, failures in conn.execute(SESSIONS)
         ]
     return snapshot
 
@@ -117,10 +159,10 @@ def learner_from_row(row: Sequence[Any] | None) -> LearnerState | None:
     if row is None:
         return None
     (learner_id, name, role, quiz, failed, email, show_name, accounts, enrolments, steps,
-     milestones, awards) = row
+     milestones, awards, failed_links) = row
     learner = LearnerState(learner_id, name, Role(role), quiz=load_quiz(quiz),
                            failed_checkins=load_times(failed), email=email,
-                           show_name=bool(show_name))
+                           show_name=bool(show_name), failed_links=load_times(failed_links))
     learner.accounts = [UserRef(p, u) for p, u in json.loads(accounts)]
     for quest_id, version, joined in json.loads(enrolments):
         learner.enrolments[quest_id] = Enrolment(quest_id, version, need_ts(joined))
@@ -155,10 +197,11 @@ def apply_changes(conn: sqlite3.Connection, changes: tuple[Change, ...]) -> None
             case UpdateLearner():
                 conn.execute(
                     "UPDATE learners SET display_name = ?, role = ?, quiz = ?,"
-                    " failed_checkins = ?, email = ?, show_name = ? WHERE learner_id = ?",
+                    " failed_checkins = ?, email = ?, show_name = ?, failed_links = ?"
+                    " WHERE learner_id = ?",
                     (change.display_name, int(change.role), dump_quiz(change.quiz),
                      dump_times(change.failed_checkins), change.email, int(change.show_name),
-                     change.learner_id))
+                     dump_times(change.failed_links), change.learner_id))
             case PutEnrolment(learner_id=lid, enrolment=e):
                 conn.execute("INSERT INTO enrolments (learner_id, quest_id, quest_version,"
                              " joined_at) VALUES (?, ?, ?, ?)",
@@ -192,12 +235,30 @@ def apply_changes(conn: sqlite3.Connection, changes: tuple[Change, ...]) -> None
                              (ts(change.revoked_at), change.reason, change.revoked_by,
                               change.award_id))
             case PutSession(session=s):
-                conn.execute("INSERT INTO attendance_sessions (quest_id, step_id, secret,"
-                             " issued_at, issued_by) VALUES (?, ?, ?, ?, ?)",
-                             (s.quest_id, s.step_id, s.secret, ts(s.issued_at), s.issued_by))
-            case PutLinkCode(code_hash=code, learner_id=lid, expires_at=until):
-                conn.execute("INSERT INTO link_codes (code_hash, learner_id, expires_at)"
-                             " VALUES (?, ?, ?)", (code, lid, ts(until)))
+                conn.execute(qmark(PUT_SESSION), _params(s.quest_id, s.step_id, s.secret,
+                                                         ts(s.issued_at), s.issued_by))
+            case PutLinkCode():
+                conn.execute(qmark(DROP_LINK_CODES),
+                             _params(change.learner_id, ts(change.issued_at)))
+                conn.execute(qmark(PUT_LINK_CODE),
+                             _params(change.code_hash, change.locator, change.learner_id,
+                                     ts(change.expires_at)))
+            case FailLinkCode(locator=locator):
+                conn.execute(qmark(FAIL_LINK_CODE), _params(locator))
+            case FailCheckIn(sessions=sessions):
+                conn.executemany(qmark(FAIL_CHECK_IN), [_params(q, s) for q, s in sessions])
+            case ClaimEmail(learner_id=lid, email=email):
+                conn.execute(qmark(CLAIM_EMAIL), _params(email, lid))
+            case RecordGrant(granter_id=granter, learner_id=lid):
+                conn.execute(qmark(RECORD_GRANT), _params(granter, lid))
+            case RecordPost(post=post, author=author, posted_at=at):
+                conn.execute(qmark(RECORD_POST),
+                             _params(post, author.platform, author.user_id, ts(at)))
+                conn.execute(qmark(FORGET_OLD_POSTS), _params(ts(at - POST_MEMORY)))
+            case CountReaction():
+                conn.execute(qmark(COUNT_REACTION),
+                             _params(change.learner_id, change.post, change.quest_id,
+                                     change.step_id, ts(change.at)))
             case MergeLearner(source_id=source, into_id=into, code_hash=code):
                 merge_learner(conn, source, into, code)
             case ForgetLearner(learner_id=lid):
@@ -212,6 +273,28 @@ def apply_changes(conn: sqlite3.Connection, changes: tuple[Change, ...]) -> None
                     " FROM accounts WHERE learner_id = ?",
                     (dump_json(outbound_to_dict(message)), ts(at), lid))
 
+
+PUT_SESSION = (
+    "INSERT INTO attendance_sessions (quest_id, step_id, secret, issued_at, issued_by,"
+    " failures) VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT (quest_id, step_id) DO UPDATE SET"
+    " secret = excluded.secret, issued_at = excluded.issued_at,"
+    " issued_by = excluded.issued_by, failures = 0")
+# a learner has one live code at a time, and expired ones go
+DROP_LINK_CODES = "DELETE FROM link_codes WHERE learner_id = $1 OR expires_at < $2"
+PUT_LINK_CODE = ("INSERT INTO link_codes (code_hash, locator, learner_id, expires_at)"
+                 " VALUES ($1, $2, $3, $4)")
+FAIL_LINK_CODE = "UPDATE link_codes SET failures = failures + 1 WHERE locator = $1"
+FAIL_CHECK_IN = ("UPDATE attendance_sessions SET failures = failures + 1"
+                 " WHERE quest_id = $1 AND step_id = $2")
+CLAIM_EMAIL = ("INSERT INTO email_claims (email, learner_id) VALUES ($1, $2)"
+               " ON CONFLICT DO NOTHING")
+RECORD_GRANT = ("INSERT INTO tutor_grants (granter_id, learner_id) VALUES ($1, $2)"
+                " ON CONFLICT DO NOTHING")
+RECORD_POST = ("INSERT INTO recent_posts (post, platform, author_id, posted_at)"
+               " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+FORGET_OLD_POSTS = "DELETE FROM recent_posts WHERE posted_at < $1"
+COUNT_REACTION = ("INSERT INTO counted_reactions (learner_id, post, quest_id, step_id,"
+                  " counted_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
 
 STATUS_LIST_SIZE = 131_072
 
@@ -237,6 +320,10 @@ def allocate_status_index(conn: sqlite3.Connection, award_id: str) -> int:
 # Awards stay (their credentials are public and name only a salted hash); everything else
 # that describes the person goes. The learner row stays, emptied, because awards point at it.
 FORGET = (
+    "DELETE FROM recent_posts WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.learner_id = $1"
+    " AND a.platform = recent_posts.platform AND a.platform_user_id = recent_posts.author_id)",
+    "DELETE FROM counted_reactions WHERE learner_id = $1",
+    "DELETE FROM email_claims WHERE learner_id = $1",
     "DELETE FROM step_progress WHERE learner_id = $1",
     "DELETE FROM enrolments WHERE learner_id = $1",
     "DELETE FROM milestones WHERE learner_id = $1",
@@ -244,7 +331,8 @@ FORGET = (
     "DELETE FROM outbox WHERE learner_id = $1 AND delivered_at IS NULL",
     "DELETE FROM accounts WHERE learner_id = $1",
     "UPDATE learners SET display_name = NULL, email = NULL, quiz = NULL,"
-    " failed_checkins = '[]', show_name = 0, role = 0 WHERE learner_id = $1",
+    " failed_checkins = '[]', failed_links = '[]', show_name = 0, role = 0"
+    " WHERE learner_id = $1",
 )
 
 _MERGE = (
@@ -266,12 +354,26 @@ _MERGE = (
     " WHERE learner_id = :source ON CONFLICT DO NOTHING",
     "UPDATE awards SET learner_id = :into WHERE learner_id = :source",
     "UPDATE outbox SET learner_id = :into WHERE learner_id = :source",
+    "INSERT INTO email_claims (email, learner_id) SELECT email, :into FROM email_claims"
+    " WHERE learner_id = :source ON CONFLICT DO NOTHING",
+    "INSERT INTO counted_reactions (learner_id, post, quest_id, step_id, counted_at)"
+    " SELECT :into, post, quest_id, step_id, counted_at FROM counted_reactions"
+    " WHERE learner_id = :source ON CONFLICT DO NOTHING",
+    "INSERT INTO tutor_grants (granter_id, learner_id) SELECT :into, learner_id"
+    " FROM tutor_grants WHERE granter_id = :source AND learner_id <> :into"
+    " ON CONFLICT DO NOTHING",
+    "INSERT INTO tutor_grants (granter_id, learner_id) SELECT granter_id, :into"
+    " FROM tutor_grants WHERE learner_id = :source AND granter_id <> :into"
+    " ON CONFLICT DO NOTHING",
     "UPDATE learners SET role = max(role, (SELECT role FROM learners WHERE learner_id ="
     " :source)), email = coalesce(email, (SELECT email FROM learners WHERE learner_id ="
     " :source)) WHERE learner_id = :into",
     "DELETE FROM step_progress WHERE learner_id = :source",
     "DELETE FROM enrolments WHERE learner_id = :source",
     "DELETE FROM milestones WHERE learner_id = :source",
+    "DELETE FROM email_claims WHERE learner_id = :source",
+    "DELETE FROM counted_reactions WHERE learner_id = :source",
+    "DELETE FROM tutor_grants WHERE granter_id = :source OR learner_id = :source",
     "DELETE FROM link_codes WHERE learner_id = :source OR code_hash = :code",
     "DELETE FROM learners WHERE learner_id = :source",
 )
