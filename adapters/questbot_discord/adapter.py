@@ -123,10 +123,10 @@ class DiscordAdapter:
                                channel_id, private=False)
 
     def _event(self, event_id: str, user: discord.abc.User, conversation: ConversationRef,
-               command: Command, language: str = "en") -> Event:
+               command: Command, language: str = "en", message_id: int | None = None) -> Event:
         return Event(event_id, member_ref(user), conversation, command,
                      (user.display_name or user.name)[:100], language.split("-", maxsplit=1)[0],
-                     self._role(user))
+                     self._role(user), None if message_id is None else str(message_id))
 
     async def run(self, interaction: Interaction, command: Command, ephemeral: bool) -> None:
         # Acknowledge within Discord's 3 seconds, whatever the engine then takes.
@@ -173,7 +173,7 @@ class DiscordAdapter:
         event = self._event(f"m{message.id}", message.author,
                             self._conversation(message.channel,
                                                message.guild.id if message.guild else None),
-                            command)
+                            command, message_id=message.id)
         replies = await self._context.engine.handle(event)
         for reply in replies:
             try:
@@ -187,8 +187,12 @@ class DiscordAdapter:
         if member is None or member.bot or payload.guild_id is None:
             return
         channel = self.client.get_channel(payload.channel_id)
+        # the post, and its author when Discord says: one post counts once, one's own never
+        author = None if payload.message_author_id is None else \
+            UserRef(PLATFORM, str(payload.message_author_id))
         event = self._event(f"r{payload.message_id}:{payload.user_id}:{payload.emoji}",
-                            member, self._conversation(channel, payload.guild_id), React())
+                            member, self._conversation(channel, payload.guild_id),
+                            React(str(payload.message_id), author))
         replies = await self._context.engine.handle(event)
         if channel is not None and replies:
             for reply in replies:

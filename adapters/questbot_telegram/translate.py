@@ -50,7 +50,7 @@ def message_event(update: Update, message: Message, bot_username: str,
         not replied.from_user.is_bot else None
     name = replied.from_user.full_name if reply_to and replied and replied.from_user else None
     command: Command = parse_text(text, PLATFORM, reply_to, name)
-    return _event(update, user, message.chat, command, channels)
+    return _event(update, user, message.chat, command, channels, str(message.message_id))
 
 
 def callback_event(update: Update, channels: Mapping[int, str]) -> Event | None:
@@ -62,14 +62,19 @@ def callback_event(update: Update, channels: Mapping[int, str]) -> Event | None:
 
 
 def reaction_event(update: Update, channels: Mapping[int, str]) -> Event | None:
+    """A reaction names its post; Telegram does not say who wrote it (the engine remembers
+    recent posts' authors), and changing an emoji is a new update for the same post."""
     reaction = update.message_reaction
     if reaction is None or reaction.user is None or not reaction.new_reaction:
         return None  # an anonymous admin, or a reaction taken back
-    return _event(update, reaction.user, reaction.chat, React(), channels)
+    if reaction.user.is_bot:
+        return None  # a bot (this one, say) taking part is not a learner taking part
+    return _event(update, reaction.user, reaction.chat, React(str(reaction.message_id)),
+                  channels)
 
 
 def _event(update: Update, user: User, chat: Chat, command: Command,
-           channels: Mapping[int, str]) -> Event:
+           channels: Mapping[int, str], message_id: str | None = None) -> Event:
     return Event(
         event_id=str(update.update_id),
         actor=user_ref(user),
@@ -77,5 +82,6 @@ def _event(update: Update, user: User, chat: Chat, command: Command,
         command=command,
         display_name=user.full_name[:100] or None,
         language=(user.language_code or "en")[:8],
+        message_id=message_id,
     )
 

@@ -159,13 +159,16 @@ class FakeDiscord:
             "components": []})
         return message_id
 
-    async def react(self, member: dict[str, Any], message_id: int, channel: int = GENERAL
-                    ) -> None:
-        await self.dispatch("MESSAGE_REACTION_ADD", {
-            "user_id": member["user"]["id"], "channel_id": str(channel),
-            "message_id": str(message_id), "guild_id": str(GUILD_ID),
-            "emoji": {"id": None, "name": "👍"}, "member": member, "burst": False,
-            "type": 0})
+    async def react(self, member: dict[str, Any], message_id: int, channel: int = GENERAL,
+                    emoji: str = "👍", author: dict[str, Any] | None = None) -> None:
+        """A reaction; ``author`` (a member) wrote the message, as Discord's payload says."""
+        data = {"user_id": member["user"]["id"], "channel_id": str(channel),
+                "message_id": str(message_id), "guild_id": str(GUILD_ID),
+                "emoji": {"id": None, "name": emoji}, "member": member, "burst": False,
+                "type": 0}
+        if author is not None:
+            data["message_author_id"] = author["user"]["id"]
+        await self.dispatch("MESSAGE_REACTION_ADD", data)
 
     async def _interaction(self, kind: int, member: dict[str, Any], channel: int,
                            data: dict[str, Any], message: Post | None = None) -> str:

@@ -133,10 +133,14 @@ class FakeTelegram:
                                       "chat_instance": "ci", "data": data,
                                       "message": message}})
 
-    def reacts(self, user: dict[str, Any], chat: dict[str, Any], message_id: int) -> None:
+    def reacts(self, user: dict[str, Any], chat: dict[str, Any], message_id: int,
+               emoji: str = "👍", instead_of: str | None = None) -> None:
+        """A reaction to a message; ``instead_of`` changes an earlier one (Telegram sends the
+        old and the new reactions, and says nothing of who wrote the message)."""
+        old = [{"type": "emoji", "emoji": instead_of}] if instead_of else []
         self.push({"message_reaction": {
             "chat": chat, "message_id": message_id, "user": user, "date": int(time.time()),
-            "old_reaction": [], "new_reaction": [{"type": "emoji", "emoji": "👍"}]}})
+            "old_reaction": old, "new_reaction": [{"type": "emoji", "emoji": emoji}]}})
 
     def push(self, body: dict[str, Any], update_id: int | None = None) -> dict[str, Any]:
         update = {"update_id": update_id if update_id is not None else next(self._update_ids),
