@@ -13,7 +13,7 @@ from aiohttp import web
 from questbot.badges.service import BadgeService
 from questbot.badges.verify import Verifier
 from questbot.ports import Clock, Webhooks
-from questbot.web import documents, identity, pages, verify_page
+from questbot.web import documents, identity, openapi, pages, verify_page
 from questbot.web.context import HTML, WEB, Web, revalidated, template_environment
 from questbot.web.verify_page import MAX_UPLOAD
 
@@ -58,6 +58,7 @@ def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verif
     get = app.router.add_get
     get("/", _with(PAGE, pages.home))
     get("/healthz", _with(PAGE, pages.health))
+    get("/openapi.json", _with(DOCUMENT, openapi.description))
     get("/favicon.svg", _with(DOCUMENT, pages.favicon))
     get("/favicon.ico", _with(DOCUMENT, pages.favicon))
     get("/static/site.css", _with(STATIC, pages.stylesheet))
