@@ -28,10 +28,12 @@ def _name(learner: LearnerState) -> str:
 def _known_target(work: Work, ref: UserRef, name: str | None) -> LearnerState:
     """The learner a tutor or admin names. An address may be new (badges for someone not on
     chat); a platform account must have talked to the bot, unless the platform itself vouches
-    for it (a reply to its message, a member picked in a slash command: ``name`` is set)."""
+    for it (a reply to its message, a member picked in a slash command: ``name`` is set) or an
+    admin names it (the operators in the settings, and the command line: a class list)."""
     actor = work.actor()
     if ref.platform != EMAIL_PLATFORM and work.snapshot.target is None and name is None \
-            and ref != work.event.actor and ref not in actor.accounts:
+            and ref != work.event.actor and ref not in actor.accounts \
+            and work.role_of(actor) < Role.ADMIN:
         raise Rejected("grant.unknown_learner", learner=str(ref))
     return work.target(ref, name)
 
