@@ -82,7 +82,8 @@ async def issue_through_service(folder: Path, count: int) -> float:
     store = SqliteStore(folder / "questbot.sqlite3")
     await store.open()
     tutor = UserRef("bench", "tutor")
-    engine = QuestEngine(store, catalog, EngineSettings(admins=frozenset({tutor})))  # an admin may name a class list
+    # an admin: only admins may name learners the bot has not met (a class list)
+    engine = QuestEngine(store, catalog, EngineSettings(admins=frozenset({tutor})))
     for n in range(count):
         text = f"/grant bench:learner{n} python-basics badge passed the course"
         await engine.handle(Event(f"g{n}", tutor, ConversationRef("bench", "dm"),
