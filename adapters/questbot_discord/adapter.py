@@ -33,7 +33,13 @@ from questbot.domain.progress import Role
 from questbot.engine.outbox_pump import OutboxPump, Sent
 from questbot.ports import AdapterContext
 from questbot_discord.client import PLATFORM, Interaction, QuestClient, member_ref
-from questbot_discord.render import badge_message, question_view, split_text
+from questbot_discord.render import (
+    NO_MENTIONS,
+    badge_message,
+    only_mention,
+    question_view,
+    split_text,
+)
 from questbot_discord.settings import DiscordSettings
 
 log = logging.getLogger(__name__)
@@ -150,6 +156,12 @@ class DiscordAdapter:
             await self._context.outbox.enqueue(event.actor, reply)
 
     async def _messages(self, reply: Outbound, language: str) -> list[dict[str, Any]]:
+        messages = await self._render(reply, language)
+        for message in messages:
+            message["allowed_mentions"] = NO_MENTIONS  # echoed text never pings anyone
+        return messages
+
+    async def _render(self, reply: Outbound, language: str) -> list[dict[str, Any]]:
         match reply:
             case Text(text=text):
                 return [{"content": piece} for piece in split_text(text)]
@@ -227,6 +239,7 @@ class DiscordAdapter:
         parts = await self._messages(message, "en")
         parts[0]["content"] = f"<@{recipient.user_id}> " + str(parts[0].get("content", ""))
         for part in parts:
+            part["allowed_mentions"] = only_mention(int(recipient.user_id))
             await channel.send(**part)
         return True
 

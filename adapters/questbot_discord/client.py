@@ -32,13 +32,21 @@ from questbot.domain import (
     StartQuiz,
     UserRef,
 )
-from questbot_discord.render import AnswerButton, TypeAnswerButton
+from questbot.domain.parsing import ADMIN_COMMANDS, TUTOR_COMMANDS
+from questbot_discord.render import NO_MENTIONS, AnswerButton, TypeAnswerButton
 
 if TYPE_CHECKING:
     from questbot_discord.adapter import DiscordAdapter
 
 PLATFORM = "discord"
 Interaction = discord.Interaction[Any]
+
+# Who sees which slash commands (default_member_permissions; a server's admins can change it in
+# Server Settings → Integrations). Tutors' and admins' commands exist in servers only, never
+# in DMs, where Discord would show them to everyone. The engine checks roles regardless.
+TUTOR_PERMISSIONS = discord.Permissions(manage_messages=True)
+ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True)
+IN_SERVERS = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
 
 
 def member_ref(user: discord.abc.User) -> UserRef:
@@ -47,10 +55,11 @@ def member_ref(user: discord.abc.User) -> UserRef:
 
 class QuestClient(discord.Client):
     def __init__(self, adapter: DiscordAdapter, intents: discord.Intents) -> None:
-        super().__init__(intents=intents)
+        super().__init__(intents=intents, allowed_mentions=NO_MENTIONS)  # echoes never ping
         self.adapter = adapter
         self.tree = app_commands.CommandTree(self)
         _register(self.tree, adapter)
+        restrict(self.tree)
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(AnswerButton, TypeAnswerButton)  # buttons survive restarts
@@ -73,6 +82,19 @@ class QuestClient(discord.Client):
 
     async def on_typed_answer(self, interaction: Interaction, text: str) -> None:
         await self.adapter.run(interaction, Answer(text), ephemeral=True)
+
+
+def restrict(tree: app_commands.CommandTree[Any]) -> None:
+    """Hide tutor and admin commands from members without the permission, from the one
+    command table (questbot.domain.parsing)."""
+    for names, permissions in ((TUTOR_COMMANDS, TUTOR_PERMISSIONS),
+                               (ADMIN_COMMANDS, ADMIN_PERMISSIONS)):
+        for name in names:
+            command = tree.get_command(name)
+            if isinstance(command, app_commands.Command):
+                command.default_permissions = permissions
+                command.guild_only = True
+                command.allowed_contexts = IN_SERVERS
 
 
 def _register(tree: app_commands.CommandTree[Any], adapter: DiscordAdapter) -> None:

@@ -14,6 +14,13 @@ from questbot.domain.sharing import linkedin_add_url
 from questbot.domain.text import split_message
 
 MAX_MESSAGE = 2000
+NO_MENTIONS = discord.AllowedMentions.none()  # text people typed is echoed: it never pings
+
+
+def only_mention(user_id: int) -> discord.AllowedMentions:
+    """Ping this one member (a message they must see), nobody the text itself names."""
+    return discord.AllowedMentions(everyone=False, roles=False, replied_user=False,
+                                   users=[discord.Object(id=user_id)])
 ANSWER_PREFIX = "qb:a:"
 TYPE_PREFIX = "qb:t:"
 
@@ -98,7 +105,8 @@ def badge_message(badge: BadgeAwarded, png: bytes | None, issuer: str, language:
     embed.add_field(name=translate("discord.linkedin", language),
                     value=f"[{translate('discord.linkedin_link', language)}]({linkedin})",
                     inline=False)
-    message: dict[str, Any] = {"content": text[:MAX_MESSAGE], "embed": embed}
+    message: dict[str, Any] = {"content": text[:MAX_MESSAGE], "embed": embed,
+                               "allowed_mentions": NO_MENTIONS}
     if png is not None:
         embed.set_image(url=f"attachment://{_file_name(badge.badge_name)}.png")
         message["file"] = discord.File(io.BytesIO(png), f"{_file_name(badge.badge_name)}.png")

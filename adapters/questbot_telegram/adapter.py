@@ -12,8 +12,8 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from telegram import BotCommand, Update
-from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
+from telegram import Update
+from telegram.error import BadRequest, Forbidden, InvalidToken
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -26,9 +26,9 @@ from telegram.ext import (
 )
 
 from questbot.domain import ConfigError, Delivery, Event, Outbound, Text, UserRef, translate
-from questbot.domain.parsing import LEARNER_COMMANDS, TUTOR_COMMANDS
 from questbot.engine.outbox_pump import Attempted, OutboxPump, Sent, max_attempts_setting
 from questbot.ports import AdapterContext
+from questbot_telegram.menu import register_menus
 from questbot_telegram.send import NotSent, Sender, label_of, with_retries
 from questbot_telegram.settings import TelegramSettings
 from questbot_telegram.translate import (
@@ -128,16 +128,10 @@ class TelegramAdapter:
         self._application = None
 
     async def _register_commands(self) -> None:
+        """Learners' menu by default; tutors and admins get theirs (see menu.py)."""
         assert self._application is not None
-        commands = []
-        for name in (*LEARNER_COMMANDS, *TUTOR_COMMANDS):
-            text = translate(f"help.{name}") if name != "start" else "/start: begin here"
-            commands.append(BotCommand(name, text.split(": ", 1)[-1][:256]))
-        bot = self._application.bot
-        try:
-            await with_retries(lambda: bot.set_my_commands(commands))
-        except TelegramError as exc:
-            log.warning("could not register the command menu: %s", exc)
+        await register_menus(self._application.bot, self._context.settings,
+                             list(self._settings.channels))
 
     # --- webhook -------------------------------------------------------------------------
     def _webhook_path(self) -> str:

@@ -47,7 +47,7 @@ class Post:
     interaction_token: str | None = None
     callback_type: int | None = None
     message_id: int = 0
-    data: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)  # the JSON payload the bot sent
 
     def buttons(self) -> list[dict[str, Any]]:
         return [c for row in self.components for c in row.get("components", [])]
@@ -314,8 +314,9 @@ class FakeDiscord:
         if parts[0] == "applications" and parts[-1] == "commands" and method == "PUT":
             commands = await request.json()
             self.commands = [{**c, "id": str(next(self._ids)), "application_id": str(APP_ID),
-                              "version": "1", "default_member_permissions": None,
-                              "type": c.get("type", 1)} for c in commands]
+                              "version": "1", "type": c.get("type", 1),
+                              "default_member_permissions": c.get("default_member_permissions")}
+                             for c in commands]
             return _json(self.commands)
         if parts[0] == "interactions" and parts[-1] == "callback":
             body, files = await _body(request)
@@ -335,7 +336,7 @@ class FakeDiscord:
             post = Post("followup", time.monotonic(), body.get("content"),
                         bool((body.get("flags") or 0) & 64), body.get("components") or [],
                         body.get("embeds") or [], files, channel_id=GENERAL,
-                        interaction_token=parts[2], message_id=next(self._ids))
+                        interaction_token=parts[2], message_id=next(self._ids), data=body)
             self.posts.append(post)
             return _json(self._message_json(post))
         if parts[0] == "webhooks" and method == "PATCH":
@@ -361,7 +362,7 @@ class FakeDiscord:
             body, files = await _body(request)
             post = Post("message", time.monotonic(), body.get("content"), False,
                         body.get("components") or [], body.get("embeds") or [], files,
-                        channel_id=int(parts[1]), message_id=next(self._ids))
+                        channel_id=int(parts[1]), message_id=next(self._ids), data=body)
             self.posts.append(post)
             return _json(self._message_json(post))
         return _json({"message": f"404: Not Found {method} {path}", "code": 0},

@@ -58,7 +58,8 @@ class FakeTelegram:
     edits: list[dict[str, Any]] = field(default_factory=list)
     answered: list[dict[str, Any]] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
-    commands: list[dict[str, Any]] = field(default_factory=list)
+    commands: list[dict[str, Any]] = field(default_factory=list)  # the default scope's
+    menus: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # scope -> commands
     webhook: dict[str, Any] | None = None
     failures: list[Failure] = field(default_factory=list)
     outage_until: float = 0.0
@@ -235,8 +236,15 @@ class FakeTelegram:
         return True
 
     async def _setMyCommands(self, params: dict[str, Any]) -> Any:
-        self.commands = params["commands"]
+        scope = params.get("scope") or {"type": "default"}
+        self.menus[menu_key(scope)] = params["commands"]
+        if scope["type"] == "default":
+            self.commands = params["commands"]
         return True
+
+    def menu_for(self, scope: dict[str, Any]) -> set[str]:
+        """The command names registered for exactly this scope."""
+        return {c["command"] for c in self.menus.get(menu_key(scope), [])}
 
     async def _setWebhook(self, params: dict[str, Any]) -> Any:
         self.webhook = params
@@ -275,7 +283,12 @@ async def _params(request: web.Request) -> dict[str, Any]:
     return params
 
 
-_JSON_FIELDS = {"reply_markup", "commands", "allowed_updates", "entities", "caption_entities"}
+_JSON_FIELDS = {"reply_markup", "commands", "allowed_updates", "entities", "caption_entities",
+                "scope"}
+
+
+def menu_key(scope: dict[str, Any]) -> str:
+    return json.dumps(scope, sort_keys=True)
 
 
 def _error(status: int, description: str, retry_after: int | None = None) -> web.Response:

@@ -1,0 +1,83 @@
+"""The command menus: learners see learner commands only. Telegram picks the narrowest scope
+that applies, so the default scope gets the learner list, and each configured tutor and admin
+account gets the longer list in its private chat with the bot (BotCommandScopeChat) and in
+each mapped group chat (BotCommandScopeChatMember). The engine checks roles either way: a menu
+only decides what people are offered."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeChat,
+    BotCommandScopeChatMember,
+    BotCommandScopeDefault,
+)
+from telegram.error import TelegramError
+
+from questbot.domain import UserRef, translate
+from questbot.domain.parsing import ADMIN_COMMANDS, LEARNER_COMMANDS, TUTOR_COMMANDS
+from questbot_telegram.send import with_retries
+
+log = logging.getLogger(__name__)
+PLATFORM = "telegram"
+
+
+def bot_commands(names: Iterable[str], language: str = "en") -> list[BotCommand]:
+    commands = []
+    for name in names:
+        text = translate(f"help.{name}", language) if name != "start" else "/start: begin here"
+        commands.append(BotCommand(name, text.split(": ", 1)[-1][:256]))
+    return commands
+
+
+def accounts(settings: Mapping[str, Any], key: str) -> list[int]:
+    """The Telegram user ids among the configured ``platform:id`` accounts."""
+    ids = []
+    for entry in settings.get(key) or ():
+        try:
+            ref = UserRef.parse(str(entry))
+        except ValueError:
+            continue
+        if ref.platform == PLATFORM and ref.user_id.lstrip("-").isdigit():
+            ids.append(int(ref.user_id))
+    return ids
+
+
+def menus(settings: Mapping[str, Any], groups: Iterable[int]
+          ) -> list[tuple[BotCommandScope, list[BotCommand]]]:
+    """Every (scope, commands) pair to register, the default (learners) first."""
+    language = str(settings.get("language") or "en")
+    learner = bot_commands(LEARNER_COMMANDS, language)
+    tutor = bot_commands((*LEARNER_COMMANDS, *TUTOR_COMMANDS), language)
+    admin = bot_commands((*LEARNER_COMMANDS, *TUTOR_COMMANDS, *ADMIN_COMMANDS), language)
+    admins = accounts(settings, "admins")
+    tutors = [t for t in accounts(settings, "tutors") if t not in admins]
+    pairs: list[tuple[BotCommandScope, list[BotCommand]]] = [(BotCommandScopeDefault(), learner)]
+    group_ids = sorted(set(groups))
+    for user_ids, commands in ((tutors, tutor), (admins, admin)):
+        for user_id in sorted(set(user_ids)):
+            pairs.append((BotCommandScopeChat(user_id), commands))
+            pairs.extend((BotCommandScopeChatMember(group, user_id), commands)
+                         for group in group_ids)
+    return pairs
+
+
+async def register_menus(bot: Bot, settings: Mapping[str, Any], groups: Sequence[int]) -> None:
+    """One setMyCommands per scope; a scope Telegram refuses (a tutor who never opened a
+    chat with the bot, a group it is not in) is logged and the others still apply."""
+    for scope, commands in menus(settings, groups):
+        try:
+            await with_retries(_setter(bot, scope, commands))
+        except TelegramError as exc:
+            log.warning("could not register the command menu for %s: %s", scope.type, exc)
+
+
+def _setter(bot: Bot, scope: BotCommandScope, commands: list[BotCommand]
+            ) -> Callable[[], Awaitable[bool]]:
+    return lambda: bot.set_my_commands(commands, scope=scope)
