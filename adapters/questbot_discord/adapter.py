@@ -30,7 +30,7 @@ from questbot.domain import (
     translate,
 )
 from questbot.domain.progress import Role
-from questbot.engine.outbox_pump import OutboxPump, Sent
+from questbot.engine.outbox_pump import OutboxPump, Sent, max_attempts_setting
 from questbot.ports import AdapterContext
 from questbot_discord.client import PLATFORM, Interaction, QuestClient, member_ref
 from questbot_discord.render import (
@@ -97,7 +97,8 @@ class DiscordAdapter:
             ready.cancel()
             log.warning("Discord is not ready yet; the adapter keeps trying in the background")
         self.outbox = OutboxPump(self._context.outbox, PLATFORM, self._send_delivery,
-                                 interval=self._outbox_interval, ready=client.is_ready)
+                                 interval=self._outbox_interval, ready=client.is_ready,
+                                 max_attempts=max_attempts_setting(self._context.settings))
         self._tasks = [asyncio.create_task(self.outbox.run(), name="discord-outbox")]
 
     async def stop(self) -> None:

@@ -1,4 +1,5 @@
-"""The command line: ``questbot run|serve|validate|schema``. The only place that exits."""
+"""The command line: ``questbot run|serve|validate|schema|keys|verify|award|revoke|outbox|
+backup|restore``. The only place that exits."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from questbot.app import commands
 from questbot.app.backup import backup_command, restore_command
 from questbot.app.config import Settings, check_quests_dir, load_settings
 from questbot.app.logging_filters import configure_logging, redact_text, secret_values
+from questbot.app.outbox_admin import outbox
 from questbot.app.runtime import serve
 from questbot.catalog import load_catalog, quest_files, quest_json_schema_text
 from questbot.domain.errors import ConfigError, StoreError
@@ -75,6 +77,19 @@ def _parser() -> argparse.ArgumentParser:
                     "the status list.")
     revoke.add_argument("award_id", metavar="BADGE_ID", help="the last part of its URL")
     revoke.add_argument("--reason", required=True, metavar="TEXT")
+    deliveries = commands.add_parser(
+        "outbox", parents=[common], help="list (or resend) deliveries that did not arrive",
+        description="List the outbox's failed deliveries (the platform kept refusing them: "
+                    "a blocked bot, closed DMs) and uncertain ones (sent, answered too late: "
+                    "probably arrived, never resent automatically), newest first, with their "
+                    "last error. --retry makes some pending again with fresh attempts.")
+    deliveries.add_argument("--platform", metavar="NAME", help="only this platform's")
+    deliveries.add_argument("--retry", type=int, nargs="+", default=[], metavar="ID",
+                            help="send these deliveries again")
+    deliveries.add_argument("--retry-all", action="store_true",
+                            help="send every listed delivery again")
+    deliveries.add_argument("--limit", type=int, default=100, metavar="N",
+                            help="at most N deliveries (default 100)")
     backup = commands.add_parser(
         "backup", parents=[common], help="copy the database and keys, even while running",
         description="Write a consistent copy of the SQLite database and the issuer's keys "
@@ -127,6 +142,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return asyncio.run(commands.award(settings, args.badge, args.to, args.reason, args.csv))
     if args.command == "revoke":
         return asyncio.run(commands.revoke(settings, args.award_id, args.reason))
+    if args.command == "outbox":
+        return asyncio.run(outbox(settings, args.platform, args.retry, args.retry_all,
+                                  max(1, min(args.limit, 10_000))))
     if args.command == "backup":
         return backup_command(settings, args.path)
     if args.command == "restore":
