@@ -136,6 +136,21 @@ async def test_learners_cannot_grant_and_a_tutors_grant_reaches_the_learner_by_d
     assert "linkedin.com/profile/add" in str(dm.embeds)
 
 
+async def test_a_dm_whose_answer_is_lost_is_sent_again_but_arrives_once(
+        bot: Server, fake: FakeDiscord) -> None:
+    bob, tina = fake.member(BOB, "Bob"), fake.member(TINA, "Tina", tutor=True)
+    fake.lose_answer_next = 2  # the text and the badge are stored, the answers are lost
+    token = await fake.slash(tina, "grant", learner=bob, quest="community-helper",
+                             item="badge", reason="ran the help desk")
+    await answer_text(fake, token, "Awarded the Community Helper badge to Bob")
+    await fake.wait_for(lambda: fake.lose_answer_next == 0)
+    await asyncio.sleep(1.5)  # the outbox tried the delivery again, a few rounds
+    told = [p for p in fake.dms_to(BOB) if "Tina awarded you" in (p.content or "")]
+    assert len(told) == 1
+    assert len([p for p in fake.dms_to(BOB) if p.files]) == 1
+    assert await bot.services.store.pending_deliveries("discord") == []
+
+
 async def test_closed_dms_fall_back_to_the_configured_channel(tmp_path: Path,
                                                                fake: FakeDiscord) -> None:
     async with running_server(tmp_path) as server:

@@ -216,33 +216,41 @@ class DiscordAdapter:
     # --- the outbox ----------------------------------------------------------------------
     async def _send_delivery(self, delivery: Delivery) -> Sent:
         try:
-            await self._direct_message(delivery.recipient, delivery.message)
+            await self._direct_message(delivery)
         except discord.Forbidden:
-            if not await self._to_fallback_channel(delivery.recipient, delivery.message):
+            if not await self._to_fallback_channel(delivery):
                 return Sent.REFUSED  # DMs closed and no fallback channel: try again later
         except (discord.HTTPException, aiohttp.ClientError):
             return Sent.UNREACHABLE
         return Sent.DELIVERED
 
-    async def _direct_message(self, recipient: UserRef, message: Outbound) -> None:
-        user = await self.client.fetch_user(int(recipient.user_id))
+    async def _direct_message(self, delivery: Delivery) -> None:
+        user = await self.client.fetch_user(int(delivery.recipient.user_id))
         channel = await user.create_dm()
-        for part in await self._messages(message, "en"):
-            await channel.send(**part)
+        for index, part in enumerate(await self._messages(delivery.message, "en")):
+            await channel.send(**part, nonce=delivery_nonce(delivery, index))
 
-    async def _to_fallback_channel(self, recipient: UserRef, message: Outbound) -> bool:
+    async def _to_fallback_channel(self, delivery: Delivery) -> bool:
         """Members with closed DMs are told in the configured channel instead."""
         if self.settings.fallback_channel is None:
             return False
         channel = self.client.get_channel(self.settings.fallback_channel)
         if not isinstance(channel, discord.TextChannel):
             return False
-        parts = await self._messages(message, "en")
+        recipient = delivery.recipient
+        parts = await self._messages(delivery.message, "en")
         parts[0]["content"] = f"<@{recipient.user_id}> " + str(parts[0].get("content", ""))
-        for part in parts:
+        for index, part in enumerate(parts):
             part["allowed_mentions"] = only_mention(int(recipient.user_id))
-            await channel.send(**part)
+            await channel.send(**part, nonce=delivery_nonce(delivery, index, fallback=True))
         return True
+
+
+def delivery_nonce(delivery: Delivery, part: int, fallback: bool = False) -> str:
+    """The same for every attempt at one part of one delivery: Discord (``enforce_nonce``)
+    answers a repeat within minutes with the message it already made, so a send whose answer
+    was lost (a 5xx after the message was stored, retried by discord.py) appears once."""
+    return f"{'f' if fallback else 'd'}{delivery.delivery_id}.{part}"  # ids fit in 25 chars
 
 
 def _read(path: str) -> bytes:

@@ -71,6 +71,9 @@ class FakeDiscord:
     _dm_channels: dict[int, int] = field(default_factory=dict)  # channel -> user
     members: dict[int, dict[str, Any]] = field(default_factory=dict)
     closed_dms: set[int] = field(default_factory=set)  # members who refuse DMs
+    # store this many new messages, then drop the connection before answering
+    lose_answer_next: int = 0
+    _nonces: dict[tuple[int, str], Post] = field(default_factory=dict)
 
     # --- server ---------------------------------------------------------------------------
     async def start(self) -> None:
@@ -360,10 +363,18 @@ class FakeDiscord:
                 return _json({"message": "Cannot send messages to this user", "code": 50007},
                              status=403)
             body, files = await _body(request)
+            nonce = (int(parts[1]), str(body["nonce"])) if body.get("enforce_nonce") else None
+            if nonce is not None and nonce in self._nonces:  # Discord returns the first one
+                return _json(self._message_json(self._nonces[nonce]))
             post = Post("message", time.monotonic(), body.get("content"), False,
                         body.get("components") or [], body.get("embeds") or [], files,
                         channel_id=int(parts[1]), message_id=next(self._ids), data=body)
             self.posts.append(post)
+            if nonce is not None:
+                self._nonces[nonce] = post
+            if self.lose_answer_next > 0 and request.transport is not None:
+                self.lose_answer_next -= 1
+                request.transport.abort()  # stored, but the bot never hears so
             return _json(self._message_json(post))
         return _json({"message": f"404: Not Found {method} {path}", "code": 0},
                                  status=404)
