@@ -12,15 +12,16 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from questbot.domain import UserRef, parse_text
+from questbot.domain.commands import COMMANDS
 from questbot.domain.messages import Answer, Command, Invalid, JoinQuest, ShowProgress
-from questbot.domain.parsing import ADMIN_COMMANDS, LEARNER_COMMANDS, MAX_TEXT, TUTOR_COMMANDS
+from questbot.domain.parsing import MAX_TEXT
 from questbot.domain.text import ENGLISH, translate
 
 EXAMPLES = int(os.environ.get("QUESTBOT_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 COMMAND_TYPES = get_args(Command)
-NAMES = (*LEARNER_COMMANDS, *TUTOR_COMMANDS, *ADMIN_COMMANDS, "react", "dance")
+NAMES = (*(spec.name for spec in COMMANDS), "dance")
 
 platforms = st.sampled_from(["console", "telegram", "discord", "", ":", "x" * 50])
 users = st.builds(UserRef, st.from_regex(r"[a-z][a-z0-9_-]{0,8}", fullmatch=True),

@@ -16,13 +16,16 @@ from questbot_discord.settings import DiscordSettings
 from questbot_telegram import TelegramAdapter
 from questbot_telegram.settings import TelegramSettings
 
-from questbot.domain.parsing import ADMIN_COMMANDS, LEARNER_COMMANDS, TUTOR_COMMANDS
+from questbot.domain.commands import COMMANDS, offered
+from questbot.domain.progress import Role
 from questbot.ports import AdapterContext
 from tests.fakes.discord_api import GENERAL, GUILD_ID, HELP, FakeDiscord, Post
 from tests.fakes.telegram_api import Failure, FakeTelegram
 from tests.server import Server, running_server
 
-LEARNER, TUTOR, ADMIN = set(LEARNER_COMMANDS), set(TUTOR_COMMANDS), set(ADMIN_COMMANDS)
+LEARNER = {spec.name for spec in offered(Role.LEARNER)}
+TUTOR = {spec.name for spec in COMMANDS if spec.role is Role.TUTOR}
+ADMIN = {spec.name for spec in COMMANDS if spec.role is Role.ADMIN}
 T_TINA, T_ADA, T_GROUP, T_OTHER_GROUP = 1003, 1004, -100500, -100600
 ALICE, BOB, TINA = 800000000000000101, 800000000000000102, 800000000000000103
 PINGS = "@everyone @here <@800000000000000102> <@&700000000000000030>"
@@ -129,6 +132,15 @@ async def test_discord_hides_tutor_and_admin_commands_from_members_without_permi
         assert int(commands[name]["default_member_permissions"]) == permission, name
         assert commands[name]["dm_permission"] is False, name  # never shown in DMs
         assert commands[name]["contexts"] == [0], name  # servers only
+    for spec in COMMANDS:  # the options are the command table's parameters, in order
+        if spec.listed:
+            options = commands[spec.name].get("options") or []
+            assert [o["name"] for o in options] == [p.name for p in spec.params], spec.name
+            assert [o.get("required", False) for o in options] == \
+                [p.required for p in spec.params], spec.name
+    grant = {o["name"]: o for o in commands["grant"]["options"]}
+    assert grant["learner"]["type"] == 6  # a member picker
+    assert [c["value"] for c in commands["showname"]["options"][0]["choices"]] == ["on", "off"]
 
 
 def bot_messages(fake: FakeDiscord) -> list[Post]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from questbot.domain.parsing import ADMIN_COMMANDS, LEARNER_COMMANDS, TUTOR_COMMANDS
+from questbot.domain.commands import COMMANDS
 from questbot.domain.text import ENGLISH, translate
 from tests.conftest import ROOT
 
@@ -15,10 +15,9 @@ def test_every_key_used_in_the_code_has_an_english_text() -> None:
     used: set[str] = set()
     for path in [*ROOT.glob("questbot/**/*.py"), *ROOT.glob("adapters/**/*.py")]:
         used |= set(KEY_CALL.findall(path.read_text()))
-    used |= {f"help.{name}" for name in (*LEARNER_COMMANDS, *TUTOR_COMMANDS, *ADMIN_COMMANDS)
-             if name != "start"}
-    used |= {f"usage.{name}" for name in ("join", "quiz", "answer", "checkin", "code", "grant",
-                                          "revoke", "tutor", "email", "showname")}
+    used |= {spec.help_key for spec in COMMANDS if spec.listed}
+    used |= {spec.usage.problem for spec in COMMANDS if spec.params}
+    used |= {f"param.{param.name}" for spec in COMMANDS for param in spec.params}
     used |= {f"step.todo_{action}" for action in ("message", "reaction", "grant")}
     assert len(used) > 60
     assert sorted(used - set(ENGLISH)) == []

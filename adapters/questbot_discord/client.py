@@ -3,36 +3,15 @@ each turned into a questbot event by the adapter that owns the client."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import inspect
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import discord
 from discord import app_commands
 
-from questbot.domain import (
-    Answer,
-    CheckIn,
-    ChooseAnswer,
-    Command,
-    ExportData,
-    ForgetMe,
-    Grant,
-    Help,
-    IssueCode,
-    JoinQuest,
-    LinkAccount,
-    ListBadges,
-    ListQuests,
-    MakeTutor,
-    Reload,
-    Revoke,
-    SetEmail,
-    ShowName,
-    ShowProgress,
-    Start,
-    StartQuiz,
-    UserRef,
-)
-from questbot.domain.parsing import ADMIN_COMMANDS, TUTOR_COMMANDS
+from questbot.domain import Answer, ChooseAnswer, UserRef, translate
+from questbot.domain.commands import COMMANDS, CommandSpec, Kind, from_options
+from questbot.domain.progress import Role
 from questbot_discord.render import NO_MENTIONS, AnswerButton, TypeAnswerButton
 
 if TYPE_CHECKING:
@@ -40,6 +19,7 @@ if TYPE_CHECKING:
 
 PLATFORM = "discord"
 Interaction = discord.Interaction[Any]
+SHOWN_TO_THE_CHANNEL = frozenset({"grant", "revoke"})  # a tutor's decision is public
 
 # Who sees which slash commands (default_member_permissions; a server's admins can change it in
 # Server Settings → Integrations). Tutors' and admins' commands exist in servers only, never
@@ -86,106 +66,52 @@ class QuestClient(discord.Client):
 
 def restrict(tree: app_commands.CommandTree[Any]) -> None:
     """Hide tutor and admin commands from members without the permission, from the one
-    command table (questbot.domain.parsing)."""
-    for names, permissions in ((TUTOR_COMMANDS, TUTOR_PERMISSIONS),
-                               (ADMIN_COMMANDS, ADMIN_PERMISSIONS)):
-        for name in names:
-            command = tree.get_command(name)
-            if isinstance(command, app_commands.Command):
-                command.default_permissions = permissions
-                command.guild_only = True
-                command.allowed_contexts = IN_SERVERS
+    command table (questbot.domain.commands)."""
+    permissions = {Role.TUTOR: TUTOR_PERMISSIONS, Role.ADMIN: ADMIN_PERMISSIONS}
+    for spec in COMMANDS:
+        command = tree.get_command(spec.name)
+        if spec.role in permissions and isinstance(command, app_commands.Command):
+            command.default_permissions = permissions[spec.role]
+            command.guild_only = True
+            command.allowed_contexts = IN_SERVERS
 
 
 def _register(tree: app_commands.CommandTree[Any], adapter: DiscordAdapter) -> None:
-    """The same commands as every platform, as slash commands."""
+    """The same commands as every platform, as slash commands, from the one command table."""
+    for spec in COMMANDS:
+        if spec.listed:
+            tree.add_command(slash_command(spec, adapter))
 
-    async def run(interaction: Interaction, command: Command, ephemeral: bool = True) -> None:
-        await adapter.run(interaction, command, ephemeral=ephemeral)
 
-    @tree.command(name="start", description="Begin here")
-    async def start(interaction: Interaction) -> None:
-        await run(interaction, Start())
+def slash_command(spec: CommandSpec, adapter: DiscordAdapter
+                  ) -> app_commands.Command[Any, Any, Any]:
+    """A slash command whose options are the spec's parameters: a member picker for a
+    learner, a list for a choice, text for the rest."""
 
-    @tree.command(name="help", description="The commands you can use")
-    async def help_(interaction: Interaction) -> None:
-        await run(interaction, Help())
+    async def callback(interaction: Interaction, /, **options: Any) -> None:
+        learner = next((v for v in options.values() if isinstance(v, discord.abc.User)), None)
+        texts = {name: None if value is None else str(value) for name, value in options.items()
+                 if not isinstance(value, discord.abc.User)}
+        command = from_options(spec, texts, member_ref(learner) if learner else None,
+                               learner.display_name if learner else None)
+        await adapter.run(interaction, command, ephemeral=spec.name not in SHOWN_TO_THE_CHANNEL)
 
-    @tree.command(name="quests", description="The quests you can join")
-    async def quests(interaction: Interaction) -> None:
-        await run(interaction, ListQuests())
+    parameters = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                    annotation=Interaction)]
+    for param in spec.params:
+        annotation: Any = (cast(Any, Literal)[param.choices] if param.kind is Kind.CHOICE
+                           else discord.User if param.kind is Kind.LEARNER else str)
+        parameters.append(inspect.Parameter(
+            param.name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            annotation=annotation if param.required else annotation | None,
+            default=inspect.Parameter.empty if param.required else None))
+    callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    described = app_commands.describe(**{
+        param.name: _summary(f"param.{param.name}") for param in spec.params})(callback)
+    return app_commands.Command(name=spec.name, description=_summary(spec.help_key),
+                                callback=described)
 
-    @tree.command(name="join", description="Join a quest")
-    @app_commands.describe(quest="the quest's id, from /quests")
-    async def join(interaction: Interaction, quest: str) -> None:
-        await run(interaction, JoinQuest(quest.strip().lower()))
 
-    @tree.command(name="progress", description="Where you are")
-    async def progress(interaction: Interaction, quest: str | None = None) -> None:
-        await run(interaction, ShowProgress(quest.strip().lower() if quest else None))
-
-    @tree.command(name="badges", description="The badges you have earned")
-    async def badges(interaction: Interaction) -> None:
-        await run(interaction, ListBadges())
-
-    @tree.command(name="quiz", description="Start or resume a quiz")
-    async def quiz(interaction: Interaction, quest: str | None = None,
-                   step: str | None = None) -> None:
-        await run(interaction, StartQuiz(quest.lower() if quest else None,
-                                         step.lower() if step else None))
-
-    @tree.command(name="answer", description="Answer the current quiz question")
-    async def answer(interaction: Interaction, text: str) -> None:
-        await run(interaction, Answer(text[:400]))
-
-    @tree.command(name="checkin", description="Check in to a session with its code")
-    async def checkin(interaction: Interaction, code: str) -> None:
-        await run(interaction, CheckIn(code.replace(" ", "")))
-
-    @tree.command(name="email", description="The address your badges name, for backpacks")
-    async def email(interaction: Interaction, address: str) -> None:
-        await run(interaction, SetEmail(None if address.lower() == "off" else address.strip()))
-
-    @tree.command(name="showname", description="Show your name on your badge pages")
-    async def showname(interaction: Interaction, show: bool) -> None:
-        await run(interaction, ShowName(show))
-
-    @tree.command(name="link", description="Use one learner on several platforms")
-    @app_commands.describe(code="the code /link gave you on your other platform")
-    async def link(interaction: Interaction, code: str | None = None) -> None:
-        await run(interaction, LinkAccount(code.strip().upper() if code else None))
-
-    @tree.command(name="mydata", description="Everything questbot keeps about you")
-    async def mydata(interaction: Interaction) -> None:
-        await run(interaction, ExportData())
-
-    @tree.command(name="forget", description="Delete your progress and personal data")
-    @app_commands.describe(confirm="yes: delete now (badges you earned stay valid)")
-    async def forget(interaction: Interaction, confirm: bool = False) -> None:
-        await run(interaction, ForgetMe(confirmed=confirm))
-
-    @tree.command(name="code", description="Tutors: the check-in code of a session")
-    async def code(interaction: Interaction, quest: str, step: str | None = None) -> None:
-        await run(interaction, IssueCode(quest.lower(), step.lower() if step else None))
-
-    @tree.command(name="grant", description="Tutors: grant a step or a badge")
-    @app_commands.describe(item="a step id, badge, or a milestone id", reason="why")
-    async def grant(interaction: Interaction, learner: discord.User, quest: str, item: str,
-                    reason: str) -> None:
-        await run(interaction, Grant(member_ref(learner), quest.lower(), item.lower(),
-                                     reason[:500], learner.display_name), ephemeral=False)
-
-    @tree.command(name="revoke", description="Tutors: revoke a badge")
-    async def revoke(interaction: Interaction, learner: discord.User, quest: str, item: str,
-                     reason: str) -> None:
-        await run(interaction, Revoke(member_ref(learner), quest.lower(), item.lower(),
-                                      reason[:500]), ephemeral=False)
-
-    @tree.command(name="tutor", description="Admins: make someone a tutor")
-    async def tutor(interaction: Interaction, learner: discord.User,
-                    remove: bool = False) -> None:
-        await run(interaction, MakeTutor(member_ref(learner), remove, learner.display_name))
-
-    @tree.command(name="reload", description="Admins: reload the quest files")
-    async def reload(interaction: Interaction) -> None:
-        await run(interaction, Reload())
+def _summary(key: str) -> str:
+    """A catalogue sentence as Discord's descriptions take it (at most 100 characters)."""
+    return translate(key, "en").split(": ", 1)[-1][:100]

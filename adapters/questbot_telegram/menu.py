@@ -21,18 +21,20 @@ from telegram import (
 from telegram.error import TelegramError
 
 from questbot.domain import UserRef, translate
-from questbot.domain.parsing import ADMIN_COMMANDS, LEARNER_COMMANDS, TUTOR_COMMANDS
+from questbot.domain.commands import CommandSpec, offered
+from questbot.domain.progress import Role
 from questbot_telegram.send import with_retries
 
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
 
 
-def bot_commands(names: Iterable[str], language: str = "en") -> list[BotCommand]:
+def bot_commands(specs: Iterable[CommandSpec], language: str = "en") -> list[BotCommand]:
+    """A menu from the command table: each command with its help sentence's summary."""
     commands = []
-    for name in names:
-        text = translate(f"help.{name}", language) if name != "start" else "/start: begin here"
-        commands.append(BotCommand(name, text.split(": ", 1)[-1][:256]))
+    for spec in specs:
+        text = translate(spec.help_key, language)
+        commands.append(BotCommand(spec.name, text.split(": ", 1)[-1][:256]))
     return commands
 
 
@@ -53,9 +55,8 @@ def menus(settings: Mapping[str, Any], groups: Iterable[int]
           ) -> list[tuple[BotCommandScope, list[BotCommand]]]:
     """Every (scope, commands) pair to register, the default (learners) first."""
     language = str(settings.get("language") or "en")
-    learner = bot_commands(LEARNER_COMMANDS, language)
-    tutor = bot_commands((*LEARNER_COMMANDS, *TUTOR_COMMANDS), language)
-    admin = bot_commands((*LEARNER_COMMANDS, *TUTOR_COMMANDS, *ADMIN_COMMANDS), language)
+    learner, tutor, admin = (bot_commands(offered(role), language)
+                             for role in (Role.LEARNER, Role.TUTOR, Role.ADMIN))
     admins = accounts(settings, "admins")
     tutors = [t for t in accounts(settings, "tutors") if t not in admins]
     pairs: list[tuple[BotCommandScope, list[BotCommand]]] = [(BotCommandScopeDefault(), learner)]

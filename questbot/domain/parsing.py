@@ -1,44 +1,17 @@
-"""Chat text to commands. The command names are the same on every platform."""
+"""Chat text to commands, by the one command table (``questbot.domain.commands``)."""
 
 from __future__ import annotations
 
 import re
 
-from questbot.domain.ids import UserRef, normalise_email
-from questbot.domain.messages import (
-    Answer,
-    CheckIn,
-    Command,
-    ExportData,
-    ForgetMe,
-    Grant,
-    Help,
-    Invalid,
-    IssueCode,
-    JoinQuest,
-    LinkAccount,
-    ListBadges,
-    ListQuests,
-    MakeTutor,
-    PostMessage,
-    React,
-    Reload,
-    Revoke,
-    SetEmail,
-    ShowName,
-    ShowProgress,
-    Start,
-    StartQuiz,
-)
+from questbot.domain.commands import BY_NAME, MAX_REASON, Args, CommandSpec, Kind, normalise
+from questbot.domain.ids import UserRef
+from questbot.domain.messages import Command, Invalid, PostMessage
 
 MAX_TEXT = 4000
-MAX_REASON = 500
+_WORD = re.compile(r"\S+")
 
-LEARNER_COMMANDS = ("start", "help", "quests", "join", "progress", "badges", "quiz", "answer",
-                    "checkin", "email", "showname", "link", "mydata", "forget")
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
-TUTOR_COMMANDS = ("code", "grant", "revoke")
-ADMIN_COMMANDS = ("tutor", "reload")
+__all__ = ["MAX_REASON", "MAX_TEXT", "parse_text"]
 
 
 def parse_text(text: str, platform: str, reply_to: UserRef | None = None,
@@ -54,98 +27,50 @@ def parse_text(text: str, platform: str, reply_to: UserRef | None = None,
     # (found by fuzzing: a tab once made the whole line an unknown command's name).
     line = stripped[1:]
     cut = next((i for i, c in enumerate(line) if c.isspace()), len(line))
-    head, rest = line[:cut], line[cut:]
-    name = head.split("@", 1)[0].lower()  # Telegram appends @botname in groups
-    args = rest.split()
-    match name:
-        case "start":
-            return Start()
-        case "help":
-            return Help()
-        case "quests":
-            return ListQuests()
-        case "join":
-            return JoinQuest(args[0].lower()) if len(args) == 1 else _usage("join")
-        case "progress":
-            return ShowProgress(args[0].lower() if args else None)
-        case "badges":
-            return ListBadges()
-        case "quiz":
-            if len(args) > 2:
-                return _usage("quiz")
-            return StartQuiz(*(a.lower() for a in args))
-        case "answer":
-            return Answer(rest.strip()) if rest.strip() else _usage("answer")
-        case "checkin":
-            return CheckIn("".join(args)) if args else _usage("checkin")
-        case "react":
-            return React()
-        case "email":
-            if len(args) != 1:
-                return _usage("email")
-            if args[0].lower() in ("off", "none", "remove"):
-                return SetEmail(None)
-            address = normalise_email(args[0])
-            return SetEmail(address) if _EMAIL.match(address) else _usage("email")
-        case "mydata":
-            return ExportData()
-        case "forget":
-            return ForgetMe(confirmed=[a.lower() for a in args] == ["confirm"])
-        case "link":
-            # a code may be typed in pieces ("ABCD EFGHJK"), as it is shown ("ABCD-EFGHJK")
-            code = "".join(args).replace("-", "").upper()
-            if len(code) > 32:
-                return _usage("link")
-            return LinkAccount(code or None)
-        case "showname":
-            if len(args) != 1 or args[0].lower() not in ("on", "off"):
-                return _usage("showname")
-            return ShowName(args[0].lower() == "on")
-        case "code":
-            if not 1 <= len(args) <= 2:
-                return _usage("code")
-            return IssueCode(*(a.lower() for a in args))
-        case "grant" | "revoke":
-            return _parse_award_command(name, args, platform, reply_to, reply_to_name)
-        case "tutor":
-            return _parse_tutor(args, platform, reply_to, reply_to_name)
-        case "reload":
-            return Reload()
-        case _:
-            return Invalid("command.unknown", (("name", name[:40]),))
+    name = line[:cut].split("@", 1)[0].lower()  # Telegram appends @botname in groups
+    spec = BY_NAME.get(name)
+    if spec is None:
+        return Invalid("command.unknown", (("name", name[:40]),))
+    args = read_args(spec, line[cut:], platform, reply_to, reply_to_name)
+    return spec.build(args) if args is not None else spec.usage
 
 
-def _usage(command: str) -> Invalid:
-    return Invalid(f"usage.{command}")
-
-
-def _parse_award_command(
-    name: str, args: list[str], platform: str, reply_to: UserRef | None,
-    reply_to_name: str | None = None,
-) -> Command:
-    needed = 3 if reply_to else 4  # [LEARNER] QUEST ITEM REASON...
-    if len(args) < needed:
-        return _usage(name)
-    try:
-        target = reply_to or UserRef.parse(args.pop(0), platform)
-    except ValueError:
-        return _usage(name)
-    quest_id, item = args[0].lower(), args[1].lower()
-    reason = " ".join(args[2:])[:MAX_REASON]
-    if name == "grant":
-        return Grant(target, quest_id, item, reason, reply_to_name if reply_to else None)
-    return Revoke(target, quest_id, item, reason)
-
-
-def _parse_tutor(args: list[str], platform: str, reply_to: UserRef | None,
-                 reply_to_name: str | None = None) -> Command:
-    remove = bool(args) and args[-1].lower() in ("remove", "off")
-    if remove:
-        args = args[:-1]
-    if len(args) > 1 or (not args and reply_to is None):
-        return _usage("tutor")
-    try:
-        target = reply_to or UserRef.parse(args[0], platform)
-    except ValueError:
-        return _usage("tutor")
-    return MakeTutor(target, remove, reply_to_name if reply_to else None)
+def read_args(spec: CommandSpec, rest: str, platform: str, reply_to: UserRef | None,
+              reply_to_name: str | None) -> Args | None:
+    """The spec's parameters from the words after the command's name, or None if they do not
+    fit. A LEARNER parameter is the replied-to author when there is one."""
+    words = list(_WORD.finditer(rest))
+    values: dict[str, str] = {}
+    learner: UserRef | None = None
+    position = 0
+    for param in spec.params:
+        if param.kind is Kind.LEARNER and reply_to is not None:
+            learner = reply_to
+            continue
+        if param.kind in (Kind.TEXT, Kind.CODE):
+            raw = rest[words[position].start():] if position < len(words) else ""
+            position = len(words)
+        elif position < len(words):
+            raw = words[position].group()
+            position += 1
+        else:
+            raw = ""
+        if not raw:
+            if param.required:
+                return None
+            continue
+        value = normalise(param, raw)
+        if value is None:
+            if param.required or param.kind is not Kind.CHOICE:
+                return None
+            position -= 1  # an optional choice that is not one: the word is not its
+            continue
+        if param.kind is Kind.LEARNER:
+            try:
+                learner = UserRef.parse(value, platform)
+            except ValueError:
+                return None
+        values[param.name] = value
+    if position < len(words) and not spec.extra_words:
+        return None
+    return Args(values, learner, reply_to_name if learner is reply_to else None)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from questbot.catalog import AttendanceStep, ParticipationStep, Quest, QuizStep
+from questbot.domain.commands import offered
 from questbot.domain.errors import Rejected
 from questbot.domain.messages import JoinQuest, SetEmail, ShowName, ShowProgress
-from questbot.domain.parsing import ADMIN_COMMANDS, LEARNER_COMMANDS, TUTOR_COMMANDS
 from questbot.domain.progress import LearnerState, Role
 from questbot.engine.progression import ensure_enrolled, missing_requirements, step_title
 from questbot.engine.work import Work
@@ -28,11 +28,13 @@ def start(work: Work) -> None:
 def help_text(work: Work) -> None:
     learner = work.actor()
     role = work.role_of(learner)
-    lines = [work.t(f"help.{name}") for name in LEARNER_COMMANDS if name != "start"]
-    if role >= Role.TUTOR:
-        lines += ["", work.t("help.tutor_heading")] + [work.t(f"help.{n}") for n in TUTOR_COMMANDS]
-    if role >= Role.ADMIN:
-        lines += [work.t(f"help.{n}") for n in ADMIN_COMMANDS]
+    lines: list[str] = []
+    for spec in offered(role):
+        if spec.name == "start":
+            continue  # /help follows the welcome that /start gives
+        if spec.role > Role.LEARNER and not any(line == "" for line in lines):
+            lines += ["", work.t("help.tutor_heading")]
+        lines.append(work.t(spec.help_key))
     work.say("help", commands="\n".join(lines))
 
 

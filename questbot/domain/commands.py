@@ -1,0 +1,225 @@
+"""Every chat command, declared once.
+
+The text parser, ``/help``, Telegram's command menus and Discord's slash commands are all
+made from ``COMMANDS``: a new command is one ``CommandSpec`` here (with its ``help.NAME`` and
+``usage.NAME`` sentences in the catalogue) and one case in the engine's handler table.
+
+A spec names its parameters in order. Platforms fill them their own way (the text parser
+from words, Discord from a slash command's options, a reply from the replied-to author) and
+hand them to ``build``, which makes the command or explains its usage.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from questbot.domain.ids import UserRef, normalise_email
+from questbot.domain.messages import (
+    Answer,
+    CheckIn,
+    Command,
+    ExportData,
+    ForgetMe,
+    Grant,
+    Help,
+    Invalid,
+    IssueCode,
+    JoinQuest,
+    LinkAccount,
+    ListBadges,
+    ListQuests,
+    MakeTutor,
+    React,
+    Reload,
+    Revoke,
+    SetEmail,
+    ShowName,
+    ShowProgress,
+    Start,
+    StartQuiz,
+)
+from questbot.domain.progress import Role
+
+MAX_REASON = 500
+MAX_ANSWER = 400  # longer answers are refused by the quiz anyway; this bounds what is kept
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
+
+
+class Kind(enum.Enum):
+    """How a parameter is written."""
+
+    WORD = "word"  # one word, compared without case (ids)
+    TEXT = "text"  # the rest of the line, as typed
+    CODE = "code"  # the rest of the line without spaces and dashes, in capitals
+    LEARNER = "learner"  # platform:id, an id on the same platform, or the replied-to author
+    CHOICE = "choice"  # one of ``choices``
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str  # also the Discord option's name, and the catalogue key ``param.NAME``
+    kind: Kind
+    required: bool = True
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Args:
+    """Parameters as a platform read them; missing optional ones are absent."""
+
+    values: Mapping[str, str] = field(default_factory=dict)
+    learner: UserRef | None = None
+    learner_name: str | None = None  # the name the platform shows for ``learner``
+
+    def get(self, name: str) -> str | None:
+        return self.values.get(name)
+
+    def word(self, name: str) -> str:
+        return self.values[name]
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    name: str
+    role: Role  # who is offered it (the engine checks roles again)
+    params: tuple[Param, ...]
+    build: Callable[[Args], Command]
+    listed: bool = True  # in /help and the platforms' menus
+    extra_words: bool = False  # words past the parameters are ignored (Telegram's /start X)
+
+    @property
+    def help_key(self) -> str:
+        return f"help.{self.name}"
+
+    @property
+    def usage(self) -> Invalid:
+        return Invalid(f"usage.{self.name}")
+
+
+def _usage(name: str) -> Invalid:
+    return Invalid(f"usage.{name}")
+
+
+def _optional(args: Args, *names: str) -> list[str]:
+    return [value for name in names if (value := args.get(name)) is not None]
+
+
+def _email(args: Args) -> Command:
+    address = args.word("address")
+    if address in ("off", "none", "remove"):
+        return SetEmail(None)
+    address = normalise_email(address)
+    return SetEmail(address) if _EMAIL.match(address) else _usage("email")
+
+
+def _link(args: Args) -> Command:
+    code = args.get("code") or ""
+    return _usage("link") if len(code) > 32 else LinkAccount(code or None)
+
+
+def _grant(args: Args) -> Command:
+    assert args.learner is not None  # a required LEARNER parameter
+    return Grant(args.learner, args.word("quest"), args.word("item"),
+                 args.word("reason")[:MAX_REASON], args.learner_name)
+
+
+def _revoke(args: Args) -> Command:
+    assert args.learner is not None
+    return Revoke(args.learner, args.word("quest"), args.word("item"),
+                  args.word("reason")[:MAX_REASON])
+
+
+def _tutor(args: Args) -> Command:
+    assert args.learner is not None
+    return MakeTutor(args.learner, args.get("remove") is not None, args.learner_name)
+
+
+_QUEST = Param("quest", Kind.WORD)
+_MAYBE_QUEST = Param("quest", Kind.WORD, required=False)
+_MAYBE_STEP = Param("step", Kind.WORD, required=False)
+_LEARNER = Param("learner", Kind.LEARNER)
+_ITEM = Param("item", Kind.WORD)
+_REASON = Param("reason", Kind.TEXT)
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("start", Role.LEARNER, (), lambda _: Start(), extra_words=True),
+    CommandSpec("help", Role.LEARNER, (), lambda _: Help(), extra_words=True),
+    CommandSpec("quests", Role.LEARNER, (), lambda _: ListQuests(), extra_words=True),
+    CommandSpec("join", Role.LEARNER, (_QUEST,), lambda a: JoinQuest(a.word("quest"))),
+    CommandSpec("progress", Role.LEARNER, (_MAYBE_QUEST,),
+                lambda a: ShowProgress(a.get("quest")), extra_words=True),
+    CommandSpec("badges", Role.LEARNER, (), lambda _: ListBadges(), extra_words=True),
+    CommandSpec("quiz", Role.LEARNER, (_MAYBE_QUEST, _MAYBE_STEP),
+                lambda a: StartQuiz(*_optional(a, "quest", "step"))),
+    CommandSpec("answer", Role.LEARNER, (Param("text", Kind.TEXT),),
+                lambda a: Answer(a.word("text")[:MAX_ANSWER])),
+    CommandSpec("checkin", Role.LEARNER, (Param("code", Kind.CODE),),
+                lambda a: CheckIn(a.word("code"))),
+    CommandSpec("email", Role.LEARNER, (Param("address", Kind.WORD),), _email),
+    CommandSpec("showname", Role.LEARNER, (Param("show", Kind.CHOICE, choices=("on", "off")),),
+                lambda a: ShowName(a.word("show") == "on")),
+    CommandSpec("link", Role.LEARNER, (Param("code", Kind.CODE, required=False),), _link),
+    CommandSpec("mydata", Role.LEARNER, (), lambda _: ExportData(), extra_words=True),
+    CommandSpec("forget", Role.LEARNER,
+                (Param("confirm", Kind.CHOICE, required=False, choices=("confirm",)),),
+                lambda a: ForgetMe(confirmed=a.get("confirm") == "confirm"), extra_words=True),
+    CommandSpec("react", Role.LEARNER, (), lambda _: React(), listed=False, extra_words=True),
+    CommandSpec("code", Role.TUTOR, (_QUEST, _MAYBE_STEP),
+                lambda a: IssueCode(a.word("quest"), a.get("step"))),
+    CommandSpec("grant", Role.TUTOR, (_LEARNER, _QUEST, _ITEM, _REASON), _grant),
+    CommandSpec("revoke", Role.TUTOR, (_LEARNER, _QUEST, _ITEM, _REASON), _revoke),
+    CommandSpec("tutor", Role.ADMIN,
+                (_LEARNER, Param("remove", Kind.CHOICE, required=False, choices=("remove", "off"))),
+                _tutor),
+    CommandSpec("reload", Role.ADMIN, (), lambda _: Reload(), extra_words=True),
+)
+
+BY_NAME: Mapping[str, CommandSpec] = {spec.name: spec for spec in COMMANDS}
+
+
+def offered(role: Role) -> tuple[CommandSpec, ...]:
+    """The listed commands someone with ``role`` is offered, learners' first."""
+    return tuple(spec for spec in COMMANDS if spec.listed and spec.role <= role)
+
+
+def normalise(param: Param, value: str) -> str | None:
+    """A parameter's value as ``build`` expects it, or None when it cannot be one."""
+    match param.kind:
+        case Kind.WORD:
+            word = value.strip().lower()
+            return word if word and not any(c.isspace() for c in word) else None
+        case Kind.TEXT:
+            return value.strip() or None
+        case Kind.CODE:
+            code = "".join(value.split()).replace("-", "").upper()
+            return code or None
+        case Kind.CHOICE:
+            choice = value.strip().lower()
+            return choice if choice in param.choices else None
+        case Kind.LEARNER:
+            return value.strip() or None
+
+
+def from_options(spec: CommandSpec, options: Mapping[str, str | None],
+                 learner: UserRef | None = None, learner_name: str | None = None) -> Command:
+    """A command from values a platform's form filled in (Discord's slash commands), each
+    read as the text parser would read it. The learner comes from the platform's picker."""
+    values: dict[str, str] = {}
+    for param in spec.params:
+        raw = options.get(param.name)
+        if param.kind is Kind.LEARNER:
+            if learner is None and param.required:
+                return spec.usage
+            continue
+        if raw is None or not raw.strip():
+            if param.required:
+                return spec.usage
+            continue
+        value = normalise(param, raw)
+        if value is None:
+            return spec.usage
+        values[param.name] = value
+    return spec.build(Args(values, learner, learner_name))
