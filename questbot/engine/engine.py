@@ -12,30 +12,20 @@ from questbot.catalog import Catalog, LoadReport
 from questbot.domain.changes import IssueBadge, ReloadQuests
 from questbot.domain.messages import (
     BadgeAwarded,
-    CheckIn,
     Event,
-    Grant,
-    IssueCode,
-    LinkAccount,
-    MakeTutor,
     Outbound,
-    React,
-    Revoke,
-    RevokeById,
     Text,
-    post_key,
 )
 from questbot.domain.progress import AwardRecord
 from questbot.domain.text import translate
 from questbot.engine.decide import decide
-from questbot.engine.linking import code_hash
+from questbot.engine.handlers import handling
 from questbot.engine.work import Context, EngineSettings
 from questbot.ports import (
     BadgeIssuer,
     Clock,
     EventStore,
     IssuedBadge,
-    LoadRequest,
     SystemClock,
 )
 
@@ -108,7 +98,7 @@ class QuestEngine:
     async def _handle(self, event: Event) -> Handled:
         ctx = Context(self._catalog, self._clock.now(), self._new_id, self._settings)
         outcome = await self._store.handle_event(
-            event.actor.platform, event.event_id, _load_request(event),
+            event.actor.platform, event.event_id, handling(event).reads,
             partial(decide, event=event, ctx=ctx),
         )
         handled = Handled(list(outcome.replies), duplicate=outcome.duplicate)
@@ -149,18 +139,6 @@ class QuestEngine:
             problems = "\n".join(str(p) for p in report.problems[:20])
             messages.append(Text(translate("reload.problems", language, problems=problems)))
         return messages
-
-
-def _load_request(event: Event) -> LoadRequest:
-    command = event.command
-    target = command.target if isinstance(command, Grant | Revoke | MakeTutor) else None
-    award_id = command.award_id if isinstance(command, RevokeById) else None
-    code = code_hash(command.code) if isinstance(command, LinkAccount) and command.code \
-        else None
-    post = post_key(event.conversation, command.message_id) \
-        if isinstance(command, React) and command.message_id is not None else None
-    return LoadRequest(event.actor, target, sessions=isinstance(command, CheckIn | IssueCode),
-                       award_id=award_id, link_code_hash=code, post=post)
 
 
 __all__ = ["Handled", "QuestEngine", "new_id"]

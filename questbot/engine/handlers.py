@@ -1,0 +1,141 @@
+"""Each command's handling in one place: what it reads from the store, and what it does.
+
+``handling`` is one ``match`` over every command the domain knows; mypy checks it is
+exhaustive (``assert_never``), so a new command cannot be forgotten here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import assert_never
+
+from questbot.domain.changes import ClaimEmail
+from questbot.domain.errors import Rejected
+from questbot.domain.messages import (
+    Answer,
+    CheckIn,
+    ChooseAnswer,
+    Event,
+    ExportData,
+    ForgetMe,
+    Grant,
+    Help,
+    Invalid,
+    IssueCode,
+    JoinQuest,
+    LinkAccount,
+    ListBadges,
+    ListQuests,
+    MakeTutor,
+    PostMessage,
+    React,
+    Reload,
+    Revoke,
+    RevokeById,
+    SetEmail,
+    ShowName,
+    ShowProgress,
+    Start,
+    StartQuiz,
+    post_key,
+)
+from questbot.engine import attendance, linking, privacy, quiz, tutor, views
+from questbot.engine.linking import code_hash
+from questbot.engine.participation import count_participation, react
+from questbot.engine.work import Work
+from questbot.ports import LoadRequest
+
+
+@dataclass(frozen=True, slots=True)
+class Handling:
+    reads: LoadRequest
+    run: Callable[[Work], None]
+
+
+def handling(event: Event) -> Handling:
+    command = event.command
+    actor = event.actor
+    own = LoadRequest(actor)  # most commands read their sender only
+    match command:
+        case Start():
+            return Handling(own, views.start)
+        case Help():
+            return Handling(own, views.help_text)
+        case ListQuests():
+            return Handling(own, views.list_quests)
+        case JoinQuest():
+            return Handling(own, lambda work: views.join(work, command))
+        case ShowProgress():
+            return Handling(own, lambda work: views.progress(work, command))
+        case ListBadges():
+            return Handling(own, views.badges)
+        case StartQuiz():
+            return Handling(own, lambda work: quiz.start_quiz(work, command))
+        case Answer(text=text):
+            return Handling(own, lambda work: quiz.answer(work, text=text))
+        case ChooseAnswer():
+            return Handling(own, lambda work: quiz.answer(work, button=command))
+        case PostMessage(text=text):
+            return Handling(own, lambda work: _message(work, text))
+        case React(message_id=message_id):
+            post = post_key(event.conversation, message_id) if message_id is not None else None
+            return Handling(LoadRequest(actor, post=post), lambda work: react(work, command))
+        case CheckIn():
+            return Handling(LoadRequest(actor, sessions=True),
+                            lambda work: attendance.check_in(work, command))
+        case IssueCode():
+            return Handling(LoadRequest(actor, sessions=True),
+                            lambda work: attendance.issue_code(work, command))
+        case Grant(target=target):
+            return Handling(LoadRequest(actor, target), lambda work: tutor.grant(work, command))
+        case Revoke(target=target):
+            return Handling(LoadRequest(actor, target), lambda work: tutor.revoke(work, command))
+        case RevokeById(award_id=award_id):
+            return Handling(LoadRequest(actor, award_id=award_id),
+                            lambda work: tutor.revoke_by_id(work, command))
+        case MakeTutor(target=target):
+            return Handling(LoadRequest(actor, target),
+                            lambda work: tutor.make_tutor(work, command))
+        case SetEmail():
+            return Handling(own, lambda work: _set_email(work, command))
+        case ShowName():
+            return Handling(own, lambda work: views.show_name(work, command))
+        case LinkAccount(code=code):
+            hashed = code_hash(code) if code else None
+            return Handling(LoadRequest(actor, link_code_hash=hashed),
+                            lambda work: linking.link(work, command))
+        case ExportData():
+            return Handling(own, lambda work: privacy.export(work, command))
+        case ForgetMe():
+            return Handling(own, lambda work: privacy.forget(work, command))
+        case Reload():
+            return Handling(own, lambda work: tutor.reload_quests(work, command))
+        case Invalid(problem=problem, params=params):
+            return Handling(own, lambda work: _refuse(problem, params))
+        case _:
+            assert_never(command)
+
+
+def _refuse(problem: str, params: tuple[tuple[str, str], ...]) -> None:
+    raise Rejected(problem, **dict(params))
+
+
+def _message(work: Work, text: str) -> None:
+    learner = work.actor()
+    conversation = work.event.conversation
+    open_quiz = learner.quiz
+    if open_quiz and (conversation.private or open_quiz.chat_id == conversation.chat_id):
+        quiz.answer(work, text=text)
+    elif conversation.private:
+        work.say("private.hint")
+    else:
+        count_participation(work, learner, "message")
+
+
+def _set_email(work: Work, command: SetEmail) -> None:
+    views.set_email(work, command)
+    learner = work.actor()
+    if learner.email is not None:
+        # An address once registered stays the learner's for the self-award rule (tutor).
+        work.changes.append(ClaimEmail(learner.learner_id, learner.email))
