@@ -15,8 +15,9 @@ from questbot.catalog.models import (
     TrueFalseQuestion,
 )
 from questbot.catalog.patterns import MAX_ANSWER_CHARS, AnswerPattern
-from questbot.catalog.quest import QUEST_BADGE, AnyStep, Quest, ResolvedMilestone
+from questbot.catalog.quest import QUEST_BADGE, Quest, ResolvedMilestone
 from questbot.catalog.schema import quest_json_schema, quest_json_schema_text
+from questbot.catalog.steps import AnyStep
 
 __all__ = [
     "MAX_ANSWER_CHARS",

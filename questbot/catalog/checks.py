@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Protocol
 
 from questbot.catalog.locate import Locations
-from questbot.catalog.models import AttendanceStep, ChoiceQuestion, QuestFile, QuizStep
+from questbot.catalog.models import QuestFile
 from questbot.catalog.quest import QUEST_BADGE, resolve_milestones
+from questbot.catalog.suggest import did_you_mean
 from questbot.domain.errors import Problem
 
-
-def did_you_mean(word: str, options: list[str]) -> str | None:
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
+__all__ = ["cross_check", "did_you_mean"]
 
 
 def cross_check(path: Path, spec: QuestFile, where: Locations) -> list[Problem]:
@@ -40,11 +37,8 @@ def cross_check(path: Path, spec: QuestFile, where: Locations) -> list[Problem]:
                         "a step may only require steps listed before it" if later
                         else did_you_mean(required, [s.id for s in spec.steps]))
         seen.append(step.id)
-        if isinstance(step, AttendanceStep) and step.closes <= step.opens:
-            problem(("steps", index, "closes"), "the check-in window closes before it opens",
-                    f"opens is {step.opens.isoformat()}")
-        if isinstance(step, QuizStep):
-            _check_quiz(step, ("steps", index), problem)
+        for inside, message, hint in step.problems():
+            problem(("steps", index, *inside), message, hint)
 
     if spec.badge.image and not (path.parent / spec.badge.image).is_file():
         problem(("badge", "image"), f"badge image '{spec.badge.image}' not found",
@@ -70,18 +64,6 @@ def cross_check(path: Path, spec: QuestFile, where: Locations) -> list[Problem]:
                 problem(("milestones", index, "award"),
                         "the quest's badge is awarded by more than one milestone")
     return problems
-
-
-def _check_quiz(step: QuizStep, at: tuple[str | int, ...], problem: _Reporter) -> None:
-    for q_index, question in enumerate(step.questions):
-        q_at = (*at, "questions", q_index)
-        if isinstance(question, ChoiceQuestion):
-            folded = [c.casefold() for c in question.choices]
-            if len(set(folded)) != len(folded):
-                problem((*q_at, "choices"), "two choices are the same")
-            if question.answer not in question.choices:
-                problem((*q_at, "answer"), f"answer '{question.answer}' is not one of the choices",
-                        did_you_mean(question.answer, list(question.choices)))
 
 
 class _Reporter(Protocol):

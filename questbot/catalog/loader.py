@@ -14,11 +14,13 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from questbot.catalog.catalog import Catalog
-from questbot.catalog.checks import cross_check, did_you_mean
+from questbot.catalog.checks import cross_check
 from questbot.catalog.locate import Locations
 from questbot.catalog.models import QuestFile
 from questbot.catalog.quest import Quest
 from questbot.catalog.source import parse_yaml, read_text
+from questbot.catalog.steps import STEP_KINDS
+from questbot.catalog.suggest import did_you_mean
 from questbot.domain.errors import CatalogError, Problem
 
 log = logging.getLogger(__name__)
@@ -108,7 +110,7 @@ def _problem(path: Path, error: ErrorDetails, data: Any, where: Locations) -> Pr
     elif kind in ("union_tag_invalid", "union_tag_not_found"):
         pos = where.value((*at, "kind"))
         tag = error.get("ctx", {}).get("tag")
-        expected = "participation, quiz, attendance"
+        expected = ", ".join(STEP_KINDS)
         message = (f"unknown step kind '{_short(str(tag))}'" if tag
                    else f"{name}: missing field 'kind'")
         hint = (did_you_mean(str(tag)[:100], expected.split(", ")) if tag else None) or (

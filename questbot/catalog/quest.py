@@ -8,19 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from questbot.catalog.models import (
-    AttendanceStep,
-    BadgeSpec,
-    MilestoneBadge,
-    ParticipationStep,
-    QuestFile,
-    QuizStep,
-)
+from questbot.catalog.models import BadgeSpec, MilestoneBadge, QuestFile
+from questbot.catalog.steps import AnyStep
 
 QUEST_BADGE = "badge"
-
-AnyStep = ParticipationStep | QuizStep | AttendanceStep
-
 
 def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:63] or "milestone"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from questbot.catalog import AttendanceStep, ParticipationStep, Quest, QuizStep
+from questbot.catalog import Quest
 from questbot.domain.commands import offered
 from questbot.domain.errors import Rejected
 from questbot.domain.messages import JoinQuest, SetEmail, ShowName, ShowProgress
@@ -100,17 +100,8 @@ def _steps_text(work: Work, learner: LearnerState, quest: Quest) -> str:
             lines.append(work.t("step.line_locked", title=title, after=after))
             continue
         count = state.count if state else 0
-        if isinstance(step, ParticipationStep):
-            detail = work.t(f"step.todo_{step.action}", count=count, target=step.count,
-                            channel=step.channel or "")
-        elif isinstance(step, QuizStep):
-            detail = work.t("step.todo_quiz", used=count, attempts=step.attempts, id=step.id,
-                            quest=quest.id)
-        else:
-            assert isinstance(step, AttendanceStep)
-            detail = work.t("step.todo_attendance",
-                            opens=step.opens.strftime("%Y-%m-%d %H:%M %Z").strip(),
-                            closes=step.closes.strftime("%Y-%m-%d %H:%M %Z").strip())
+        key, params = step.todo(quest.id, count)
+        detail = work.t(key, **params)
         lines.append(work.t("step.line_todo", title=title, detail=detail))
     return "\n".join(lines)
 

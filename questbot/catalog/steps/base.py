@@ -1,0 +1,30 @@
+"""What every step kind has: an id, a title, the steps it requires; and what each kind
+says about itself (its checks beyond the schema, and the line /progress shows)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from pydantic import Field
+
+from questbot.catalog.fields import MAX_STEPS, LongText, ShortText, Slug, Strict
+
+Location = tuple[str | int, ...]  # a path inside the step, as (field, index, ...)
+Problem = tuple[Location, str, str | None]  # where, what is wrong, a hint
+Todo = tuple[str, Mapping[str, object]]  # a message-catalogue key and its parameters
+
+
+class StepBase(Strict):
+    id: Slug
+    title: ShortText | None = None
+    description: LongText | None = None
+    requires: tuple[Slug, ...] = Field((), max_length=MAX_STEPS,
+                                       description="steps that must be complete first")
+
+    def problems(self) -> Iterator[Problem]:
+        """Mistakes the schema cannot see (a window that closes before it opens)."""
+        return iter(())
+
+    def todo(self, quest_id: str, count: int) -> Todo:
+        """What is left to do, for /progress; ``count`` is the step's counter so far."""
+        raise NotImplementedError

@@ -1,0 +1,157 @@
+"""Quizzes: multiple-choice, true/false and typed answers (exact words or an RE2 pattern),
+with a pass mark, attempts, a cooldown and an optional time limit per question."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    Tag,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from questbot.catalog.fields import (
+    MAX_ATTEMPTS,
+    MAX_QUESTIONS,
+    Cooldown,
+    LongText,
+    ShortText,
+    Strict,
+    TimeLimit,
+)
+from questbot.catalog.patterns import (
+    MAX_PATTERN_ANSWERS,
+    MAX_PATTERN_CHARS,
+    AnswerPattern,
+    PatternError,
+    check_pattern,
+)
+from questbot.catalog.steps.base import Problem, StepBase, Todo
+from questbot.catalog.suggest import did_you_mean
+
+
+def _runs_in_re2(pattern: str, info: ValidationInfo) -> str:
+    if isinstance(info.context, dict):  # the loader counts a file's patterns here
+        seen = info.context["patterns"] = info.context.get("patterns", 0) + 1
+        if seen > MAX_PATTERN_ANSWERS:
+            raise PydanticCustomError(
+                "too_many_patterns", "a quest file has at most {limit} pattern answers",
+                {"limit": MAX_PATTERN_ANSWERS,
+                 "hint": "list the accepted answers instead, or split the quest"})
+    try:
+        check_pattern(pattern)
+    except PatternError as exc:
+        raise PydanticCustomError("pattern", "{message}",
+                                  {"message": exc.message, "hint": exc.hint}) from exc
+    return pattern
+
+
+class PatternAnswer(Strict):
+    """A regular expression the whole answer must match, run by RE2 (see ``patterns``)."""
+
+    pattern: Annotated[str, Field(min_length=1, max_length=MAX_PATTERN_CHARS,
+                                  description="RE2 syntax: no backreferences or lookaround"),
+                       AfterValidator(_runs_in_re2)]
+    case_sensitive: bool = False
+    _compiled: AnswerPattern | None = PrivateAttr(None)
+
+    @model_validator(mode="after")
+    def _compile_once(self) -> PatternAnswer:
+        try:
+            self._compiled = AnswerPattern(self.pattern, self.case_sensitive)
+        except PatternError as exc:
+            raise PydanticCustomError("pattern", "{message}",
+                                      {"message": exc.message, "hint": exc.hint}) from exc
+        return self
+
+    def matches(self, answer: str) -> bool:
+        compiled = self._compiled or AnswerPattern(self.pattern, self.case_sensitive)
+        return compiled.matches(answer)
+
+
+class ChoiceQuestion(Strict):
+    text: LongText
+    choices: tuple[ShortText, ...] = Field(min_length=2, max_length=10)
+    answer: ShortText = Field(description="the correct choice, spelled as in choices")
+    explanation: LongText | None = None
+
+
+class TrueFalseQuestion(Strict):
+    text: LongText
+    answer: bool
+    explanation: LongText | None = None
+
+
+def _answer_shape(value: Any) -> str:
+    if isinstance(value, dict | PatternAnswer):
+        return "pattern-answer"
+    return "answer-list" if isinstance(value, list | tuple) else "one-answer"
+
+
+TextAnswer = Annotated[
+    Annotated[ShortText, Tag("one-answer")]
+    | Annotated[tuple[ShortText, ...], Tag("answer-list")]
+    | Annotated[PatternAnswer, Tag("pattern-answer")],
+    Discriminator(_answer_shape),
+]
+
+
+class TextQuestion(Strict):
+    text: LongText
+    answer: TextAnswer = Field(
+        description="accepted answer(s), compared ignoring case and spacing, or {pattern: REGEX}"
+    )
+    explanation: LongText | None = None
+
+
+def _question_shape(value: Any) -> str:
+    if isinstance(value, dict):
+        if "choices" in value:
+            return "choice-question"
+        if isinstance(value.get("answer"), bool):
+            return "true-false-question"
+        return "text-question"
+    if isinstance(value, ChoiceQuestion):
+        return "choice-question"
+    return "true_false" if isinstance(value, TrueFalseQuestion) else "text"
+
+
+QuizQuestion = Annotated[
+    Annotated[ChoiceQuestion, Tag("choice-question")]
+    | Annotated[TrueFalseQuestion, Tag("true-false-question")]
+    | Annotated[TextQuestion, Tag("text-question")],
+    Discriminator(_question_shape),
+]
+
+
+class QuizStep(StepBase):
+    kind: Literal["quiz"]
+    pass_mark: float = Field(gt=0, le=1, allow_inf_nan=False,
+                             description="share of correct answers needed, 0-1")
+    attempts: int = Field(3, ge=1, le=MAX_ATTEMPTS)
+    cooldown: Cooldown = 0
+    time_limit: TimeLimit | None = None
+    questions: tuple[QuizQuestion, ...] = Field(min_length=1, max_length=MAX_QUESTIONS)
+
+    def problems(self) -> Iterator[Problem]:
+        for index, question in enumerate(self.questions):
+            if not isinstance(question, ChoiceQuestion):
+                continue
+            folded = [c.casefold() for c in question.choices]
+            if len(set(folded)) != len(folded):
+                yield ("questions", index, "choices"), "two choices are the same", None
+            if question.answer not in question.choices:
+                yield (("questions", index, "answer"),
+                       f"answer '{question.answer}' is not one of the choices",
+                       did_you_mean(question.answer, list(question.choices)))
+
+    def todo(self, quest_id: str, count: int) -> Todo:
+        return "step.todo_quiz", {"used": count, "attempts": self.attempts, "id": self.id,
+                                  "quest": quest_id}
