@@ -24,9 +24,11 @@ from questbot.badges.service import BadgeService, RetryPolicy
 from questbot.badges.verify import Verifier
 from questbot.domain.errors import ConfigError
 from questbot.engine import QuestEngine
-from questbot.ports import AdapterContext, ChatAdapter, Clock, Store, SystemClock, Webhooks
+from questbot.engine.clock import SystemClock
+from questbot.ports import AdapterContext, ChatAdapter, Clock, Store
 from questbot.storage import open_store
 from questbot.web import add_badge_routes, client_max_size
+from questbot.web.webhooks import Webhooks
 
 log = logging.getLogger(__name__)
 

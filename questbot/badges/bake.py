@@ -37,6 +37,8 @@ import struct
 import zlib
 from dataclasses import dataclass
 
+from questbot.domain.errors import QuestbotError
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 OB2_KEYWORD = "openbadges"
 OB3_KEYWORD = "openbadgecredential"
@@ -56,7 +58,7 @@ MAX_KEYWORD = 79
 _PIECE = 64 * 1024
 
 
-class NotABadgeImage(ValueError):
+class NotABadgeImage(QuestbotError, ValueError):
     """The bytes are not a well-formed PNG, are damaged, or carry badge payloads ambiguously."""
 
 
@@ -180,7 +182,7 @@ def _looks_like_badge_keyword(keyword: str) -> bool:
     return re.sub(r"[^0-9a-z]", "", keyword.lower()) in BADGE_KEYWORDS
 
 
-class _Unreadable(Exception):
+class _Unreadable(QuestbotError):
     """A compressed text that does not inflate cleanly; ``too_large`` if it passes the limit."""
 
     def __init__(self, reason: str, *, too_large: bool = False) -> None:

@@ -9,8 +9,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from questbot.domain.errors import QuestbotError
 
-class JsonRejected(ValueError):
+
+class JsonRejected(QuestbotError, ValueError):
     """The text is not JSON, or is JSON beyond the limits (the message says which)."""
 
 

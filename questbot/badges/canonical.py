@@ -13,11 +13,12 @@ from typing import Any
 from pyld import jsonld
 
 from questbot.badges.contexts import offline_loader
+from questbot.domain.errors import QuestbotError
 
 _UNDEFINED = "urn:questbot:undefined-term:"
 
 
-class UndefinedTerms(ValueError):
+class UndefinedTerms(QuestbotError, ValueError):
     """The document uses terms its contexts do not define."""
 
 

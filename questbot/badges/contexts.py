@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from questbot.badges.assets import assets_dir
+from questbot.domain.errors import QuestbotError
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -15,7 +16,7 @@ OB_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 OB_V2 = "https://w3id.org/openbadges/v2"
 
 
-class ContextNotAvailable(ValueError):
+class ContextNotAvailable(QuestbotError, ValueError):
     pass
 
 

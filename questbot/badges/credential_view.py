@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from questbot.domain.errors import QuestbotError
+
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 BADGE_TYPES = ("OpenBadgeCredential", "AchievementCredential")
 
 
-class ShapeError(ValueError):
+class ShapeError(QuestbotError, ValueError):
     """The credential has a shape the standards do not allow."""
 
 

@@ -29,6 +29,7 @@ from pyld.nquads import serialize_nquad
 
 from questbot.badges.canonical import canonical_nquads
 from questbot.badges.contexts import offline_loader
+from questbot.domain.errors import QuestbotError
 
 Triple = dict[str, dict[str, str]]
 # How to fill one component of a template triple: its part, the template's component, and
@@ -51,7 +52,7 @@ _NOT_SLOTTED = frozenset({"@context", "type", "@type", "@language", "@direction"
 _MAX_SHAPES = 256
 
 
-class _Unsupported(Exception):
+class _Unsupported(QuestbotError):
     """The document has something a template cannot stand for."""
 
 

@@ -20,6 +20,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 
 from questbot.badges.bounded_json import JsonLimits, JsonRejected, load_bounded
+from questbot.domain.errors import QuestbotError
 
 DOCUMENT_LIMITS = JsonLimits(max_bytes=256 * 1024, max_depth=16, max_items=1_000,
                              max_values=20_000)
@@ -28,7 +29,7 @@ CACHE_SECONDS = 600.0
 FAILURE_SECONDS = 60.0
 
 
-class DocumentUnavailable(Exception):
+class DocumentUnavailable(QuestbotError):
     """The document cannot be had now: offline, refused, unreachable, not JSON."""
 
 

@@ -12,15 +12,16 @@ from typing import Any
 from questbot.badges.fetch import DocumentFetcher, DocumentUnavailable
 from questbot.badges.identity import did_web_document_url
 from questbot.badges.multikey import public_key_from_did, public_key_from_multibase
+from questbot.domain.errors import QuestbotError
 
 KEY_TYPES = ("Multikey", "Ed25519VerificationKey2020")
 
 
-class KeyUnavailable(Exception):
+class KeyUnavailable(QuestbotError):
     """The key cannot be had now (offline, unreachable): the signature cannot be checked."""
 
 
-class KeyNotAuthorized(Exception):
+class KeyNotAuthorized(QuestbotError):
     """The key was found, but its controller does not let it assert credentials."""
 
 

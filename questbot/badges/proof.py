@@ -14,13 +14,14 @@ from nacl.signing import SigningKey, VerifyKey
 
 from questbot.badges.canonical import canonical_nquads
 from questbot.badges.multikey import decode_signature, encode_signature
+from questbot.domain.errors import QuestbotError
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
 LEGACY_SUITE = "Ed25519Signature2020"  # the same computation, named before cryptosuites
 Canonicalizer = Callable[[dict[str, Any]], str]
 
 
-class ProofError(ValueError):
+class ProofError(QuestbotError, ValueError):
     """The proof is missing, malformed or of a kind this verifier does not check."""
 
 

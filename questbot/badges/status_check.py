@@ -10,11 +10,12 @@ from questbot.badges.fetch import DocumentFetcher, DocumentUnavailable
 from questbot.badges.key_resolver import KeyNotAuthorized, KeyResolver, KeyUnavailable
 from questbot.badges.proof_pool import ProofChecks
 from questbot.badges.status import is_set
+from questbot.domain.errors import QuestbotError
 
 MAX_INDEX_DIGITS = 12
 
 
-class StatusUnavailable(Exception):
+class StatusUnavailable(QuestbotError):
     """The status cannot be checked now, or is of a kind this verifier does not check."""
 
 

@@ -23,6 +23,8 @@ from typing import Protocol, cast
 
 import re2  # google-re2 publishes no type information; _Regex below types what is used
 
+from questbot.domain.errors import QuestbotError
+
 MAX_PATTERN_CHARS = 200
 MAX_PATTERN_ANSWERS = 250
 MAX_PATTERN_PROGRAM = 2_000
@@ -37,7 +39,7 @@ _TOO_LARGE_HINT = "use fewer or smaller repetitions such as {1,20}, or list the 
 _UNSUPPORTED = ("invalid perl operator", "invalid escape sequence", "invalid named capture")
 
 
-class PatternError(ValueError):
+class PatternError(QuestbotError, ValueError):
     """An answer pattern that questbot will not run, with a hint for the author."""
 
     def __init__(self, message: str, hint: str) -> None:

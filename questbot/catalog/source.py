@@ -28,7 +28,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import Resolver
 
-from questbot.domain.errors import CatalogError, Problem
+from questbot.domain.errors import CatalogError, Problem, QuestbotError
 
 MAX_FILE_BYTES = 1 << 20  # 1 MiB
 MAX_NODES = 100_000
@@ -48,7 +48,7 @@ Event = Any
 Mark = Any
 
 
-class _Refused(Exception):
+class _Refused(QuestbotError):
     def __init__(self, mark: Mark, message: str, hint: str | None = None) -> None:
         super().__init__(message)
         self.mark = mark

@@ -18,6 +18,7 @@ from questbot.domain.messages import (
 )
 from questbot.domain.progress import AwardRecord
 from questbot.domain.text import translate
+from questbot.engine.clock import SystemClock
 from questbot.engine.decide import decide
 from questbot.engine.handlers import handling
 from questbot.engine.work import Context, EngineSettings
@@ -26,7 +27,6 @@ from questbot.ports import (
     Clock,
     EventStore,
     IssuedBadge,
-    SystemClock,
 )
 
 log = logging.getLogger(__name__)

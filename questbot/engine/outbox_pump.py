@@ -36,7 +36,8 @@ from datetime import timedelta
 from typing import Any
 
 from questbot.domain.messages import Delivery, Outbound
-from questbot.ports import Claimed, Clock, DeliveryStatus, Outbox, Settle, SystemClock
+from questbot.engine.clock import SystemClock
+from questbot.ports import Claimed, Clock, DeliveryStatus, Outbox, Settle
 
 log = logging.getLogger(__name__)
 

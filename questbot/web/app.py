@@ -12,10 +12,11 @@ from aiohttp import web
 
 from questbot.badges.service import BadgeService
 from questbot.badges.verify import Verifier
-from questbot.ports import Clock, Webhooks
+from questbot.ports import Clock
 from questbot.web import documents, identity, openapi, pages, verify_page
 from questbot.web.context import HTML, WEB, Web, revalidated, template_environment
 from questbot.web.verify_page import MAX_UPLOAD
+from questbot.web.webhooks import Webhooks
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

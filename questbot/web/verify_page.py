@@ -9,6 +9,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestPayloadError
 
 from questbot.badges.verify import Verdict
+from questbot.domain.errors import QuestbotError
 from questbot.web.context import WEB, wants
 from questbot.web.documents import json_response
 
@@ -18,7 +19,7 @@ _TEXT = {"valid": "Valid", "revoked": "Revoked", "expired": "Expired", "tampered
          "invalid": "Not a badge"}
 
 
-class UploadRejected(Exception):
+class UploadRejected(QuestbotError):
     def __init__(self, status: int, reason: str) -> None:
         super().__init__(reason)
         self.status = status

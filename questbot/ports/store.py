@@ -1,0 +1,21 @@
+"""Everything a database offers questbot, in one Protocol."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Protocol
+
+from questbot.ports.credentials import AwardReader, CredentialStore
+from questbot.ports.events import EventStore
+from questbot.ports.outbox import Outbox
+
+
+class Store(EventStore, Outbox, AwardReader, CredentialStore, Protocol):
+    async def open(self) -> None:
+        ...
+
+    async def prune_processed_events(self, older_than: timedelta) -> int:
+        ...
+
+    async def close(self) -> None:
+        ...

@@ -1,0 +1,103 @@
+"""The house's rules, read from the real import graph: what each part may import, by
+allow-list (import-linter's contracts in pyproject.toml forbid; these permit)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterator
+
+import grimp
+import pytest
+
+from questbot.catalog import steps
+from questbot.domain.commands import COMMANDS
+from questbot.domain.errors import QuestbotError
+
+ROOTS = ("questbot", "questbot_console", "questbot_telegram", "questbot_discord")
+STDLIB = set(sys.stdlib_module_names) | {"__future__"}
+DATABASES = {"sqlite3", "aiosqlite", "asyncpg"}
+
+# Per part: the other parts of questbot it may import, and the third-party packages.
+CORE: dict[str, tuple[set[str], set[str]]] = {
+    "domain": (set(), set()),
+    "ports": ({"domain"}, set()),
+    "catalog": ({"domain"}, {"pydantic", "pydantic_core", "yaml", "re2"}),
+    "engine": ({"domain", "catalog", "ports"}, set()),
+    "storage": ({"domain", "ports"}, {"aiosqlite", "asyncpg"}),
+    "badges": ({"domain", "catalog", "ports"},
+               {"PIL", "aiohttp", "base58", "nacl", "pebble", "pyld", "qrcode"}),
+    "web": ({"domain", "ports", "badges"}, {"aiohttp", "jinja2"}),
+}
+ADAPTER_CORE = {"domain", "ports", "engine.outbox_pump"}
+ADAPTER_SDKS = {"questbot_console": set(), "questbot_telegram": {"telegram", "httpx"},
+                "questbot_discord": {"discord", "aiohttp"}}
+
+
+@pytest.fixture(scope="module")
+def graph() -> grimp.ImportGraph:
+    return grimp.build_graph(*ROOTS, include_external_packages=True)
+
+
+def imports_of(graph: grimp.ImportGraph, package: str) -> Iterator[tuple[str, str]]:
+    for module in graph.find_descendants(package) | {package}:
+        for imported in graph.find_modules_directly_imported_by(module):
+            yield module, imported
+
+
+@pytest.mark.parametrize("part", sorted(CORE))
+def test_each_part_of_the_core_imports_only_what_it_may(graph: grimp.ImportGraph,
+                                                        part: str) -> None:
+    parts, libraries = CORE[part]
+    wrong = []
+    for module, imported in imports_of(graph, f"questbot.{part}"):
+        top, *rest = imported.split(".")
+        if top == "questbot":
+            if rest and rest[0] != part and rest[0] not in parts:
+                wrong.append(f"{module} imports {imported}")
+        elif top not in STDLIB and top not in libraries:
+            wrong.append(f"{module} imports {imported}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("adapter", sorted(ADAPTER_SDKS))
+def test_adapters_import_the_domain_the_ports_and_their_sdk_only(graph: grimp.ImportGraph,
+                                                                 adapter: str) -> None:
+    wrong = []
+    for module, imported in imports_of(graph, adapter):
+        top = imported.split(".")[0]
+        if top == "questbot":
+            if not any(imported == f"questbot.{ok}" or imported.startswith(f"questbot.{ok}.")
+                       for ok in ADAPTER_CORE):
+                wrong.append(f"{module} imports {imported}")
+        elif top in DATABASES or (top not in STDLIB and top != adapter
+                                  and top not in ADAPTER_SDKS[adapter]):
+            wrong.append(f"{module} imports {imported}")
+    assert wrong == []
+
+
+def test_no_part_of_the_core_imports_itself_in_a_circle(graph: grimp.ImportGraph) -> None:
+    parts = [f"questbot.{part}" for part in (*CORE, "app")]
+    circles = [(a, b) for a in parts for b in parts
+               if a < b and graph.chain_exists(a, b, as_packages=True)
+               and graph.chain_exists(b, a, as_packages=True)]
+    assert circles == []
+
+
+def test_every_error_the_core_raises_derives_from_the_projects_base_error(
+        graph: grimp.ImportGraph) -> None:
+    outside = []
+    for name in sorted(n for n in graph.find_descendants("questbot")
+                       if not n.endswith("__main__")):  # importing that runs the CLI
+        module = importlib.import_module(name)
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, BaseException) \
+                    and value.__module__ == name and not issubclass(value, QuestbotError):
+                outside.append(f"{name}.{value.__name__}")
+    assert outside == []
+
+
+def test_the_step_kinds_and_commands_are_declared_once() -> None:
+    assert steps.STEP_KINDS == ("participation", "quiz", "attendance")
+    names = [spec.name for spec in COMMANDS]
+    assert len(names) == len(set(names))
