@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,6 +13,7 @@ from questbot.engine import EngineSettings, QuestEngine
 from questbot.ports import Store
 from questbot.storage import SqliteStore
 from questbot.storage.postgres import PostgresStore
+from tests import requirements
 from tests.helpers import FakeClock, Player
 from tests.paths import QUESTS, ROOT
 from tests.server import Server, running_server
@@ -36,8 +36,7 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-POSTGRES_URL = os.environ.get("QUESTBOT_TEST_DATABASE_URL",
-                              "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = requirements.POSTGRES_URL
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -49,6 +48,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         yield sqlite
         await sqlite.close()
         return
+    requirements.need_postgres()
     schema = f"test_{uuid.uuid4().hex[:16]}"
     admin = await asyncpg.connect(POSTGRES_URL)
     await admin.execute(f"CREATE SCHEMA {schema}")

@@ -23,6 +23,7 @@ from tests.conftest import POSTGRES_URL
 from tests.helpers import Player
 from tests.paths import ROOT
 from tests.processes import badges_verify, query
+from tests.requirements import need, need_postgres
 from tests.server import Server, free_port, running_server
 
 QUESTS = ROOT / "tests" / "data" / "quests"  # chatter (1,000 messages), kudos (repeatable)
@@ -222,13 +223,14 @@ def test_on_postgresql_backup_says_to_use_pg_dump(tmp_path: Path,
     assert not (tmp_path / "b").exists()
 
 
-@pytest.mark.skipif(shutil.which("pg_dump") is None or shutil.which("pg_restore") is None,
-                    reason="needs PostgreSQL's pg_dump and pg_restore")
 @pytest.mark.timeout(120)
 async def test_the_readme_recipe_for_postgresql(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """pg_dump while the server runs, pg_restore into a new database, the keys copied: a
     server on the restored database verifies every badge."""
+    need_postgres()
+    need(shutil.which("pg_dump") is not None and shutil.which("pg_restore") is not None,
+         "PostgreSQL's pg_dump and pg_restore are needed (apt install postgresql-client)")
     schema, database = f"bk_{uuid.uuid4().hex[:10]}", f"restored_{uuid.uuid4().hex[:10]}"
     admin = await asyncpg.connect(POSTGRES_URL)
     await admin.execute(f"CREATE SCHEMA {schema}")

@@ -35,6 +35,7 @@ from questbot.app import runtime
 from questbot.badges.service import BadgeService, RetryPolicy
 from tests.conftest import POSTGRES_URL
 from tests.processes import BADGE_URL, Bot, badges_verify, environment
+from tests.requirements import need_postgres
 from tests.server import free_port, running_server
 
 LONG = os.environ.get("QUESTBOT_LONG_TESTS") == "1"
@@ -289,6 +290,7 @@ async def crash_and_check(folder: Path, database: Database, *, kills: int,
 
 @asynccontextmanager
 async def postgres_database() -> AsyncIterator[Database]:
+    need_postgres()
     schema = f"crash_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(POSTGRES_URL)
     await admin.execute(f"CREATE SCHEMA {schema}")

@@ -11,7 +11,6 @@ import asyncio
 import io
 import json
 import os
-import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ import openbadges_bakery
 
 from questbot.badges.proof import sign
 from tests.paths import ROOT
+from tests.requirements import need, need_node
 from tests.server import Server, running_server
 
 NODE_VERIFIER = ROOT / "tests" / "interop" / "node" / "verify.mjs"
@@ -51,10 +51,7 @@ async def run(*command: str, stdin: bytes = b"",
 
 
 def node() -> str:
-    found = shutil.which("node")
-    assert found is not None, "Node.js is needed for the interoperability check"
-    assert (NODE_VERIFIER.parent / "node_modules").exists(), "run `make test` (npm ci)"
-    return found
+    return need_node(NODE_VERIFIER.parent)
 
 
 async def node_verdict(credential: dict[str, Any], server: Server | None) -> dict[str, Any]:
@@ -65,7 +62,8 @@ async def node_verdict(credential: dict[str, Any], server: Server | None) -> dic
 
 
 async def ob2_report(url: str) -> dict[str, Any]:
-    assert OB2_PYTHON.exists(), "run `make test` (it installs the validator's environment)"
+    need(OB2_PYTHON.exists(), "1EdTech's Open Badges 2.0 validator is not installed: run "
+         "`make test` (it installs the validator's environment)")
     return await run(str(OB2_PYTHON), str(OB2_VALIDATOR), url)
 
 

@@ -21,11 +21,13 @@ from questbot.storage.postgres import PostgresStore
 from tests.conftest import POSTGRES_URL
 from tests.helpers import Player
 from tests.paths import ROOT
+from tests.requirements import need_postgres
 from tests.server import running_server
 
 
 @pytest.fixture
 async def schema() -> AsyncIterator[str]:
+    need_postgres()
     name = f"test_{uuid.uuid4().hex[:16]}"
     admin = await asyncpg.connect(POSTGRES_URL)
     await admin.execute(f"CREATE SCHEMA {name}")
