@@ -98,6 +98,6 @@ def test_every_error_the_core_raises_derives_from_the_projects_base_error(
 
 
 def test_the_step_kinds_and_commands_are_declared_once() -> None:
-    assert steps.STEP_KINDS == ("participation", "quiz", "attendance")
+    assert steps.STEP_KINDS == ("participation", "quiz", "attendance", "submission")
     names = [spec.name for spec in COMMANDS]
     assert len(names) == len(set(names))

@@ -73,12 +73,14 @@ def _value(param: Param) -> st.SearchStrategy[str]:
             return st.sampled_from(param.choices)
         case Kind.LEARNER:
             return st.from_regex(r"[1-9][0-9]{0,11}", fullmatch=True)
+        case Kind.FILE:
+            return st.just("")  # attached by the platform, never typed
 
 
 @st.composite
 def filled(draw: st.DrawFn) -> tuple[CommandSpec, list[tuple[Param, str]]]:
     spec = draw(st.sampled_from(COMMANDS))
-    values = [(param, draw(_value(param))) for param in spec.params]
+    values = [(param, draw(_value(param))) for param in spec.params if param.kind is not Kind.FILE]
     optional_tail = 0  # only trailing optional parameters can be left out of a typed line
     for param, _ in reversed(values):
         if param.required:

@@ -12,6 +12,7 @@ from discord import app_commands
 from questbot.domain import Answer, ChooseAnswer, UserRef, translate
 from questbot.domain.commands import COMMANDS, CommandSpec, Kind, from_options
 from questbot.domain.progress import Role
+from questbot.domain.submissions import MAX_FILE_BYTES, Attachment
 from questbot_discord.render import NO_MENTIONS, AnswerButton, TypeAnswerButton
 
 if TYPE_CHECKING:
@@ -90,17 +91,19 @@ def slash_command(spec: CommandSpec, adapter: DiscordAdapter
 
     async def callback(interaction: Interaction, /, **options: Any) -> None:
         learner = next((v for v in options.values() if isinstance(v, discord.abc.User)), None)
+        upload = next((v for v in options.values() if isinstance(v, discord.Attachment)), None)
         texts = {name: None if value is None else str(value) for name, value in options.items()
-                 if not isinstance(value, discord.abc.User)}
+                 if not isinstance(value, discord.abc.User | discord.Attachment)}
+        attachment = await read_attachment(upload) if upload is not None else None
         command = from_options(spec, texts, member_ref(learner) if learner else None,
-                               learner.display_name if learner else None)
+                               learner.display_name if learner else None, attachment)
         await adapter.run(interaction, command, ephemeral=spec.name not in SHOWN_TO_THE_CHANNEL)
 
     parameters = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD,
                                     annotation=Interaction)]
     for param in spec.params:
         annotation: Any = (cast(Any, Literal)[param.choices] if param.kind is Kind.CHOICE
-                           else discord.User if param.kind is Kind.LEARNER else str)
+                           else _OPTION_TYPES.get(param.kind, str))
         parameters.append(inspect.Parameter(
             param.name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
             annotation=annotation if param.required else annotation | None,
@@ -110,6 +113,17 @@ def slash_command(spec: CommandSpec, adapter: DiscordAdapter
         param.name: _summary(f"param.{param.name}") for param in spec.params})(callback)
     return app_commands.Command(name=spec.name, description=_summary(spec.help_key),
                                 callback=described)
+
+
+_OPTION_TYPES: dict[Kind, Any] = {Kind.LEARNER: discord.User, Kind.FILE: discord.Attachment}
+
+
+async def read_attachment(upload: discord.Attachment) -> Attachment:
+    """A file sent with a slash command; one larger than questbot keeps is not downloaded
+    (the learner hears it is too large)."""
+    if upload.size > MAX_FILE_BYTES:
+        return Attachment(upload.filename, b"", size=upload.size)
+    return Attachment(upload.filename, await upload.read(), size=upload.size)
 
 
 def _summary(key: str) -> str:

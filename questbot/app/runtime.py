@@ -56,7 +56,7 @@ def build_app(settings: Settings, clock: Clock | None = None) -> web.Application
     app = web.Application(client_max_size=client_max_size())
     webhooks = Webhooks()
     app[SERVICES] = Services(settings, store, library, badges, clock, webhooks)
-    add_badge_routes(app, badges, verifier, clock, webhooks)
+    add_badge_routes(app, badges, verifier, clock, webhooks, evidence_files=store)
     app.cleanup_ctx.append(_store_ctx)
     app.cleanup_ctx.append(_engine_ctx)
     app.cleanup_ctx.append(_verifier_ctx(verifier))

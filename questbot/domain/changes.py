@@ -169,10 +169,23 @@ class ForgetLearner:
     learner_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class KeepEvidenceFile:
+    """A file a learner handed in, kept under an unguessable ``ref`` (its URL's last part)."""
+
+    ref: str
+    learner_id: str
+    file_name: str
+    media_type: str
+    data: bytes
+    kept_at: datetime
+
+
 Change = (
     CreateLearner | UpdateLearner | PutEnrolment | PutStep | PutMilestone | PutAward
     | RevokeAward | PutSession | QueueDelivery | PutLinkCode | MergeLearner | ForgetLearner
     | FailCheckIn | FailLinkCode | ClaimEmail | RecordGrant | RecordPost | CountReaction
+    | KeepEvidenceFile
 )
 
 

@@ -31,19 +31,24 @@ from questbot.domain.messages import (
     LinkAccount,
     ListBadges,
     ListQuests,
+    ListSubmissions,
     MakeTutor,
     React,
     Reload,
+    ReviewSubmission,
     Revoke,
     SetEmail,
     ShowName,
     ShowProgress,
     Start,
     StartQuiz,
+    Submit,
 )
 from questbot.domain.progress import Role
+from questbot.domain.submissions import Attachment
 
 MAX_REASON = 500
+MAX_EVIDENCE = 1000
 MAX_ANSWER = 400  # longer answers are refused by the quiz anyway; this bounds what is kept
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
 
@@ -56,6 +61,7 @@ class Kind(enum.Enum):
     CODE = "code"  # the rest of the line without spaces and dashes, in capitals
     LEARNER = "learner"  # platform:id, an id on the same platform, or the replied-to author
     CHOICE = "choice"  # one of ``choices``
+    FILE = "file"  # a file sent with the command (never typed: the platform attaches it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +79,7 @@ class Args:
     values: Mapping[str, str] = field(default_factory=dict)
     learner: UserRef | None = None
     learner_name: str | None = None  # the name the platform shows for ``learner``
+    attachment: Attachment | None = None  # a file sent with the command
 
     def get(self, name: str) -> str | None:
         return self.values.get(name)
@@ -132,6 +139,21 @@ def _revoke(args: Args) -> Command:
                   args.word("reason")[:MAX_REASON])
 
 
+def _submit(args: Args) -> Command:
+    text = args.get("evidence")
+    if text is None and args.attachment is None:
+        return _usage("submit")
+    return Submit(args.word("quest"), args.word("step"), text[:MAX_EVIDENCE] if text else None,
+                  args.attachment, public=args.get("share") == "public")
+
+
+def _review(approve: bool) -> Callable[[Args], Command]:
+    def build(args: Args) -> Command:
+        return ReviewSubmission(args.word("submission"), approve,
+                                (args.get("feedback") or "")[:MAX_REASON])
+    return build
+
+
 def _tutor(args: Args) -> Command:
     assert args.learner is not None
     return MakeTutor(args.learner, args.get("remove") is not None, args.learner_name)
@@ -166,11 +188,24 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("forget", Role.LEARNER,
                 (Param("confirm", Kind.CHOICE, required=False, choices=("confirm",)),),
                 lambda a: ForgetMe(confirmed=a.get("confirm") == "confirm"), extra_words=True),
+    CommandSpec("submit", Role.LEARNER,
+                (_QUEST, Param("step", Kind.WORD),
+                 Param("share", Kind.CHOICE, required=False, choices=("public",)),
+                 Param("evidence", Kind.TEXT, required=False),
+                 Param("file", Kind.FILE, required=False)), _submit),
     CommandSpec("react", Role.LEARNER, (), lambda _: React(), listed=False, extra_words=True),
     CommandSpec("code", Role.TUTOR, (_QUEST, _MAYBE_STEP),
                 lambda a: IssueCode(a.word("quest"), a.get("step"))),
     CommandSpec("grant", Role.TUTOR, (_LEARNER, _QUEST, _ITEM, _REASON), _grant),
     CommandSpec("revoke", Role.TUTOR, (_LEARNER, _QUEST, _ITEM, _REASON), _revoke),
+    CommandSpec("review", Role.TUTOR, (_MAYBE_QUEST,),
+                lambda a: ListSubmissions(a.get("quest"))),
+    CommandSpec("approve", Role.TUTOR,
+                (Param("submission", Kind.WORD), Param("feedback", Kind.TEXT, required=False)),
+                _review(approve=True)),
+    CommandSpec("reject", Role.TUTOR,
+                (Param("submission", Kind.WORD), Param("feedback", Kind.TEXT)),
+                _review(approve=False)),
     CommandSpec("tutor", Role.ADMIN,
                 (_LEARNER, Param("remove", Kind.CHOICE, required=False, choices=("remove", "off"))),
                 _tutor),
@@ -201,17 +236,20 @@ def normalise(param: Param, value: str) -> str | None:
             return choice if choice in param.choices else None
         case Kind.LEARNER:
             return value.strip() or None
+        case Kind.FILE:
+            return None  # files are never typed
 
 
 def from_options(spec: CommandSpec, options: Mapping[str, str | None],
-                 learner: UserRef | None = None, learner_name: str | None = None) -> Command:
+                 learner: UserRef | None = None, learner_name: str | None = None,
+                 attachment: Attachment | None = None) -> Command:
     """A command from values a platform's form filled in (Discord's slash commands), each
     read as the text parser would read it. The learner comes from the platform's picker."""
     values: dict[str, str] = {}
     for param in spec.params:
         raw = options.get(param.name)
-        if param.kind is Kind.LEARNER:
-            if learner is None and param.required:
+        if param.kind in (Kind.LEARNER, Kind.FILE):
+            if param.required and (learner if param.kind is Kind.LEARNER else attachment) is None:
                 return spec.usage
             continue
         if raw is None or not raw.strip():
@@ -222,4 +260,4 @@ def from_options(spec: CommandSpec, options: Mapping[str, str | None],
         if value is None:
             return spec.usage
         values[param.name] = value
-    return spec.build(Args(values, learner, learner_name))
+    return spec.build(Args(values, learner, learner_name, attachment))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from questbot.domain.ids import ConversationRef, UserRef
 from questbot.domain.progress import Role
+from questbot.domain.submissions import Attachment
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -167,6 +168,35 @@ class Reload:
 
 
 @dataclass(frozen=True, slots=True)
+class Submit:
+    """Evidence for a submission step: a link or short text, or a file the platform carried.
+    ``public``: the learner agrees that the badge links to it."""
+
+    quest_id: str
+    step_id: str
+    text: str | None = None
+    attachment: Attachment | None = None
+    public: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ListSubmissions:
+    """``/review [QUEST]``: the submissions waiting for a tutor."""
+
+    quest_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSubmission:
+    """A tutor's decision on one submission; rejecting needs feedback, the learner may try
+    again."""
+
+    submission_id: str
+    approve: bool
+    feedback: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Invalid:
     """A command the parser could not read; ``problem`` is a message-catalogue key."""
 
@@ -177,7 +207,8 @@ class Invalid:
 Command = (
     Start | Help | ListQuests | JoinQuest | ShowProgress | ListBadges | StartQuiz | Answer
     | ChooseAnswer | CheckIn | PostMessage | React | IssueCode | Grant | Revoke | RevokeById
-    | MakeTutor | SetEmail | ShowName | LinkAccount | ExportData | ForgetMe | Reload | Invalid
+    | MakeTutor | SetEmail | ShowName | LinkAccount | ExportData | ForgetMe | Reload | Submit
+    | ListSubmissions | ReviewSubmission | Invalid
 )
 
 

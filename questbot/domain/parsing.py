@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from questbot.domain.commands import BY_NAME, MAX_REASON, Args, CommandSpec, Kind, normalise
 from questbot.domain.ids import UserRef
 from questbot.domain.messages import Command, Invalid, PostMessage
+from questbot.domain.submissions import Attachment
 
 MAX_TEXT = 4000
 _WORD = re.compile(r"\S+")
@@ -15,9 +17,11 @@ __all__ = ["MAX_REASON", "MAX_TEXT", "parse_text"]
 
 
 def parse_text(text: str, platform: str, reply_to: UserRef | None = None,
-               reply_to_name: str | None = None) -> Command:
+               reply_to_name: str | None = None, attachment: Attachment | None = None
+               ) -> Command:
     """Read one chat message. ``reply_to`` is the author of the message being replied to,
-    which tutor commands use as their learner when none is named."""
+    which tutor commands use as their learner when none is named; ``attachment`` a file the
+    message carried (a command's FILE parameter)."""
     if len(text) > MAX_TEXT:
         return Invalid("input.too_long", (("limit", str(MAX_TEXT)),))
     stripped = text.strip()
@@ -32,7 +36,9 @@ def parse_text(text: str, platform: str, reply_to: UserRef | None = None,
     if spec is None:
         return Invalid("command.unknown", (("name", name[:40]),))
     args = read_args(spec, line[cut:], platform, reply_to, reply_to_name)
-    return spec.build(args) if args is not None else spec.usage
+    if args is None:
+        return spec.usage
+    return spec.build(replace(args, attachment=attachment) if attachment else args)
 
 
 def read_args(spec: CommandSpec, rest: str, platform: str, reply_to: UserRef | None,
@@ -44,6 +50,8 @@ def read_args(spec: CommandSpec, rest: str, platform: str, reply_to: UserRef | N
     learner: UserRef | None = None
     position = 0
     for param in spec.params:
+        if param.kind is Kind.FILE:
+            continue  # attached, never typed
         if param.kind is Kind.LEARNER and reply_to is not None:
             learner = reply_to
             continue

@@ -111,6 +111,15 @@ class AttendanceSession:
     failures: int = 0  # wrong codes tried while it was open, by anyone; it locks at a limit
 
 
+@dataclass(frozen=True, slots=True)
+class PendingSubmission:
+    """A submission waiting for a tutor, as ``/review`` lists it."""
+
+    learner_id: str
+    display_name: str | None
+    step: StepState
+
+
 @dataclass(slots=True)
 class Snapshot:
     """Everything one event may read: the actor, a target (for tutor commands), and the open
@@ -125,3 +134,4 @@ class Snapshot:
     actor_emails: frozenset[str] = frozenset()  # every address the actor has registered
     post_author: UserRef | None = None  # of the post a reaction is for, if recorded
     post_counted_for: frozenset[tuple[str, str]] = frozenset()  # (quest, step) it counted for
+    submissions: list[PendingSubmission] = field(default_factory=list)  # waiting for review

@@ -104,6 +104,54 @@ ENGLISH: dict[str, str] = {
     "step.todo_grant": "a tutor grants it",
     "step.todo_quiz": "quiz, {used}/{attempts} attempts used (/quiz {quest} {id})",
     "step.todo_attendance": "check in between {opens} and {closes}",
+    "step.todo_submission": "hand in a {forms}: /submit {quest} {id} ... {prompt}",
+    "step.todo_submission_pending": "handed in, waiting for a tutor's review",
+    "step.todo_submission_rejected": (
+        "a tutor asked for another try ({feedback}): /submit {quest} {id} ..."
+    ),
+    "help.submit": (
+        "/submit QUEST STEP [public] LINK|TEXT (or send a file with it): hand in evidence; "
+        "public lets your badge link to it"
+    ),
+    "help.review": "/review [QUEST]: the submissions waiting for a tutor",
+    "help.approve": "/approve ID [FEEDBACK]: accept a submission",
+    "help.reject": "/reject ID FEEDBACK: ask for another try",
+    "usage.submit": (
+        "Usage: /submit QUEST STEP [public] LINK|TEXT, or send a file with /submit QUEST STEP "
+        "as its caption"
+    ),
+    "usage.review": "Usage: /review [QUEST]",
+    "usage.approve": "Usage: /approve ID [FEEDBACK] (the ID comes from /review)",
+    "usage.reject": "Usage: /reject ID FEEDBACK (say what to improve)",
+    "param.share": "public: your badge may link to what you hand in",
+    "param.evidence": "a link or a short text",
+    "param.file": "an image (PNG, JPEG) or a PDF",
+    "param.submission": "the id /review shows",
+    "param.feedback": "what the learner should know",
+    "submission.not_one": "Step {step} of {quest} is not a step you hand something in for.",
+    "submission.done": "You have already completed {step}.",
+    "submission.no_match": "That does not look like what {step} asks for. Check it and try again.",
+    "submission.form": "This step takes: {forms}.",
+    "submission.needs_link": "This step takes a link (https://...).",
+    "submission.too_long": "That is too long: at most {limit} characters.",
+    "submission.file_size": "That file is too large: at most {limit} MB.",
+    "submission.file_type": "I keep PNG and JPEG images and PDF files only.",
+    "submission.received": (
+        "Thanks! Your work for {step} ({quest}) is waiting for a tutor's review; you will hear "
+        "back here."
+    ),
+    "submission.approved": "🎉 {tutor} accepted your work for {step}. Feedback: {feedback}",
+    "submission.rejected": (
+        "{tutor} asked for another try at {step}: {feedback}\nHand it in again with /submit "
+        "{quest} {id} ..."
+    ),
+    "review.none": "No submissions are waiting for review.",
+    "review.list": "{count} waiting for review (/approve ID or /reject ID FEEDBACK):\n{lines}",
+    "review.line": "{id}: {learner}, {step}: {evidence}",
+    "review.unknown": "No submission {id} is waiting for review (see /review).",
+    "review.own": "You cannot review your own submission; another tutor will.",
+    "review.approved": "Accepted {learner}'s work for {step}; they have been told.",
+    "review.rejected": "Asked {learner} for another try at {step}; they have been told.",
     "milestone.xp": "⭐ +{xp} XP (total {total})",
     "progress.none": "You have not joined any quest yet. Type /quests to see them.",
     "progress.header": "{quest} {bar} ({done}/{total} steps)",

@@ -27,10 +27,12 @@ from questbot.domain.messages import (
     LinkAccount,
     ListBadges,
     ListQuests,
+    ListSubmissions,
     MakeTutor,
     PostMessage,
     React,
     Reload,
+    ReviewSubmission,
     Revoke,
     RevokeById,
     SetEmail,
@@ -38,9 +40,10 @@ from questbot.domain.messages import (
     ShowProgress,
     Start,
     StartQuiz,
+    Submit,
     post_key,
 )
-from questbot.engine import attendance, linking, privacy, quiz, tutor, views
+from questbot.engine import attendance, linking, privacy, quiz, submission, tutor, views
 from questbot.engine.linking import code_hash
 from questbot.engine.participation import count_participation, react
 from questbot.engine.work import Work
@@ -111,6 +114,14 @@ def handling(event: Event) -> Handling:
             return Handling(own, lambda work: privacy.forget(work, command))
         case Reload():
             return Handling(own, lambda work: tutor.reload_quests(work, command))
+        case Submit():
+            return Handling(own, lambda work: submission.submit(work, command))
+        case ListSubmissions():
+            return Handling(LoadRequest(actor, submissions=True),
+                            lambda work: submission.list_pending(work, command))
+        case ReviewSubmission(submission_id=submission_id):
+            return Handling(LoadRequest(actor, submission=submission_id),
+                            lambda work: submission.review(work, command))
         case Invalid(problem=problem, params=params):
             return Handling(own, lambda work: _refuse(problem, params))
         case _:

@@ -99,8 +99,7 @@ def _steps_text(work: Work, learner: LearnerState, quest: Quest) -> str:
             after = ", ".join(step_title(quest, m) for m in missing)
             lines.append(work.t("step.line_locked", title=title, after=after))
             continue
-        count = state.count if state else 0
-        key, params = step.todo(quest.id, count)
+        key, params = step.todo(quest.id, state)
         detail = work.t(key, **params)
         lines.append(work.t("step.line_todo", title=title, detail=detail))
     return "\n".join(lines)

@@ -22,6 +22,7 @@ from questbot.ports.credentials import (
     RecipientRecord,
 )
 from questbot.ports.events import Decide, EventHandler, EventStore, LoadRequest, Outcome
+from questbot.ports.evidence import EvidenceFile, EvidenceReader
 from questbot.ports.outbox import Claimed, DeliveryStatus, FailedDelivery, Outbox, Settle
 from questbot.ports.store import Store
 
@@ -41,6 +42,8 @@ __all__ = [
     "DeliveryStatus",
     "EventHandler",
     "EventStore",
+    "EvidenceFile",
+    "EvidenceReader",
     "FailedDelivery",
     "IssuedBadge",
     "LoadRequest",

@@ -23,6 +23,8 @@ class LoadRequest:
     award_id: str | None = None  # load the learner who holds this award as the target
     link_code_hash: str | None = None  # load the learner who asked for this link code
     post: str | None = None  # a reaction's post: its recorded author, and where it counted
+    submission: str | None = None  # load the learner whose pending submission has this id
+    submissions: bool = False  # load the submissions waiting for review (oldest first)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,11 @@ from typing import Protocol
 
 from questbot.ports.credentials import AwardReader, CredentialStore
 from questbot.ports.events import EventStore
+from questbot.ports.evidence import EvidenceReader
 from questbot.ports.outbox import Outbox
 
 
-class Store(EventStore, Outbox, AwardReader, CredentialStore, Protocol):
+class Store(EventStore, Outbox, AwardReader, CredentialStore, EvidenceReader, Protocol):
     async def open(self) -> None:
         ...
 

@@ -12,8 +12,8 @@ from aiohttp import web
 
 from questbot.badges.service import BadgeService
 from questbot.badges.verify import Verifier
-from questbot.ports import Clock
-from questbot.web import documents, identity, openapi, pages, verify_page
+from questbot.ports import Clock, EvidenceReader
+from questbot.web import documents, evidence, identity, openapi, pages, verify_page
 from questbot.web.context import HTML, WEB, Web, revalidated, template_environment
 from questbot.web.verify_page import MAX_UPLOAD
 from questbot.web.webhooks import Webhooks
@@ -51,8 +51,11 @@ ANSWERS = web.RequestKey("answers", Answers)
 
 
 def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verifier,
-                     clock: Clock, webhooks: Webhooks | None = None) -> None:
+                     clock: Clock, webhooks: Webhooks | None = None,
+                     evidence_files: EvidenceReader | None = None) -> None:
     app[WEB] = Web(badges, verifier, clock, template_environment())
+    if evidence_files is not None:
+        app[evidence.EVIDENCE] = evidence_files
     app[WEBHOOKS] = webhooks or Webhooks()
     app.on_response_prepare.append(_add_headers)
     app.router.add_post("/webhooks/{platform}/{path}", webhook)
@@ -76,6 +79,7 @@ def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verif
     get("/status/revocation/{list_id}", _with(DOCUMENT, identity.key_status_list))
     get("/.well-known/did.json", _with(DOCUMENT, identity.did_document))
     get("/did.json", _with(DOCUMENT, identity.did_document))  # a did:web with a path
+    get("/evidence/{ref}", _with(STATIC, evidence.evidence_file))
     get("/verify", _with(PAGE, verify_page.verify_form))
     app.router.add_post("/verify", _with(VERIFIER, verify_page.verify_upload))
     app.router.add_route("OPTIONS", "/verify", verify_preflight)

@@ -253,6 +253,13 @@ def _paths() -> dict[str, Any]:
                            cors=True),
             "404": not_found("badge class")}, tag="open badges 2.0", etag=True,
             parameters=(badge_class,)),
+        "/evidence/{ref}": _get(
+            "A file a learner handed in as evidence (the unguessable ref is its only key)", {
+                "200": _answer("The file: a PNG or JPEG image, or a PDF.", PNG, "image/jpeg",
+                               "application/pdf", etag=True),
+                "404": _answer("No file with this ref.", HTML)},
+            tag="badges", etag=True,
+            parameters=(_path("ref", "the file's unguessable ref, from its URL"),)),
         "/ob2/issuer": _get("The Open Badges 2.0 Issuer Profile", {
             "200": _answer("The issuer.", (LD_JSON, _ref("Issuer")), etag=True, cors=True)},
             tag="open badges 2.0", etag=True),

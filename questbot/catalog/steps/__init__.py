@@ -19,8 +19,9 @@ from questbot.catalog.steps.quiz import (
     TextQuestion,
     TrueFalseQuestion,
 )
+from questbot.catalog.steps.submission import SubmissionStep
 
-AnyStep = ParticipationStep | QuizStep | AttendanceStep
+AnyStep = ParticipationStep | QuizStep | AttendanceStep | SubmissionStep
 Step = Annotated[AnyStep, Field(discriminator="kind")]
 
 STEP_KINDS: tuple[str, ...] = tuple(
@@ -38,6 +39,7 @@ __all__ = [
     "QuizStep",
     "Step",
     "StepBase",
+    "SubmissionStep",
     "TextQuestion",
     "Todo",
     "TrueFalseQuestion",

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from questbot.catalog.fields import Moment, Rotation, ShortText
 from questbot.catalog.steps.base import Problem, StepBase, Todo
+from questbot.domain.progress import StepState
 
 
 class AttendanceStep(StepBase):
@@ -24,7 +25,7 @@ class AttendanceStep(StepBase):
             yield (("closes",), "the check-in window closes before it opens",
                    f"opens is {self.opens.isoformat()}")
 
-    def todo(self, quest_id: str, count: int) -> Todo:
+    def todo(self, quest_id: str, state: StepState | None) -> Todo:
         return "step.todo_attendance", {
             "opens": self.opens.strftime("%Y-%m-%d %H:%M %Z").strip(),
             "closes": self.closes.strftime("%Y-%m-%d %H:%M %Z").strip()}

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from pydantic import Field
 
 from questbot.catalog.fields import MAX_STEPS, LongText, ShortText, Slug, Strict
+from questbot.domain.progress import StepState
 
 Location = tuple[str | int, ...]  # a path inside the step, as (field, index, ...)
 Problem = tuple[Location, str, str | None]  # where, what is wrong, a hint
@@ -25,6 +26,6 @@ class StepBase(Strict):
         """Mistakes the schema cannot see (a window that closes before it opens)."""
         return iter(())
 
-    def todo(self, quest_id: str, count: int) -> Todo:
-        """What is left to do, for /progress; ``count`` is the step's counter so far."""
+    def todo(self, quest_id: str, state: StepState | None) -> Todo:
+        """What is left to do, for /progress; ``state`` is the learner's so far, if any."""
         raise NotImplementedError

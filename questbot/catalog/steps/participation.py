@@ -8,6 +8,7 @@ from pydantic import Field
 
 from questbot.catalog.fields import MAX_COUNT
 from questbot.catalog.steps.base import StepBase, Todo
+from questbot.domain.progress import StepState
 
 
 class ParticipationStep(StepBase):
@@ -17,6 +18,7 @@ class ParticipationStep(StepBase):
     channel: str | None = Field(None, min_length=1, max_length=100,
                                 description="only messages in this channel count")
 
-    def todo(self, quest_id: str, count: int) -> Todo:
+    def todo(self, quest_id: str, state: StepState | None) -> Todo:
+        count = state.count if state else 0
         return f"step.todo_{self.action}", {"count": count, "target": self.count,
                                              "channel": self.channel or ""}

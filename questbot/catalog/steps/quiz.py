@@ -35,6 +35,7 @@ from questbot.catalog.patterns import (
 )
 from questbot.catalog.steps.base import Problem, StepBase, Todo
 from questbot.catalog.suggest import did_you_mean
+from questbot.domain.progress import StepState
 
 
 def _runs_in_re2(pattern: str, info: ValidationInfo) -> str:
@@ -152,6 +153,7 @@ class QuizStep(StepBase):
                        f"answer '{question.answer}' is not one of the choices",
                        did_you_mean(question.answer, list(question.choices)))
 
-    def todo(self, quest_id: str, count: int) -> Todo:
+    def todo(self, quest_id: str, state: StepState | None) -> Todo:
+        count = state.count if state else 0
         return "step.todo_quiz", {"used": count, "attempts": self.attempts, "id": self.id,
                                   "quest": quest_id}

@@ -22,6 +22,7 @@ from questbot.ports import (
     CredentialRecord,
     Decide,
     DeliveryStatus,
+    EvidenceFile,
     FailedDelivery,
     LoadRequest,
     Outcome,
@@ -32,6 +33,7 @@ from questbot.storage.postgres import unit
 from questbot.storage.postgres.migrations import migrate
 from questbot.storage.serial import ts
 from questbot.storage.sqlite import outbox
+from questbot.storage.sqlite import unit as shared
 from questbot.storage.sqlite.unit import award_from_row
 
 RETRIES = 5
@@ -191,6 +193,10 @@ class PostgresStore:
             "INSERT INTO credentials (award_id, class_id, assertion, credential, issued_at)"
             " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (award_id) DO NOTHING",
             award_id, class_id, assertion, credential, _now())
+
+    async def evidence_file(self, ref: str) -> EvidenceFile | None:
+        row = await self.pool.fetchrow(shared.EVIDENCE_FILE, ref)
+        return EvidenceFile(row[0], row[1], row[2], row[3], bytes(row[4])) if row else None
 
     async def credential(self, award_id: str) -> CredentialRecord | None:
         row = await self.pool.fetchrow(

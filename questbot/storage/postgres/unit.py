@@ -17,6 +17,7 @@ from questbot.domain.changes import (
     FailCheckIn,
     FailLinkCode,
     ForgetLearner,
+    KeepEvidenceFile,
     MergeLearner,
     PutAward,
     PutEnrolment,
@@ -37,7 +38,16 @@ from questbot.ports import LoadRequest
 from questbot.storage.postgres.privacy import personal_data, scrub_after_forget
 from questbot.storage.serial import dump_json, dump_quiz, dump_times, need_ts, ts
 from questbot.storage.sqlite import unit as shared
-from questbot.storage.sqlite.unit import FORGET, STATUS_LIST_SIZE, learner_from_row
+from questbot.storage.sqlite.unit import (
+    FORGET,
+    STATUS_LIST_SIZE,
+    learner_from_row,
+    pending_from_row,
+    pending_queries,
+)
+
+SUBMISSION_HOLDER, PENDING_SUBMISSIONS = pending_queries(
+    "(evidence::jsonb ->> 'status')", "(evidence::jsonb ->> 'submission')")
 
 AWARD_FIELDS = ("award_id", "learner_id", "quest_id", "quest_version", "badge_key",
                 "badge_name", "awarded_at", "evidence", "awarded_by", "revoked_at",
@@ -80,6 +90,9 @@ async def target_id(conn: asyncpg.Connection, request: LoadRequest) -> str | Non
         value = await conn.fetchval("SELECT learner_id FROM link_codes WHERE code_hash = $1",
                                     request.link_code_hash)
         return str(value) if value is not None else None
+    if request.submission is not None:
+        value = await conn.fetchval(SUBMISSION_HOLDER, request.submission)
+        return str(value) if value is not None else None
     return None
 
 
@@ -102,9 +115,12 @@ async def load_snapshot(conn: asyncpg.Connection, request: LoadRequest, actor_id
         if actor_id is not None:
             snapshot.granted_between = await conn.fetchval(
                 shared.GRANTED_BETWEEN, actor_id, target) is not None
-    if actor_id is not None and (request.target or request.award_id):
+    if actor_id is not None and (request.target or request.award_id or request.submission):
         snapshot.actor_emails = frozenset(
             r[0] for r in await conn.fetch(shared.EMAIL_CLAIMS, actor_id))
+    if request.submissions:
+        snapshot.submissions = [pending_from_row(tuple(r))
+                                for r in await conn.fetch(PENDING_SUBMISSIONS)]
     if request.post is not None:
         author = await conn.fetchrow(shared.POST_AUTHOR, request.post)
         snapshot.post_author = UserRef(author[0], author[1]) if author else None
@@ -174,6 +190,10 @@ async def apply_changes(conn: asyncpg.Connection, changes: Sequence[Change]) -> 
             case PutSession(session=s):
                 await conn.execute(shared.PUT_SESSION, s.quest_id, s.step_id, s.secret,
                                    ts(s.issued_at), s.issued_by)
+            case KeepEvidenceFile():
+                await conn.execute(shared.KEEP_EVIDENCE, change.ref, change.learner_id,
+                                   change.file_name, change.media_type, change.data,
+                                   ts(change.kept_at))
             case QueueDelivery(learner_id=lid, message=message, created_at=at):
                 await conn.execute(
                     "INSERT INTO outbox (platform, platform_user_id, learner_id, message,"
@@ -242,6 +262,7 @@ _MERGE: tuple[tuple[str, tuple[str, ...]], ...] = (
      " WHERE learner_id = $1 ON CONFLICT DO NOTHING", ("source", "into")),
     ("UPDATE awards SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
     ("UPDATE outbox SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
+    ("UPDATE evidence_files SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
     ("INSERT INTO email_claims (email, learner_id) SELECT email, $2 FROM email_claims"
      " WHERE learner_id = $1 ON CONFLICT DO NOTHING", ("source", "into")),
     ("INSERT INTO counted_reactions (learner_id, post, quest_id, step_id, counted_at)"

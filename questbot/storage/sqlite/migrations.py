@@ -190,6 +190,21 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (learner_id, post, quest_id, step_id)
     );
     """,
+    # 7: files handed in as evidence, and the review queue of submission steps
+    """
+    CREATE TABLE evidence_files (
+        ref TEXT PRIMARY KEY,
+        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
+        file_name TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        data BLOB NOT NULL,
+        kept_at TEXT NOT NULL
+    );
+    CREATE INDEX evidence_files_by_learner ON evidence_files (learner_id);
+    CREATE INDEX step_progress_pending_submissions
+        ON step_progress (json_extract(evidence, '$.submission'))
+        WHERE json_extract(evidence, '$.status') = 'pending';
+    """,
 )
 
 

@@ -23,6 +23,7 @@ from questbot.ports import (
     Claimed,
     CredentialRecord,
     Decide,
+    EvidenceFile,
     FailedDelivery,
     LoadRequest,
     Outcome,
@@ -30,7 +31,7 @@ from questbot.ports import (
     Settle,
 )
 from questbot.storage.serial import ts
-from questbot.storage.sqlite import credentials, outbox
+from questbot.storage.sqlite import credentials, outbox, unit
 from questbot.storage.sqlite.migrations import migrate
 from questbot.storage.sqlite.privacy import checkpoint
 from questbot.storage.sqlite.unit import (
@@ -203,6 +204,10 @@ class SqliteStore:
         row = await self._read_one("SELECT info FROM badge_classes WHERE class_id = ?",
                                    (class_id,))
         return str(row[0]) if row else None
+
+    async def evidence_file(self, ref: str) -> EvidenceFile | None:
+        row = await self._read_one(unit.EVIDENCE_FILE.replace("$1", "?"), (ref,))
+        return EvidenceFile(row[0], row[1], row[2], row[3], bytes(row[4])) if row else None
 
     async def credential(self, award_id: str) -> CredentialRecord | None:
         row = await self._read_one(credentials.CREDENTIAL_QUERY, (award_id,))

@@ -19,6 +19,7 @@ from questbot.domain.changes import (
     FailCheckIn,
     FailLinkCode,
     ForgetLearner,
+    KeepEvidenceFile,
     MergeLearner,
     PutAward,
     PutEnrolment,
@@ -40,6 +41,7 @@ from questbot.domain.progress import (
     AwardRecord,
     Enrolment,
     LearnerState,
+    PendingSubmission,
     Role,
     Snapshot,
     StepState,
@@ -101,6 +103,38 @@ POST_COUNTED = ("SELECT quest_id, step_id FROM counted_reactions WHERE learner_i
                 " AND post = $2")
 SESSIONS = ("SELECT quest_id, step_id, secret, issued_at, issued_by, failures"
             " FROM attendance_sessions")
+KEEP_EVIDENCE = ("INSERT INTO evidence_files (ref, learner_id, file_name, media_type, data,"
+                 " kept_at) VALUES ($1, $2, $3, $4, $5, $6)")
+EVIDENCE_FILE = ("SELECT ref, learner_id, file_name, media_type, data FROM evidence_files"
+                 " WHERE ref = $1")
+MAX_PENDING = 100
+# The review queue reads a submission's status and id inside its step's evidence (JSON text);
+# each store spells the JSON path its own way, and an index covers exactly these expressions.
+_PENDING = "{status} = 'pending'"
+
+
+def pending_queries(status: str, submission: str) -> tuple[str, str]:
+    """(the learner whose pending submission has id $1, the queue oldest first)."""
+    pending = _PENDING.format(status=status)
+    holder = (f"SELECT learner_id FROM step_progress WHERE {submission} = $1 AND {pending}"
+              " LIMIT 1")
+    queue = ("SELECT sp.learner_id, (SELECT display_name FROM learners l"
+             " WHERE l.learner_id = sp.learner_id), sp.quest_id, sp.step_id, sp.count,"
+             " sp.completed_at, sp.evidence, sp.last_attempt_at FROM step_progress sp"
+             f" WHERE {pending} ORDER BY sp.last_attempt_at, sp.learner_id LIMIT {MAX_PENDING}")
+    return holder, queue
+
+
+SUBMISSION_HOLDER, PENDING_SUBMISSIONS = pending_queries(
+    "json_extract(evidence, '$.status')", "json_extract(evidence, '$.submission')")
+
+
+def pending_from_row(row: Sequence[Any]) -> PendingSubmission:
+    learner_id, name, quest_id, step_id, count, completed, evidence, last = row
+    return PendingSubmission(str(learner_id), name, StepState(
+        quest_id, step_id, int(count), parse_ts(completed),
+        json.loads(evidence) if isinstance(evidence, str) else dict(evidence),
+        parse_ts(last)))
 
 
 def qmark(sql: str) -> str:
@@ -119,6 +153,10 @@ def load_snapshot(conn: sqlite3.Connection, request: LoadRequest) -> Snapshot:
         snapshot.target = load_learner(conn, request.target)
     elif request.award_id is not None:
         snapshot.target = load_award_holder(conn, request.award_id)
+    elif request.submission is not None:
+        row = conn.execute(qmark(SUBMISSION_HOLDER), _params(request.submission)).fetchone()
+        if row is not None:
+            snapshot.target = learner_from_row(conn.execute(_BY_ID, (row[0],)).fetchone())
     elif request.link_code_hash is not None:
         row = conn.execute(qmark(LINK_CODE), _params(request.link_code_hash)).fetchone()
         if row is not None:
@@ -128,9 +166,12 @@ def load_snapshot(conn: sqlite3.Connection, request: LoadRequest) -> Snapshot:
             if actor_id is not None:
                 snapshot.granted_between = conn.execute(
                     qmark(GRANTED_BETWEEN), _params(actor_id, row[0])).fetchone() is not None
-    if actor_id is not None and (request.target or request.award_id):
+    if actor_id is not None and (request.target or request.award_id or request.submission):
         snapshot.actor_emails = frozenset(
             r[0] for r in conn.execute(qmark(EMAIL_CLAIMS), _params(actor_id)))
+    if request.submissions:
+        snapshot.submissions = [pending_from_row(r)
+                                for r in conn.execute(qmark(PENDING_SUBMISSIONS))]
     if request.post is not None:
         author = conn.execute(qmark(POST_AUTHOR), _params(request.post)).fetchone()
         snapshot.post_author = UserRef(author[0], author[1]) if author else None
@@ -266,6 +307,10 @@ def apply_changes(conn: sqlite3.Connection, changes: tuple[Change, ...]) -> None
                 for statement in FORGET:
                     conn.execute(statement.replace("$1", "?"), (lid,))
                 scrub_after_forget(conn, lid, personal)  # replies kept for redelivery too
+            case KeepEvidenceFile():
+                conn.execute(qmark(KEEP_EVIDENCE), _params(
+                    change.ref, change.learner_id, change.file_name, change.media_type,
+                    change.data, ts(change.kept_at)))
             case QueueDelivery(learner_id=lid, message=message, created_at=at):
                 conn.execute(
                     "INSERT INTO outbox (platform, platform_user_id, learner_id, message,"
@@ -324,6 +369,7 @@ FORGET = (
     " AND a.platform = recent_posts.platform AND a.platform_user_id = recent_posts.author_id)",
     "DELETE FROM counted_reactions WHERE learner_id = $1",
     "DELETE FROM email_claims WHERE learner_id = $1",
+    "DELETE FROM evidence_files WHERE learner_id = $1",
     "DELETE FROM step_progress WHERE learner_id = $1",
     "DELETE FROM enrolments WHERE learner_id = $1",
     "DELETE FROM milestones WHERE learner_id = $1",
@@ -354,6 +400,7 @@ _MERGE = (
     " WHERE learner_id = :source ON CONFLICT DO NOTHING",
     "UPDATE awards SET learner_id = :into WHERE learner_id = :source",
     "UPDATE outbox SET learner_id = :into WHERE learner_id = :source",
+    "UPDATE evidence_files SET learner_id = :into WHERE learner_id = :source",
     "INSERT INTO email_claims (email, learner_id) SELECT email, :into FROM email_claims"
     " WHERE learner_id = :source ON CONFLICT DO NOTHING",
     "INSERT INTO counted_reactions (learner_id, post, quest_id, step_id, counted_at)"
