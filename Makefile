@@ -54,7 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/engine_throughput.py
 
 schema: $(STAMP)
-	$(BIN)/questbot schema -o assets/schema/quest-v1.json
+	$(BIN)/questbot schema -o questbot/assets/schema/quest-v1.json
 
 clean:
 	rm -rf $(VENV) $(OB2_VENV) $(NODE_DIR)/node_modules .mypy_cache .ruff_cache .pytest_cache
