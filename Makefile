@@ -8,7 +8,7 @@ OB2_STAMP := $(OB2_VENV)/.installed
 NODE_DIR := tests/interop/node
 NODE_STAMP := $(NODE_DIR)/node_modules/.installed
 
-.PHONY: run serve test lint typecheck unit bench schema clean interop-deps
+.PHONY: run serve test lint typecheck unit bench schema lock clean interop-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("questbot needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -54,7 +54,17 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/engine_throughput.py
 
 schema: $(STAMP)
-	$(BIN)/questbot schema -o assets/schema/quest-v1.json
+	$(BIN)/questbot schema -o questbot/assets/schema/quest-v1.json
+
+# requirements.lock: what the image installs (the dependencies and the telegram and discord
+# extras, for every platform, with hashes), pinned at the versions the .venv tests with.
+UV_VERSION := 0.13.8
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'uv==$(UV_VERSION)'
+	$(BIN)/python -m pip freeze --exclude-editable | grep -iv '^questbot' > $(VENV)/tested.txt
+	$(BIN)/uv pip compile pyproject.toml --extra telegram --extra discord --universal \
+	  --python-version 3.11 --generate-hashes --annotation-style line \
+	  --constraint $(VENV)/tested.txt --custom-compile-command 'make lock' -o requirements.lock
 
 clean:
 	rm -rf $(VENV) $(OB2_VENV) $(NODE_DIR)/node_modules .mypy_cache .ruff_cache .pytest_cache

@@ -18,10 +18,10 @@ from questbot.badges.multikey import public_key_from_did
 from questbot.badges.proof import verify
 from questbot.badges.status import is_set
 from tests.helpers import FakeClock
-from tests.paths import ROOT
+from tests.paths import DATA
 from tests.server import Server, running_server
 
-SCHEMA = json.loads((ROOT / "assets" / "ob_v3p0_achievementcredential_schema.json").read_text())
+SCHEMA = json.loads((DATA / "ob_v3p0_achievementcredential_schema.json").read_text())
 
 
 async def get(url: str, accept: str | None = None) -> tuple[int, str, bytes]:

@@ -29,6 +29,7 @@ from questbot.badges.proof import ProofError, hash_data, proof_config, sign, ver
 from questbot.badges.status import status_list_credential
 from tests.badge_fixtures import ISSUER, URLS, badge_class, facts, recipient
 from tests.conftest import ROOT
+from tests.paths import ASSETS
 
 VECTOR = json.loads((ROOT / "tests" / "data" / "eddsa-rdfc-2022-test-vector.json").read_text())
 FAST = FastCanonicalizer()
@@ -95,7 +96,7 @@ def test_an_unusual_iri_takes_the_reference_path_and_still_matches() -> None:
 def test_no_bundled_context_changes_what_a_plain_iri_means() -> None:
     # The fast path fills IRIs of these schemes in where its placeholders stood; that is exact
     # only while no context makes a scheme a prefix or a whole IRI a term.
-    index = json.loads((ROOT / "assets" / "contexts" / "index.json").read_text())
+    index = json.loads((ASSETS / "contexts" / "index.json").read_text())
     for url in index:
         terms = _terms(context_document(url).get("@context"))
         assert not {"http", "https", "did", "urn", "@import"} & terms, url

@@ -9,7 +9,8 @@ import pytest
 from questbot.catalog import load_catalog, load_quest_file, quest_json_schema_text
 from questbot.catalog.steps import STEP_KINDS
 from questbot.domain.errors import CatalogError
-from tests.conftest import QUESTS, ROOT
+from tests.conftest import QUESTS
+from tests.paths import ASSETS
 
 VALID = """\
 schema_version: 1
@@ -153,5 +154,5 @@ def test_the_json_schema_describes_the_format_and_is_committed() -> None:
     schema = json.loads(text)
     assert "schema_version" in schema["required"]
     assert {"ParticipationStep", "QuizStep", "AttendanceStep"} <= set(schema["$defs"])
-    committed = (ROOT / "assets" / "schema" / "quest-v1.json").read_text()
-    assert committed == text, "run `make schema` to refresh assets/schema/quest-v1.json"
+    committed = (ASSETS / "schema" / "quest-v1.json").read_text()
+    assert committed == text, "run `make schema` to refresh questbot/assets/schema/quest-v1.json"

@@ -1,19 +1,16 @@
-"""Where the bundled assets (contexts, badge art, fonts) are."""
+"""The bundled assets (JSON-LD contexts, fonts, the quest schema): package data in
+questbot/assets, found through the import system wherever questbot is installed, never
+relative to a repository or the current directory."""
 
 from __future__ import annotations
 
-import os
-from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 
-@lru_cache(maxsize=1)
-def assets_dir() -> Path:
-    """``QUESTBOT_ASSETS_DIR``, else the repository's assets/ beside the package, else ./assets."""
-    configured = os.environ.get("QUESTBOT_ASSETS_DIR")
-    candidates = [Path(configured)] if configured else []
-    candidates += [Path(__file__).resolve().parents[2] / "assets", Path.cwd() / "assets"]
-    for candidate in candidates:
-        if (candidate / "contexts" / "index.json").is_file():
-            return candidate
-    raise FileNotFoundError("questbot assets not found; set QUESTBOT_ASSETS_DIR")
+def asset(*parts: str) -> Traversable:
+    """The file (or folder) ``questbot/assets/PART/...`` of the installed package."""
+    node = files("questbot").joinpath("assets")
+    for part in parts:
+        node = node.joinpath(part)
+    return node

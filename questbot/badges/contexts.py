@@ -1,13 +1,13 @@
-"""JSON-LD contexts from files in assets/contexts, never from the network."""
+"""JSON-LD contexts from the package's assets/contexts, never from the network."""
 
 from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
-from questbot.badges.assets import assets_dir
+from questbot.badges.assets import asset
 from questbot.domain.errors import QuestbotError
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -21,10 +21,10 @@ class ContextNotAvailable(QuestbotError, ValueError):
 
 
 @lru_cache(maxsize=1)
-def _index() -> dict[str, Path]:
-    folder = assets_dir() / "contexts"
-    names = json.loads((folder / "index.json").read_text())
-    return {url: folder / name for url, name in names.items()}
+def _index() -> dict[str, Traversable]:
+    folder = asset("contexts")
+    names = json.loads(folder.joinpath("index.json").read_text(encoding="utf-8"))
+    return {url: folder.joinpath(name) for url, name in names.items()}
 
 
 @lru_cache(maxsize=64)
@@ -32,7 +32,7 @@ def context_document(url: str) -> dict[str, Any]:
     path = _index().get(url)
     if path is None:
         raise ContextNotAvailable(f"JSON-LD context {url} is not available offline")
-    data: dict[str, Any] = json.loads(path.read_text())
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
 
 

@@ -11,15 +11,20 @@ from functools import lru_cache
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
-from questbot.badges.assets import assets_dir
+from questbot.badges.assets import asset
 
 SIZE = 600
+
+
+@lru_cache(maxsize=2)
+def _font_file(name: str) -> bytes:
+    return asset("fonts", name).read_bytes()
 
 
 @lru_cache(maxsize=16)
 def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    return ImageFont.truetype(str(assets_dir() / "fonts" / name), size)
+    return ImageFont.truetype(io.BytesIO(_font_file(name)), size)
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:

@@ -7,7 +7,6 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -17,7 +16,6 @@ from questbot.badges.service import BadgeService
 from questbot.badges.verify import Verifier
 from questbot.ports import Clock
 
-TEMPLATES = Path(__file__).parent / "templates"
 HTML = "text/html"
 
 
@@ -44,7 +42,8 @@ WEB = web.AppKey("web", Web)
 
 
 def template_environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+    """The page templates, package data of questbot.web found through the import system."""
+    return jinja2.Environment(loader=jinja2.PackageLoader("questbot.web", "templates"),
                               autoescape=jinja2.select_autoescape(["html"]))
 
 
