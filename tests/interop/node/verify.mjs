@@ -1,6 +1,6 @@
 // Verify an OpenBadgeCredential (JSON on stdin) with digitalbazaar's libraries, status checks on.
 //
-// JSON-LD contexts come from questbot's assets/contexts (never fetched) and did:key is resolved
+// JSON-LD contexts come from questbot/assets/contexts (never fetched) and did:key is resolved
 // locally. A running test server may be named in QB_DIDWEB_BASE (comma-separated, only
 // http(s)://127.0.0.1:PORT): then did:web:127.0.0.1%3APORT resolves to that server's
 // /.well-known/did.json, and documents under that origin (the status lists) are fetched from it.
@@ -21,7 +21,7 @@ import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022CryptoSuite} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const contextsDir = join(here, '..', '..', '..', 'assets', 'contexts');
+const contextsDir = join(here, '..', '..', '..', 'questbot', 'assets', 'contexts');
 const index = JSON.parse(readFileSync(join(contextsDir, 'index.json'), 'utf8'));
 const MULTIKEY = 'https://w3id.org/security/multikey/v1';
 const DID = 'https://www.w3.org/ns/did/v1';
