@@ -28,10 +28,12 @@ CORE: dict[str, tuple[set[str], set[str]]] = {
     "badges": ({"domain", "catalog", "ports"},
                {"PIL", "aiohttp", "base58", "nacl", "pebble", "pyld", "qrcode"}),
     "web": ({"domain", "ports", "badges"}, {"aiohttp", "jinja2"}),
+    "kit": ({"domain", "ports"}, {"pydantic"}),
 }
-ADAPTER_CORE = {"domain", "ports", "engine.outbox_pump"}
+ADAPTER_CORE = {"domain", "ports", "kit"}
+ADAPTER_LIBRARIES = {"pydantic"}  # for their settings section
 ADAPTER_SDKS = {"questbot_console": set(), "questbot_telegram": {"telegram", "httpx"},
-                "questbot_discord": {"discord", "aiohttp"}}
+                "questbot_discord": {"discord", "aiohttp", "yarl"}}
 
 
 @pytest.fixture(scope="module")
@@ -71,9 +73,18 @@ def test_adapters_import_the_domain_the_ports_and_their_sdk_only(graph: grimp.Im
                        for ok in ADAPTER_CORE):
                 wrong.append(f"{module} imports {imported}")
         elif top in DATABASES or (top not in STDLIB and top != adapter
-                                  and top not in ADAPTER_SDKS[adapter]):
+                                  and top not in ADAPTER_SDKS[adapter] | ADAPTER_LIBRARIES):
             wrong.append(f"{module} imports {imported}")
     assert wrong == []
+
+
+@pytest.mark.parametrize("adapter", sorted(ADAPTER_SDKS))
+def test_no_module_of_an_adapter_imports_itself_in_a_circle(graph: grimp.ImportGraph,
+                                                            adapter: str) -> None:
+    modules = sorted(graph.find_descendants(adapter))
+    circles = [(a, b) for a in modules for b in modules
+               if a < b and graph.chain_exists(a, b) and graph.chain_exists(b, a)]
+    assert circles == []
 
 
 def test_no_part_of_the_core_imports_itself_in_a_circle(graph: grimp.ImportGraph) -> None:

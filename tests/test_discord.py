@@ -9,44 +9,34 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import discord
 import pytest
-import yarl
-from questbot_discord import DiscordAdapter
+from questbot_discord.adapter import DiscordAdapter
 from questbot_discord.render import question_view
-from questbot_discord.settings import DiscordSettings
 
+from questbot.app.config import load_settings
 from questbot.badges.bake import OB2_KEYWORD, OB3_KEYWORD, unbake
 from questbot.domain import Choice, ConfigError, Event, Outbound, Question
-from questbot.ports import AdapterContext, EventHandler
+from questbot.ports import EventHandler
 from questbot.web import WEB
-from tests.fakes.discord_api import GENERAL, GUILD_ID, HELP, TUTOR_ROLE, FakeDiscord, Post
+from tests.adapters import context_for, discord_settings
+from tests.fakes.discord_api import GENERAL, HELP, TUTOR_ROLE, FakeDiscord, Post
 from tests.server import Server, running_server
 
 ALICE, BOB, TINA = 800000000000000101, 800000000000000102, 800000000000000103
 
 
 @pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+async def fake() -> AsyncIterator[FakeDiscord]:
     api = FakeDiscord()
     await api.start()
-    # discord.py hard-wires these two addresses; the tests point them at the fake.
-    monkeypatch.setattr(discord.http.Route, "BASE", api.rest_base)
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY",
-                        yarl.URL(api.gateway_url))
     yield api
     await api.stop()
 
 
 def adapter_for(server: Server, fake: FakeDiscord, engine: EventHandler | None = None,
                 **settings: Any) -> DiscordAdapter:
-    services = server.services
-    assert services.engine is not None
-    raw = {**server.settings.model_dump(), "discord_token": fake.token,
-           "discord_guilds": (str(GUILD_ID),), "discord_tutor_role": "Tutor", **settings}
-    context = AdapterContext(engine or services.engine, services.store, raw, lambda: None,
-                             services.badges.png_path, services.webhooks)
-    return DiscordAdapter(context, DiscordSettings.from_settings(raw), outbox_interval=0.2)
+    own = discord_settings(fake, **settings)
+    return DiscordAdapter(context_for(server, own, engine), own, outbox_interval=0.2)
 
 
 @pytest.fixture
@@ -154,7 +144,7 @@ async def test_a_dm_whose_answer_is_lost_is_sent_again_but_arrives_once(
 async def test_closed_dms_fall_back_to_the_configured_channel(tmp_path: Path,
                                                                fake: FakeDiscord) -> None:
     async with running_server(tmp_path) as server:
-        adapter = adapter_for(server, fake, discord_fallback_channel=str(HELP))
+        adapter = adapter_for(server, fake, fallback_channel=str(HELP))
         await adapter.start()
         try:
             bob, tina = fake.member(BOB, "Bob"), fake.member(TINA, "Tina", tutor=True)
@@ -260,7 +250,7 @@ async def test_rate_limits_lose_nothing(bot: Server, fake: FakeDiscord) -> None:
 async def test_a_bad_token_or_a_missing_intent_is_a_clear_error(
         tmp_path: Path, fake: FakeDiscord) -> None:
     async with running_server(tmp_path) as server:
-        adapter = adapter_for(server, fake, discord_token="wrong-token-value")
+        adapter = adapter_for(server, fake, token="wrong-token-value")
         with pytest.raises(ConfigError, match="Discord rejected the bot token"):
             await adapter.start()
         await adapter.stop()
@@ -272,10 +262,15 @@ async def test_a_bad_token_or_a_missing_intent_is_a_clear_error(
 
 
 def test_settings_are_checked_by_name() -> None:
+    def load(**environ: str) -> None:
+        load_settings(environ={"QUESTBOT_CONFIG": "", **environ})
+
     with pytest.raises(ConfigError, match="QUESTBOT_DISCORD_TOKEN"):
-        DiscordSettings.from_settings({"discord_token": "x"})
-    with pytest.raises(ConfigError, match="QUESTBOT_DISCORD_GUILDS"):
-        DiscordSettings.from_settings({"discord_token": "a" * 30, "discord_guilds": ["abc"]})
+        load(QUESTBOT_DISCORD_TOKEN="x")
+    with pytest.raises(ConfigError, match="QUESTBOT_DISCORD_GUILDS: expected a Discord id"):
+        load(QUESTBOT_DISCORD_TOKEN="a" * 30, QUESTBOT_DISCORD_GUILDS="123,abc")
+    with pytest.raises(ConfigError, match="QUESTBOT_DISCORD_GATEWAY_URL"):
+        load(QUESTBOT_DISCORD_TOKEN="a" * 30, QUESTBOT_DISCORD_GATEWAY_URL="http://x")
 
 
 def test_buttons_fit_discords_limits() -> None:

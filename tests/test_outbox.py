@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from questbot.domain import Delivery, Text, UserRef
-from questbot.engine.outbox_pump import Attempted, OutboxPump, Sent
+from questbot.kit.outbox import Attempted, OutboxPump, Sent
 from questbot.ports import DeliveryStatus, Store
 from questbot.storage import SqliteStore
 from questbot.storage.sqlite import outbox as outbox_sql

@@ -11,15 +11,13 @@ from typing import Any
 import discord
 import pytest
 import yarl
-from questbot_discord import DiscordAdapter
-from questbot_discord.settings import DiscordSettings
-from questbot_telegram import TelegramAdapter
-from questbot_telegram.settings import TelegramSettings
+from questbot_discord.adapter import DiscordAdapter
+from questbot_telegram.adapter import TelegramAdapter
 
 from questbot.domain.commands import COMMANDS, offered
 from questbot.domain.progress import Role
-from questbot.ports import AdapterContext
-from tests.fakes.discord_api import GENERAL, GUILD_ID, HELP, FakeDiscord, Post
+from tests.adapters import context_for, discord_settings, telegram_settings
+from tests.fakes.discord_api import GENERAL, HELP, FakeDiscord, Post
 from tests.fakes.telegram_api import Failure, FakeTelegram
 from tests.server import Server, running_server
 
@@ -41,14 +39,8 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
 
 
 def telegram_adapter(server: Server, fake: FakeTelegram) -> TelegramAdapter:
-    services = server.services
-    assert services.engine is not None
-    raw = {**server.settings.model_dump(), "telegram_token": fake.token,
-           "telegram_base_url": fake.base_url, "telegram_base_file_url": fake.base_file_url,
-           "telegram_channels": (f"general={T_GROUP}", f"help={T_OTHER_GROUP}")}
-    context = AdapterContext(services.engine, services.store, raw, lambda: None,
-                             services.badges.png_path, services.webhooks)
-    return TelegramAdapter(context, TelegramSettings.from_settings(raw), outbox_interval=0.2)
+    settings = telegram_settings(fake, (f"general={T_GROUP}", f"help={T_OTHER_GROUP}"))
+    return TelegramAdapter(context_for(server, settings), settings, outbox_interval=0.2)
 
 
 async def test_telegram_learners_see_learner_commands_and_tutors_and_admins_theirs(
@@ -99,19 +91,14 @@ async def discord_fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDis
 
 
 def discord_adapter(server: Server, fake: FakeDiscord, **settings: Any) -> DiscordAdapter:
-    services = server.services
-    assert services.engine is not None
-    raw = {**server.settings.model_dump(), "discord_token": fake.token,
-           "discord_guilds": (str(GUILD_ID),), "discord_tutor_role": "Tutor", **settings}
-    context = AdapterContext(services.engine, services.store, raw, lambda: None,
-                             services.badges.png_path, services.webhooks)
-    return DiscordAdapter(context, DiscordSettings.from_settings(raw), outbox_interval=0.2)
+    own = discord_settings(fake, **settings)
+    return DiscordAdapter(context_for(server, own), own, outbox_interval=0.2)
 
 
 @pytest.fixture
 async def discord_bot(tmp_path: Path, discord_fake: FakeDiscord) -> AsyncIterator[Server]:
     async with running_server(tmp_path) as server:
-        adapter = discord_adapter(server, discord_fake, discord_fallback_channel=str(HELP))
+        adapter = discord_adapter(server, discord_fake, fallback_channel=str(HELP))
         await adapter.start()
         try:
             yield server

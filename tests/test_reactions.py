@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from questbot_discord import DiscordAdapter
-from questbot_telegram import TelegramAdapter
+from questbot_discord.adapter import DiscordAdapter
+from questbot_telegram.adapter import TelegramAdapter
 
 from questbot.domain import ConversationRef, Event, UserRef
 from questbot.domain.messages import ForgetMe, PostMessage, React

@@ -14,22 +14,19 @@ import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 import discord
 import pytest
 import yarl
-from questbot_discord import DiscordAdapter
-from questbot_discord.settings import DiscordSettings
-from questbot_telegram import TelegramAdapter
-from questbot_telegram.settings import TelegramSettings
+from questbot_discord.adapter import DiscordAdapter
+from questbot_telegram.adapter import TelegramAdapter
 
 from questbot.app.cli import _configure_logging, main
 from questbot.app.config import load_settings
 from questbot.app.logging_filters import REDACTED, RedactSecrets, install_redaction
-from questbot.ports import AdapterContext
-from tests.fakes.discord_api import GUILD_ID, FakeDiscord
+from tests.adapters import context_for, discord_settings, telegram_settings
+from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import Failure, FakeTelegram
 from tests.paths import ROOT
 from tests.server import Server, free_port, running_server
@@ -130,14 +127,8 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
 
 
 def telegram_adapter(server: Server, fake: FakeTelegram) -> TelegramAdapter:
-    services = server.services
-    assert services.engine is not None
-    raw = {**server.settings.model_dump(), "telegram_token": fake.token,
-           "telegram_base_url": fake.base_url, "telegram_base_file_url": fake.base_file_url,
-           "telegram_channels": (f"general={GROUP}",)}
-    context = AdapterContext(services.engine, services.store, raw, lambda: None,
-                             services.badges.png_path, services.webhooks)
-    return TelegramAdapter(context, TelegramSettings.from_settings(raw), outbox_interval=0.2)
+    settings = telegram_settings(fake, (f"general={GROUP}",))
+    return TelegramAdapter(context_for(server, settings), settings, outbox_interval=0.2)
 
 
 async def test_a_telegram_scenario_at_debug_logs_no_token(
@@ -196,13 +187,8 @@ async def discord_fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDis
 
 
 def discord_adapter(server: Server, fake: FakeDiscord) -> DiscordAdapter:
-    services = server.services
-    assert services.engine is not None
-    raw: dict[str, Any] = {**server.settings.model_dump(), "discord_token": fake.token,
-                           "discord_guilds": (str(GUILD_ID),), "discord_tutor_role": "Tutor"}
-    context = AdapterContext(services.engine, services.store, raw, lambda: None,
-                             services.badges.png_path, services.webhooks)
-    return DiscordAdapter(context, DiscordSettings.from_settings(raw), outbox_interval=0.2)
+    settings = discord_settings(fake)
+    return DiscordAdapter(context_for(server, settings), settings, outbox_interval=0.2)
 
 
 async def test_a_discord_scenario_at_debug_logs_no_token(
@@ -266,9 +252,9 @@ async def test_an_unreachable_bot_api_at_start_is_one_line_and_status_2(
 def test_an_unreachable_discord_at_start_is_one_line_and_status_2(
         tmp_path: Path, closed_port: int, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(discord.http.Route, "BASE", f"http://127.0.0.1:{closed_port}/api/v10")
     for name, value in {"QUESTBOT_CONFIG": "", "QUESTBOT_DATA_DIR": str(tmp_path / "data"),
                         "QUESTBOT_PORT": str(free_port()),
+                        "QUESTBOT_DISCORD_API_URL": f"http://127.0.0.1:{closed_port}/api/v10",
                         "QUESTBOT_DISCORD_TOKEN": DISCORD_TOKEN}.items():
         monkeypatch.setenv(name, value)
     root = logging.getLogger()

@@ -15,13 +15,13 @@ from typing import Any
 
 import aiohttp
 import pytest
-from questbot_telegram import TelegramAdapter
-from questbot_telegram.settings import TelegramSettings
+from questbot_telegram.adapter import TelegramAdapter
 
+from questbot.app.config import load_settings
 from questbot.badges.bake import OB2_KEYWORD, OB3_KEYWORD, unbake
 from questbot.domain import ConfigError
-from questbot.ports import AdapterContext
 from questbot.web import WEB
+from tests.adapters import context_for, telegram_settings
 from tests.fakes.telegram_api import Failure, FakeTelegram
 from tests.paths import ROOT
 from tests.server import Server, free_port, running_server
@@ -40,14 +40,8 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 def adapter_for(server: Server, fake: FakeTelegram, **settings: Any) -> TelegramAdapter:
-    services = server.services
-    assert services.engine is not None
-    raw = {**server.settings.model_dump(), "telegram_token": fake.token,
-           "telegram_base_url": fake.base_url, "telegram_base_file_url": fake.base_file_url,
-           "telegram_channels": (f"general={GROUP_ID}",), **settings}
-    context = AdapterContext(services.engine, services.store, raw, lambda: None,
-                             services.badges.png_path, services.webhooks)
-    return TelegramAdapter(context, TelegramSettings.from_settings(raw), outbox_interval=0.2)
+    own = telegram_settings(fake, (f"general={GROUP_ID}",), **settings)
+    return TelegramAdapter(context_for(server, own), own, outbox_interval=0.2)
 
 
 @pytest.fixture
@@ -222,8 +216,8 @@ async def test_a_429_storm_and_a_one_minute_outage_lose_nothing(
 async def test_webhook_mode_checks_the_secret(tmp_path: Path, fake: FakeTelegram) -> None:
     secret = "s3cret-token-for-tests-0123456789"
     async with running_server(tmp_path) as server:
-        adapter = adapter_for(server, fake, telegram_mode="webhook",
-                              telegram_webhook_secret=secret)
+        adapter = adapter_for(server, fake, mode="webhook",
+                              webhook_secret=secret)
         await adapter.start()
         try:
             assert fake.webhook is not None
@@ -252,20 +246,29 @@ async def test_webhook_mode_checks_the_secret(tmp_path: Path, fake: FakeTelegram
 async def test_a_bad_token_is_a_clear_error_at_start(tmp_path: Path,
                                                      fake: FakeTelegram) -> None:
     async with running_server(tmp_path) as server:
-        adapter = adapter_for(server, fake, telegram_token="999:wrong-token")
+        adapter = adapter_for(server, fake, token="999:wrong-token")
         with pytest.raises(ConfigError, match="Telegram rejected the bot token"):
             await adapter.start()
         await adapter.stop()
 
 
 def test_settings_are_checked_by_name(tmp_path: Path) -> None:
+    def load(**environ: str) -> None:
+        load_settings(environ={"QUESTBOT_CONFIG": "", **environ})
+
     with pytest.raises(ConfigError, match="QUESTBOT_TELEGRAM_TOKEN"):
-        TelegramSettings.from_settings({"telegram_token": "nonsense"})
-    with pytest.raises(ConfigError, match="QUESTBOT_TELEGRAM_WEBHOOK_SECRET"):
-        TelegramSettings.from_settings({"telegram_token": "1:x", "telegram_mode": "webhook"})
+        load(QUESTBOT_TELEGRAM_TOKEN="nonsense")
+    with pytest.raises(ConfigError, match="QUESTBOT_TELEGRAM_WEBHOOK_SECRET: webhook mode"):
+        load(QUESTBOT_TELEGRAM_TOKEN="1:x", QUESTBOT_TELEGRAM_MODE="webhook")
     with pytest.raises(ConfigError, match="QUESTBOT_TELEGRAM_CHANNELS"):
-        TelegramSettings.from_settings({"telegram_token": "1:x",
-                                        "telegram_channels": ["help"]})
+        load(QUESTBOT_TELEGRAM_TOKEN="1:x", QUESTBOT_TELEGRAM_CHANNELS="help")
+    config = tmp_path / "questbot.toml"
+    config.write_text('[telegram]\ntoken = "1:x"\nmode = "hook"\n')
+    with pytest.raises(ConfigError, match=r"'mode' in \[telegram\] of"):
+        load_settings(config, environ={})
+    config.write_text('[telegram]\ntokn = "1:x"\n')
+    with pytest.raises(ConfigError, match=r"unknown telegram setting.*did you mean 'token'"):
+        load_settings(config, environ={})
 
 
 async def test_questbot_serve_starts_the_adapter_and_reports_a_bad_token(

@@ -11,14 +11,14 @@ from typing import Any
 
 import httpx
 import pytest
-from questbot_telegram import TelegramAdapter
+from questbot_telegram.adapter import TelegramAdapter
 from questbot_telegram.send import MaybeSent, with_retries
-from questbot_telegram.settings import TelegramSettings
 from telegram.error import NetworkError, TimedOut
 
 from questbot.badges.bake import OB3_KEYWORD, unbake
 from questbot.domain import BadgeAwarded
-from questbot.ports import AdapterContext, DeliveryStatus
+from questbot.ports import DeliveryStatus
+from tests.adapters import context_for, telegram_settings
 from tests.fakes.telegram_api import FakeTelegram, Late, Sent
 from tests.server import Server, running_server
 
@@ -38,14 +38,8 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 def adapter_for(server: Server, fake: FakeTelegram, **settings: Any) -> TelegramAdapter:
-    services = server.services
-    assert services.engine is not None
-    raw = {**server.settings.model_dump(), "telegram_token": fake.token,
-           "telegram_base_url": fake.base_url, "telegram_base_file_url": fake.base_file_url,
-           "telegram_channels": (f"general={GROUP_ID}",), **settings}
-    context = AdapterContext(services.engine, services.store, raw, lambda: None,
-                             services.badges.png_path, services.webhooks)
-    return TelegramAdapter(context, TelegramSettings.from_settings(raw), outbox_interval=0.2,
+    own = telegram_settings(fake, (f"general={GROUP_ID}",), **settings)
+    return TelegramAdapter(context_for(server, own), own, outbox_interval=0.2,
                            read_timeout=READ_TIMEOUT)
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 
 from questbot.domain.commands import COMMANDS
-from questbot.domain.text import ENGLISH, translate
+from questbot.domain.text import CATALOGUES, ENGLISH, translate
 from tests.conftest import ROOT
 
 KEY_CALL = re.compile(r"""(?:\bsay|\bt|translate|Rejected|Invalid|_t)\(\s*"([a-z_]+\.[a-z_.]+)""")
@@ -26,3 +27,19 @@ def test_every_key_used_in_the_code_has_an_english_text() -> None:
 def test_unknown_languages_fall_back_to_english_and_missing_params_show() -> None:
     assert translate("quest.unknown", "xx", quest="q") == ENGLISH["quest.unknown"].format(quest="q")
     assert "{quest}" in translate("quest.unknown", "en")
+
+
+ADAPTER_KEY = re.compile(r"""(?:\bsay|_t)\(\s*['"]([a-z_]+)['"]""")
+
+
+def test_every_key_an_adapter_says_is_in_its_own_strings() -> None:
+    missing = []
+    for folder in sorted(ROOT.glob("adapters/questbot_*")):
+        strings = importlib.import_module(f"{folder.name}.strings")
+        catalogue = CATALOGUES["en"]
+        used = {key for path in folder.glob("*.py")
+                for key in ADAPTER_KEY.findall(path.read_text())}
+        assert used, folder.name
+        missing += [f"{strings.NAMESPACE}.{key}" for key in sorted(used)
+                    if f"{strings.NAMESPACE}.{key}" not in catalogue]
+    assert missing == []

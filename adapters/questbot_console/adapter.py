@@ -11,9 +11,9 @@ import contextlib
 import sys
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, TextIO
+from typing import TextIO
 
 from questbot.domain import (
     BadgeAwarded,
@@ -21,10 +21,12 @@ from questbot.domain import (
     Event,
     UserRef,
     parse_text,
-    translate,
 )
+from questbot.kit import badge_path
 from questbot.ports import AdapterContext, BadgeFiles, EventHandler, Outbox
 from questbot_console.render import render
+from questbot_console.settings import ConsoleSettings
+from questbot_console.strings import say
 
 PLATFORM = "console"
 
@@ -59,16 +61,10 @@ class ConsoleAdapter:
         self._tasks: list[asyncio.Task[None]] = []
 
     @classmethod
-    def wanted(cls, settings: Mapping[str, Any], interactive: bool) -> bool:
-        return interactive
-
-    @classmethod
     def create(cls, context: AdapterContext) -> ConsoleAdapter:
-        user = str(context.settings.get("console_user") or "learner")
-        UserRef(PLATFORM, user)  # raises ValueError on a name that cannot be an id
-        return cls(context.engine, context.outbox, user, on_exit=context.request_stop,
-                   badge_file=context.badge_file,
-                   language=str(context.settings.get("language") or "en"))
+        settings: ConsoleSettings = context.settings
+        return cls(context.engine, context.outbox, settings.user, on_exit=context.request_stop,
+                   badge_file=context.badge_file, language=context.common.language)
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -98,7 +94,7 @@ class ConsoleAdapter:
                 return
 
     def _t(self, key: str, **params: object) -> str:
-        return translate(key, self._language, **params)
+        return say(key, self._language, **params)
 
     def _print(self, text: str) -> None:
         self._stdout.write(text + "\n")
@@ -109,7 +105,7 @@ class ConsoleAdapter:
         self._stdout.flush()
 
     async def _chat(self) -> None:
-        self._print(self._t("console.banner", user=self._user))
+        self._print(self._t("banner", user=self._user))
         try:
             while True:
                 self._prompt()
@@ -150,9 +146,9 @@ class ConsoleAdapter:
         for reply in replies:
             self._print(render(reply, self._language))
         if not replies and not line.startswith("/"):
-            self._print(self._t("console.posted", channel=self._channel))
+            self._print(self._t("posted", channel=self._channel))
         if line.lower().startswith("/help"):
-            self._print(self._t("console.help"))
+            self._print(self._t("help"))
         await self._deliver()
         return True
 
@@ -160,10 +156,10 @@ class ConsoleAdapter:
         try:
             UserRef(PLATFORM, name)
         except ValueError:
-            self._print(self._t("console.bad_name"))
+            self._print(self._t("bad_name"))
             return True
         self._user = name
-        self._print(self._t("console.now", user=name))
+        self._print(self._t("now", user=name))
         return True
 
     async def _poll_outbox(self) -> None:
@@ -174,11 +170,11 @@ class ConsoleAdapter:
     async def _deliver(self) -> None:
         deliveries = await self._outbox.pending_deliveries(PLATFORM)
         for delivery in deliveries:
-            heading = self._t("console.delivery", user=delivery.recipient.user_id)
+            heading = self._t("delivery", user=delivery.recipient.user_id)
             message = delivery.message
-            if isinstance(message, BadgeAwarded) and not message.image_path and \
-                    self._badge_file is not None:
-                message = replace(message, image_path=await self._badge_file(message.award_id))
+            if isinstance(message, BadgeAwarded):
+                message = replace(message, image_path=await badge_path(message,
+                                                                       self._badge_file))
             self._print(f"{heading}\n{render(message, self._language)}")
         if deliveries:
             await self._outbox.mark_delivered([d.delivery_id for d in deliveries])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from questbot.domain import BadgeAwarded, Outbound, Question, Text, translate
+from questbot_console.strings import say
 
 
 def render(message: Outbound, language: str = "en") -> str:
@@ -14,12 +15,12 @@ def render(message: Outbound, language: str = "en") -> str:
             lines += [f"  {number}) {choice.label}" for number, choice in
                       enumerate(choices, start=1)]
             if choices:
-                lines.append(translate("console.pick", language, count=len(choices)))
+                lines.append(say("pick", language, count=len(choices)))
             if limit:
-                lines.append(translate("console.time_limit", language, seconds=limit))
+                lines.append(translate("quiz.time_limit", language, seconds=limit))
             return "\n".join(lines)
         case BadgeAwarded(badge_name=name, quest_title=quest, url=url, image_path=path):
             text = translate("badge.awarded", language, badge=name, quest=quest, url=url)
             if path:
-                text += "\n" + translate("console.badge_file", language, path=path)
+                text += "\n" + say("badge_file", language, path=path)
             return text

@@ -1,5 +1,2 @@
-"""The Discord adapter (discord.py)."""
-
-from questbot_discord.adapter import DiscordAdapter
-
-__all__ = ["DiscordAdapter"]
+"""The Discord adapter (discord.py). The package imports without the SDK: the entry point
+names ``plugin.PLUGIN``, which imports ``adapter`` only when it is created."""

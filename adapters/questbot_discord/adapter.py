@@ -7,11 +7,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
 import discord
+import yarl
 
 from questbot.domain import (
     BadgeAwarded,
@@ -27,10 +27,9 @@ from questbot.domain import (
     Text,
     UserRef,
     parse_text,
-    translate,
 )
 from questbot.domain.progress import Role
-from questbot.engine.outbox_pump import OutboxPump, Sent, max_attempts_setting
+from questbot.kit import BackgroundTasks, OutboxPump, Sent, badge_png, send_or_keep
 from questbot.ports import AdapterContext
 from questbot_discord.client import PLATFORM, Interaction, QuestClient, member_ref
 from questbot_discord.render import (
@@ -41,6 +40,7 @@ from questbot_discord.render import (
     split_text,
 )
 from questbot_discord.settings import DiscordSettings
+from questbot_discord.strings import say
 
 log = logging.getLogger(__name__)
 READY_TIMEOUT = 60.0
@@ -56,15 +56,7 @@ class DiscordAdapter:
         self._outbox_interval = outbox_interval
         self._client: QuestClient | None = None
         self._runner: asyncio.Task[None] | None = None
-        self._tasks: list[asyncio.Task[None]] = []
-
-    @classmethod
-    def wanted(cls, settings: Mapping[str, Any], interactive: bool) -> bool:
-        return bool(settings.get("discord_token"))
-
-    @classmethod
-    def create(cls, context: AdapterContext) -> DiscordAdapter:
-        return cls(context, DiscordSettings.from_settings(context.settings))
+        self._tasks = BackgroundTasks()
 
     @property
     def client(self) -> QuestClient:
@@ -75,10 +67,11 @@ class DiscordAdapter:
     async def start(self) -> None:
         intents = discord.Intents.default()
         intents.message_content = True  # privileged: enable it in the Developer Portal
-        client = QuestClient(self, intents)
+        point_at(self.settings)
+        client = QuestClient(self, intents, self.settings.guild_ids)
         self._client = client
         try:
-            await client.login(self.settings.token)
+            await client.login(self.settings.bot_token)
         except discord.LoginFailure:
             await client.close()
             raise ConfigError("QUESTBOT_DISCORD_TOKEN: Discord rejected the bot token") from None
@@ -97,16 +90,13 @@ class DiscordAdapter:
             ready.cancel()
             log.warning("Discord is not ready yet; the adapter keeps trying in the background")
         self.outbox = OutboxPump(self._context.outbox, PLATFORM, self._send_delivery,
-                                 interval=self._outbox_interval, ready=client.is_ready,
-                                 max_attempts=max_attempts_setting(self._context.settings))
-        self._tasks = [asyncio.create_task(self.outbox.run(), name="discord-outbox")]
+                                 clock=self._context.clock, interval=self._outbox_interval,
+                                 ready=client.is_ready,
+                                 max_attempts=self._context.common.outbox_max_attempts)
+        self._tasks.start(self.outbox.run(), name="discord-outbox")
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._tasks.stop()
         if self._client is not None:
             await self._client.close()
         if self._runner is not None:
@@ -143,18 +133,21 @@ class DiscordAdapter:
                             command, interaction.locale.value)
         replies = await self._context.engine.handle(event)
         if not replies:
-            replies = [Text(translate("discord.done", event.language))]
+            replies = [Text(say("done", event.language))]
         for reply in replies:
             await self._followup(interaction, reply, ephemeral, event)
 
     async def _followup(self, interaction: Interaction, reply: Outbound, ephemeral: bool,
                         event: Event) -> None:
-        try:
-            for message in await self._messages(reply, event.language):
-                await interaction.followup.send(ephemeral=ephemeral, **message)
-        except (discord.HTTPException, aiohttp.ClientError) as exc:
-            log.warning("discord follow-up failed (%s); kept in the outbox", exc)
-            await self._context.outbox.enqueue(event.actor, reply)
+        async def send(message: Outbound) -> Sent:
+            try:
+                for part in await self._messages(message, event.language):
+                    await interaction.followup.send(ephemeral=ephemeral, **part)
+            except (discord.HTTPException, aiohttp.ClientError):
+                return Sent.UNREACHABLE
+            return Sent.DELIVERED
+
+        await send_or_keep(self._context.outbox, event.actor, reply, send, PLATFORM)
 
     async def _messages(self, reply: Outbound, language: str) -> list[dict[str, Any]]:
         messages = await self._render(reply, language)
@@ -170,11 +163,8 @@ class DiscordAdapter:
                 return [{"content": split_text(text)[0],
                          "view": question_view(reply, language)}]
             case BadgeAwarded():
-                path = reply.image_path
-                if path is None and self._context.badge_file is not None:
-                    path = await self._context.badge_file(reply.award_id)
-                png = await asyncio.to_thread(_read, path) if path else None
-                return [badge_message(reply, png, self.settings.issuer_name, language)]
+                png = await badge_png(reply, self._context.badge_file)
+                return [badge_message(reply, png, self._context.common.issuer_name, language)]
 
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or not message.content:
@@ -188,12 +178,17 @@ class DiscordAdapter:
                                                message.guild.id if message.guild else None),
                             command, message_id=message.id)
         replies = await self._context.engine.handle(event)
-        for reply in replies:
+
+        async def send(reply: Outbound) -> Sent:
             try:
                 for part in await self._messages(reply, event.language):
                     await message.channel.send(**part)
             except (discord.HTTPException, aiohttp.ClientError):
-                await self._context.outbox.enqueue(event.actor, reply)
+                return Sent.UNREACHABLE
+            return Sent.DELIVERED
+
+        for reply in replies:
+            await send_or_keep(self._context.outbox, event.actor, reply, send, PLATFORM)
 
     async def on_reaction(self, payload: discord.RawReactionActionEvent) -> None:
         member = payload.member
@@ -232,9 +227,9 @@ class DiscordAdapter:
 
     async def _to_fallback_channel(self, delivery: Delivery) -> bool:
         """Members with closed DMs are told in the configured channel instead."""
-        if self.settings.fallback_channel is None:
+        if self.settings.fallback_channel_id is None:
             return False
-        channel = self.client.get_channel(self.settings.fallback_channel)
+        channel = self.client.get_channel(self.settings.fallback_channel_id)
         if not isinstance(channel, discord.TextChannel):
             return False
         recipient = delivery.recipient
@@ -253,9 +248,11 @@ def delivery_nonce(delivery: Delivery, part: int, fallback: bool = False) -> str
     return f"{'f' if fallback else 'd'}{delivery.delivery_id}.{part}"  # ids fit in 25 chars
 
 
-def _read(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
+def point_at(settings: DiscordSettings) -> None:
+    """Where discord.py's REST calls and gateway go (a local server, a proxy). discord.py
+    keeps both as class attributes (hence the upper bound on its version)."""
+    discord.http.Route.BASE = settings.api_url
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 
 
 def _startup_error(exc: BaseException | None) -> Exception:

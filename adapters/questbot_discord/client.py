@@ -4,19 +4,17 @@ each turned into a questbot event by the adapter that owns the client."""
 from __future__ import annotations
 
 import inspect
-from typing import TYPE_CHECKING, Any, Literal, cast
+from collections.abc import Sequence
+from typing import Any, Literal, Protocol, cast
 
 import discord
 from discord import app_commands
 
-from questbot.domain import Answer, ChooseAnswer, UserRef, translate
+from questbot.domain import Answer, ChooseAnswer, Command, UserRef, translate
 from questbot.domain.commands import COMMANDS, CommandSpec, Kind, from_options
 from questbot.domain.progress import Role
 from questbot.domain.submissions import MAX_FILE_BYTES, Attachment
 from questbot_discord.render import NO_MENTIONS, AnswerButton, TypeAnswerButton
-
-if TYPE_CHECKING:
-    from questbot_discord.adapter import DiscordAdapter
 
 PLATFORM = "discord"
 Interaction = discord.Interaction[Any]
@@ -34,17 +32,32 @@ def member_ref(user: discord.abc.User) -> UserRef:
     return UserRef(PLATFORM, str(user.id))
 
 
+class Handlers(Protocol):
+    """What the client hands each platform event to (the adapter)."""
+
+    async def run(self, interaction: Interaction, command: Command, ephemeral: bool) -> None:
+        ...
+
+    async def on_message(self, message: discord.Message) -> None:
+        ...
+
+    async def on_reaction(self, payload: discord.RawReactionActionEvent) -> None:
+        ...
+
+
 class QuestClient(discord.Client):
-    def __init__(self, adapter: DiscordAdapter, intents: discord.Intents) -> None:
+    def __init__(self, handlers: Handlers, intents: discord.Intents,
+                 guild_ids: Sequence[int] = ()) -> None:
         super().__init__(intents=intents, allowed_mentions=NO_MENTIONS)  # echoes never ping
-        self.adapter = adapter
+        self.adapter = handlers
+        self._guild_ids = tuple(guild_ids)
         self.tree = app_commands.CommandTree(self)
-        _register(self.tree, adapter)
+        _register(self.tree, handlers)
         restrict(self.tree)
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(AnswerButton, TypeAnswerButton)  # buttons survive restarts
-        guilds = self.adapter.settings.guild_ids
+        guilds = self._guild_ids
         for guild_id in guilds:
             guild = discord.Object(id=guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -77,14 +90,14 @@ def restrict(tree: app_commands.CommandTree[Any]) -> None:
             command.allowed_contexts = IN_SERVERS
 
 
-def _register(tree: app_commands.CommandTree[Any], adapter: DiscordAdapter) -> None:
+def _register(tree: app_commands.CommandTree[Any], adapter: Handlers) -> None:
     """The same commands as every platform, as slash commands, from the one command table."""
     for spec in COMMANDS:
         if spec.listed:
             tree.add_command(slash_command(spec, adapter))
 
 
-def slash_command(spec: CommandSpec, adapter: DiscordAdapter
+def slash_command(spec: CommandSpec, adapter: Handlers
                   ) -> app_commands.Command[Any, Any, Any]:
     """A slash command whose options are the spec's parameters: a member picker for a
     learner, a list for a choice, text for the rest."""

@@ -12,6 +12,7 @@ import discord
 from questbot.domain import BadgeAwarded, Question, translate
 from questbot.domain.sharing import linkedin_add_url
 from questbot.domain.text import split_message
+from questbot_discord.strings import say
 
 MAX_MESSAGE = 2000
 NO_MENTIONS = discord.AllowedMentions.none()  # text people typed is echoed: it never pings
@@ -71,10 +72,10 @@ class TypeAnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
 
 class AnswerModal(discord.ui.Modal):
     def __init__(self, client: Any, language: str) -> None:
-        super().__init__(title=translate("discord.answer_title", language)[:45])
+        super().__init__(title=say("answer_title", language)[:45])
         self._client = client
         self.answer: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label=translate("discord.answer_label", language)[:45], max_length=400)
+            label=say("answer_label", language)[:45], max_length=400)
         self.add_item(self.answer)
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
@@ -87,7 +88,7 @@ def question_view(question: Question, language: str) -> discord.ui.View:
         for choice in question.choices[:25]:  # 5 rows of 5 buttons at most
             view.add_item(AnswerButton(choice.token, choice.label))
     else:  # the engine knows which question is open; the button only opens the form
-        view.add_item(TypeAnswerButton("answer", translate("discord.type_answer", language)))
+        view.add_item(TypeAnswerButton("answer", say("type_answer", language)))
     return view
 
 
@@ -96,14 +97,14 @@ def badge_message(badge: BadgeAwarded, png: bytes | None, issuer: str, language:
     text = translate("badge.awarded", language, badge=badge.badge_name,
                      quest=badge.quest_title, url=badge.url)
     embed = discord.Embed(title=badge.badge_name[:256], url=badge.url,
-                          description=translate("discord.badge_embed", language,
+                          description=say("badge_embed", language,
                                                 quest=badge.quest_title)[:4096])
-    embed.add_field(name=translate("discord.issuer", language), value=issuer[:1024])
-    embed.add_field(name=translate("discord.verify", language), value=badge.url[:1024],
+    embed.add_field(name=say("issuer", language), value=issuer[:1024])
+    embed.add_field(name=say("verify", language), value=badge.url[:1024],
                     inline=False)
     linkedin = linkedin_add_url(badge.badge_name, issuer, badge.url, badge.award_id)
-    embed.add_field(name=translate("discord.linkedin", language),
-                    value=f"[{translate('discord.linkedin_link', language)}]({linkedin})",
+    embed.add_field(name=say("linkedin", language),
+                    value=f"[{say('linkedin_link', language)}]({linkedin})",
                     inline=False)
     message: dict[str, Any] = {"content": text[:MAX_MESSAGE], "embed": embed,
                                "allowed_mentions": NO_MENTIONS}

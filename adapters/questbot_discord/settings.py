@@ -1,47 +1,84 @@
-"""The Discord adapter's own settings, validated when it is created."""
+"""The Discord adapter's settings: the ``[discord]`` section, or ``QUESTBOT_DISCORD_*``."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from pydantic import Field, SecretStr, field_validator
 
-from questbot.domain import ConfigError
+from questbot.kit import AdapterSettings
+
+ID_HINT = "expected a Discord id (a number)"
 
 
-@dataclass(frozen=True)
-class DiscordSettings:
-    token: str
-    guild_ids: tuple[int, ...]
-    tutor_role: str | None
-    fallback_channel: int | None
-    issuer_name: str
+class DiscordSettings(AdapterSettings):
+    token: SecretStr | None = Field(None, description="the bot token from the Developer Portal")
+    guilds: tuple[str, ...] = Field(
+        (), description="guild ids whose slash commands are synced at start (else global)")
+    tutor_role: str | None = Field(None, description="role name or id of tutors")
+    fallback_channel: str | None = Field(
+        None, description="channel id for messages to members whose DMs are closed")
+    api_url: str = Field("https://discord.com/api/v10",
+                         description="the REST API's address (a local server, a proxy)")
+    gateway_url: str = Field("wss://gateway.discord.gg/",
+                             description="the gateway's address (a local server, a proxy)")
 
+    @field_validator("token")
     @classmethod
-    def from_settings(cls, settings: Mapping[str, Any]) -> DiscordSettings:
-        raw = settings.get("discord_token")
-        getter = getattr(raw, "get_secret_value", None)
-        token = str(getter() if getter else raw or "")
-        if len(token) < 10 or any(c.isspace() for c in token):
-            raise ConfigError("QUESTBOT_DISCORD_TOKEN: expected the bot token from the Discord "
-                              "Developer Portal (Bot → Reset Token)")
-        return cls(
-            token=token,
-            guild_ids=tuple(_snowflake("QUESTBOT_DISCORD_GUILDS", g)
-                            for g in settings.get("discord_guilds") or ()),
-            tutor_role=(str(settings.get("discord_tutor_role") or "").strip() or None),
-            fallback_channel=_snowflake("QUESTBOT_DISCORD_FALLBACK_CHANNEL",
-                                        settings["discord_fallback_channel"])
-            if settings.get("discord_fallback_channel") else None,
-            issuer_name=str(settings.get("issuer_name") or "questbot"),
-        )
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        token = value.get_secret_value() if value else ""
+        if value is not None and (len(token) < 10 or any(c.isspace() for c in token)):
+            raise ValueError("expected the bot token from the Discord Developer Portal (Bot →"
+                             " Reset Token)")
+        return value
+
+    @field_validator("guilds")
+    @classmethod
+    def _guilds(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for guild in value:
+            _snowflake(guild)
+        return value
+
+    @field_validator("fallback_channel")
+    @classmethod
+    def _channel(cls, value: str | None) -> str | None:
+        if value is not None and value.strip():
+            _snowflake(value)
+            return value.strip()
+        return None
+
+    @field_validator("tutor_role")
+    @classmethod
+    def _role(cls, value: str | None) -> str | None:
+        return (value or "").strip() or None
+
+    @field_validator("api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL")
+        return value.rstrip("/")
+
+    @field_validator("gateway_url")
+    @classmethod
+    def _ws_url(cls, value: str) -> str:
+        if not value.startswith(("ws://", "wss://")):
+            raise ValueError("expected a ws:// or wss:// URL")
+        return value
+
+    @property
+    def bot_token(self) -> str:
+        return self.token.get_secret_value() if self.token else ""
+
+    @property
+    def guild_ids(self) -> tuple[int, ...]:
+        return tuple(_snowflake(guild) for guild in self.guilds)
+
+    @property
+    def fallback_channel_id(self) -> int | None:
+        return _snowflake(self.fallback_channel) if self.fallback_channel else None
 
 
-def _snowflake(name: str, value: Any) -> int:
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise ConfigError(f"{name}: expected a Discord id (a number), got {value!r}") from None
-    if number <= 0:
-        raise ConfigError(f"{name}: expected a Discord id (a number), got {value!r}")
-    return number
+def _snowflake(value: str) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or int(text) <= 0:
+        raise ValueError(f"{ID_HINT}, got {value!r}")
+    return int(text)

@@ -1,5 +1,2 @@
-"""The Telegram adapter (python-telegram-bot)."""
-
-from questbot_telegram.adapter import TelegramAdapter
-
-__all__ = ["TelegramAdapter"]
+"""The Telegram adapter (python-telegram-bot). The package imports without the SDK: the
+entry point names ``plugin.PLUGIN``, which imports ``adapter`` only when it is created."""

@@ -3,7 +3,6 @@ default or a webhook on the badge server; the engine decides, this only translat
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 import hmac
@@ -26,11 +25,12 @@ from telegram.ext import (
 )
 
 from questbot.domain import ConfigError, Delivery, Event, Outbound, Text, UserRef, translate
-from questbot.engine.outbox_pump import Attempted, OutboxPump, Sent, max_attempts_setting
+from questbot.kit import Attempted, BackgroundTasks, OutboxPump, Sent, send_or_keep
 from questbot.ports import AdapterContext
 from questbot_telegram.menu import register_menus
 from questbot_telegram.send import NotSent, Sender, label_of, with_retries
 from questbot_telegram.settings import TelegramSettings
+from questbot_telegram.strings import say
 from questbot_telegram.translate import (
     PLATFORM,
     callback_event,
@@ -55,19 +55,12 @@ class TelegramAdapter:
         self._application: Application[Any, Any, Any, Any, Any, Any] | None = None
         self._sender: Sender | None = None
         self._username = ""
-        self._tasks: list[asyncio.Task[None]] = []
-
-    @classmethod
-    def wanted(cls, settings: Mapping[str, Any], interactive: bool) -> bool:
-        return bool(settings.get("telegram_token"))
-
-    @classmethod
-    def create(cls, context: AdapterContext) -> TelegramAdapter:
-        return cls(context, TelegramSettings.from_settings(context.settings))
+        self._channels = settings.channel_names
+        self._tasks = BackgroundTasks()
 
     # --- lifecycle -----------------------------------------------------------------------
     async def start(self) -> None:
-        builder = (ApplicationBuilder().token(self._settings.token)
+        builder = (ApplicationBuilder().token(self._settings.bot_token)
                    .base_url(self._settings.base_url)
                    .base_file_url(self._settings.base_file_url)
                    .rate_limiter(AIORateLimiter(max_retries=5))
@@ -94,7 +87,7 @@ class TelegramAdapter:
         self._application = application
         self._username = application.bot.username
         self._sender = Sender(application.bot, self._context.badge_file,
-                              str(self._context.settings.get("language") or "en"))
+                              self._context.common.language)
         await self._register_commands()
         await application.start()
         if self._settings.mode == "webhook":
@@ -105,16 +98,12 @@ class TelegramAdapter:
                 allowed_updates=ALLOWED_UPDATES, timeout=10, bootstrap_retries=-1,
                 error_callback=lambda exc: log.warning("telegram polling: %s", exc))
         self.outbox = OutboxPump(self._context.outbox, PLATFORM, self._send_delivery,
-                                 interval=self._outbox_interval,
-                                 max_attempts=max_attempts_setting(self._context.settings))
-        self._tasks = [asyncio.create_task(self.outbox.run(), name="telegram-outbox")]
+                                 clock=self._context.clock, interval=self._outbox_interval,
+                                 max_attempts=self._context.common.outbox_max_attempts)
+        self._tasks.start(self.outbox.run(), name="telegram-outbox")
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._tasks.stop()
         application = self._application
         if application is None:
             return
@@ -130,12 +119,13 @@ class TelegramAdapter:
     async def _register_commands(self) -> None:
         """Learners' menu by default; tutors and admins get theirs (see menu.py)."""
         assert self._application is not None
-        await register_menus(self._application.bot, self._context.settings,
-                             list(self._settings.channels))
+        common = self._context.common
+        await register_menus(self._application.bot, common.language, common.admins,
+                             common.tutors, list(self._channels))
 
     # --- webhook -------------------------------------------------------------------------
     def _webhook_path(self) -> str:
-        secret = self._settings.webhook_secret or ""
+        secret = self._settings.secret
         return hashlib.sha256(secret.encode()).hexdigest()[:32]  # the secret stays out of logs
 
     async def _start_webhook(self) -> None:
@@ -143,14 +133,15 @@ class TelegramAdapter:
         if self._context.webhooks is None:
             raise ConfigError("QUESTBOT_TELEGRAM_MODE: webhook mode needs the badge server")
         self._context.webhooks.register(PLATFORM, self._on_webhook)
-        url = f"{self._settings.public_url.rstrip('/')}/webhooks/telegram/{self._webhook_path()}"
+        url = (f"{self._context.common.public_url.rstrip('/')}/webhooks/telegram/"
+               f"{self._webhook_path()}")
         bot = self._application.bot
         await with_retries(lambda: bot.set_webhook(
-            url, allowed_updates=ALLOWED_UPDATES, secret_token=self._settings.webhook_secret))
+            url, allowed_updates=ALLOWED_UPDATES, secret_token=self._settings.secret))
 
     async def _on_webhook(self, path: str, headers: Mapping[str, str], body: bytes
                           ) -> tuple[int, str]:
-        expected = self._settings.webhook_secret or ""
+        expected = self._settings.secret
         given = headers.get(SECRET_HEADER, "")
         if path != self._webhook_path() or not hmac.compare_digest(given, expected):
             return 403, "forbidden"
@@ -168,24 +159,23 @@ class TelegramAdapter:
     async def _on_text(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         if update.message is None:
             return
-        event = message_event(update, update.message, self._username, self._settings.channels)
+        event = message_event(update, update.message, self._username, self._channels)
         if event is not None:
             await self._handle(event, update.message.chat_id)
 
     async def _on_other(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         if update.message is not None and update.effective_user is not None:
             language = update.effective_user.language_code or "en"
-            await self._reply(update.message.chat_id, translate("telegram.text_only", language),
-                              None)
+            await self._reply(update.message.chat_id, say("text_only", language), None)
 
     async def _on_reaction(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        event = reaction_event(update, self._settings.channels)
+        event = reaction_event(update, self._channels)
         if event is not None and update.message_reaction is not None:
             await self._handle(event, update.message_reaction.chat.id)
 
     async def _on_button(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
-        event = callback_event(update, self._settings.channels)
+        event = callback_event(update, self._channels)
         if query is None or event is None or query.message is None:
             if query is not None:
                 await query.answer()
@@ -213,24 +203,20 @@ class TelegramAdapter:
     async def _reply(self, chat_id: int, message: Outbound | str, actor: UserRef | None
                      ) -> None:
         outbound = Text(message) if isinstance(message, str) else message
+        await send_or_keep(self._context.outbox, actor, outbound,
+                           lambda m: self._send_now(chat_id, m), PLATFORM)
+
+    async def _send_now(self, chat_id: int, message: Outbound) -> Attempted:
         assert self._sender is not None
         try:
-            uncertain = await self._sender.send(chat_id, outbound)
+            uncertain = await self._sender.send(chat_id, message)
         except NotSent as exc:
-            # The engine's decision is durable; what did not go out waits in the outbox
-            # until Telegram can be reached (or the learner opens a private chat with the bot).
-            log.warning("telegram reply failed (%s); kept in the outbox", exc)
-            if actor is not None:
-                await self._context.outbox.enqueue(actor, exc.rest)
-            return
-        except Exception:
-            log.exception("telegram reply could not be sent; kept in the outbox")
-            if actor is not None:
-                await self._context.outbox.enqueue(actor, outbound)
-            return
-        if uncertain is not None and actor is not None:
-            # Probably delivered: recorded, never resent (see questbot_telegram.send).
-            await self._context.outbox.keep_uncertain(actor, outbound, uncertain)
+            # Not sent now: what is left waits in the outbox until Telegram can be reached
+            # (or the learner opens a private chat with the bot).
+            return Attempted(Sent.REFUSED, str(exc), exc.rest)
+        if uncertain is not None:  # probably delivered: recorded, never resent (see send.py)
+            return Attempted(Sent.UNCERTAIN, uncertain)
+        return Attempted(Sent.DELIVERED)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = getattr(update, "update_id", "?")

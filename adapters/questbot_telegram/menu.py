@@ -7,8 +7,7 @@ only decides what people are offered."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 from telegram import (
     Bot,
@@ -38,41 +37,34 @@ def bot_commands(specs: Iterable[CommandSpec], language: str = "en") -> list[Bot
     return commands
 
 
-def accounts(settings: Mapping[str, Any], key: str) -> list[int]:
-    """The Telegram user ids among the configured ``platform:id`` accounts."""
-    ids = []
-    for entry in settings.get(key) or ():
-        try:
-            ref = UserRef.parse(str(entry))
-        except ValueError:
-            continue
-        if ref.platform == PLATFORM and ref.user_id.lstrip("-").isdigit():
-            ids.append(int(ref.user_id))
-    return ids
+def accounts(refs: Iterable[UserRef]) -> list[int]:
+    """The Telegram user ids among the configured accounts."""
+    return sorted({int(ref.user_id) for ref in refs
+                   if ref.platform == PLATFORM and ref.user_id.lstrip("-").isdigit()})
 
 
-def menus(settings: Mapping[str, Any], groups: Iterable[int]
-          ) -> list[tuple[BotCommandScope, list[BotCommand]]]:
+def menus(language: str, admin_refs: Iterable[UserRef], tutor_refs: Iterable[UserRef],
+          groups: Iterable[int]) -> list[tuple[BotCommandScope, list[BotCommand]]]:
     """Every (scope, commands) pair to register, the default (learners) first."""
-    language = str(settings.get("language") or "en")
     learner, tutor, admin = (bot_commands(offered(role), language)
                              for role in (Role.LEARNER, Role.TUTOR, Role.ADMIN))
-    admins = accounts(settings, "admins")
-    tutors = [t for t in accounts(settings, "tutors") if t not in admins]
+    admins = accounts(admin_refs)
+    tutors = [t for t in accounts(tutor_refs) if t not in admins]
     pairs: list[tuple[BotCommandScope, list[BotCommand]]] = [(BotCommandScopeDefault(), learner)]
     group_ids = sorted(set(groups))
     for user_ids, commands in ((tutors, tutor), (admins, admin)):
-        for user_id in sorted(set(user_ids)):
+        for user_id in user_ids:
             pairs.append((BotCommandScopeChat(user_id), commands))
             pairs.extend((BotCommandScopeChatMember(group, user_id), commands)
                          for group in group_ids)
     return pairs
 
 
-async def register_menus(bot: Bot, settings: Mapping[str, Any], groups: Sequence[int]) -> None:
+async def register_menus(bot: Bot, language: str, admins: Iterable[UserRef],
+                         tutors: Iterable[UserRef], groups: Sequence[int]) -> None:
     """One setMyCommands per scope; a scope Telegram refuses (a tutor who never opened a
     chat with the bot, a group it is not in) is logged and the others still apply."""
-    for scope, commands in menus(settings, groups):
+    for scope, commands in menus(language, admins, tutors, groups):
         try:
             await with_retries(_setter(bot, scope, commands))
         except TelegramError as exc:

@@ -165,7 +165,7 @@ class Sender:
                                    idempotent=False)
             case Question(text=text, time_limit_seconds=limit):
                 if limit:
-                    text += "\n" + translate("console.time_limit", self._language, seconds=limit)
+                    text += "\n" + translate("quiz.time_limit", self._language, seconds=limit)
                 markup = keyboard(message)
                 await with_retries(lambda: self._bot.send_message(
                     chat_id, text[:MAX_MESSAGE], reply_markup=markup), idempotent=False)

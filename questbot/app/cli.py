@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
         "run", parents=[common], help="terminal chat + badge server + configured adapters",
         description="Start the terminal chat, the badge server and every adapter with a token.")
     run.add_argument("--as", dest="user", metavar="NAME",
-                     help="who you are in the terminal chat (default: console_user)")
+                     help="who you are in the terminal chat (default: [console] user)")
     run.add_argument("--tutor", action="store_true",
                      help="the terminal user is a tutor and admin")
     commands.add_parser(
@@ -153,7 +153,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.user:
             overrides["console_user"] = args.user
         if args.tutor:
-            user = args.user or settings.console_user
+            user = args.user or settings.adapter("console").user
             overrides["admins"] = (*settings.admins, f"console:{user}")
         if overrides:
             settings = load_settings(args.config, overrides=overrides)

@@ -1,5 +1,7 @@
 """Settings: an optional TOML file, overridden by ``QUESTBOT_*`` environment variables.
 
+Each chat adapter's settings are its own section (``[telegram]``, read also from
+``QUESTBOT_TELEGRAM_*``), declared and validated by the adapter; the core names no platform.
 A wrong setting is a ConfigError that names it (as the variable or the file key), says what
 was expected, and never echoes a secret's value."""
 
@@ -8,20 +10,24 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
+import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from questbot.app.adapters import discover_plugins
 from questbot.badges.model import IssuerProfile
 from questbot.domain.errors import ConfigError
 from questbot.domain.ids import UserRef
 from questbot.engine import EngineSettings
+from questbot.kit.settings import PROBLEM_SEPARATOR
+from questbot.ports import AdapterPlugin, CommonSettings
 
 ENV_PREFIX = "QUESTBOT_"
 DEFAULT_CONFIG = Path("questbot.toml")
-LIST_SETTINGS = ("admins", "tutors", "telegram_channels", "discord_guilds")
+LIST_SETTINGS = ("admins", "tutors")
 
 
 class Settings(BaseModel):
@@ -33,22 +39,8 @@ class Settings(BaseModel):
     port: int = Field(8080, ge=0, le=65535, description="port of the badge server")
     base_url: str | None = Field(None, description="public URL badges point to")
     database_url: str | None = Field(None, description="sqlite:///PATH (default in data_dir)")
-    telegram_token: SecretStr | None = None
-    telegram_base_url: str = "https://api.telegram.org/bot"
-    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
-    telegram_mode: str = Field("polling", pattern=r"^(polling|webhook)$")
-    telegram_webhook_secret: SecretStr | None = None
-    telegram_channels: tuple[str, ...] = Field(
-        (), description="NAME=CHAT_ID pairs naming group chats for participation steps")
-    discord_token: SecretStr | None = None
-    discord_guilds: tuple[str, ...] = Field(
-        (), description="guild ids whose slash commands are synced at start (else global)")
-    discord_tutor_role: str | None = Field(None, description="role name or id of tutors")
-    discord_fallback_channel: str | None = Field(
-        None, description="channel id for messages to members whose DMs are closed")
     admins: tuple[str, ...] = Field((), description="platform:id accounts that are admins")
     tutors: tuple[str, ...] = Field((), description="platform:id accounts that are tutors")
-    console_user: str = Field("learner", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
     language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Za-z]{2})?$")
     reload_interval: float = Field(2.0, ge=0, description="seconds between quest file checks")
     log_level: str = Field("WARNING", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
@@ -73,7 +65,10 @@ class Settings(BaseModel):
                                                  " learner ends as failed (the back-off"
                                                  " doubles from 5 s up to 1 h)")
 
-    @field_validator("base_url", "issuer_url", "telegram_base_url", "telegram_base_file_url")
+    # Each adapter's validated section (its plugin's settings model), by platform.
+    adapters: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
+
+    @field_validator("base_url", "issuer_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
@@ -104,6 +99,17 @@ class Settings(BaseModel):
                              self.issuer_email, self.issuer_description, self.issuer_colour,
                              self.issuer_accent)
 
+    def common_settings(self) -> CommonSettings:
+        return CommonSettings(
+            public_url=self.public_base_url, language=self.language,
+            admins=frozenset(UserRef.parse(a) for a in self.admins),
+            tutors=frozenset(UserRef.parse(t) for t in self.tutors),
+            issuer_name=self.issuer_name, outbox_max_attempts=self.outbox_max_attempts)
+
+    def adapter(self, name: str) -> Any:
+        """The validated settings of one adapter's section."""
+        return self.adapters[name]
+
     def engine_settings(self) -> EngineSettings:
         return EngineSettings(
             base_url=self.public_base_url,
@@ -116,41 +122,127 @@ def load_settings(
     config_path: Path | None = None,
     environ: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
+    plugins: Mapping[str, AdapterPlugin] | None = None,
 ) -> Settings:
-    """File first, then environment, then command-line ``overrides``."""
+    """File first, then environment, then command-line ``overrides``. The core's settings
+    are top-level keys; each adapter's are its ``[NAME]`` section, validated by its plugin."""
     environ = os.environ if environ is None else environ
+    plugins = discover_plugins() if plugins is None else plugins
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
+    sections = {name: AdapterSection(name, plugin) for name, plugin in plugins.items()}
     path = _config_file(config_path, environ)
     if path is not None:
         for key, value in _read_toml(path).items():
-            values[key] = value
-            sources[key] = f"'{key}' in {path}"
+            if key in sections and isinstance(value, dict):
+                sections[key].read_file(value, path)
+            elif (section := _section_of(key, sections)) is not None:
+                section.read_file({key[len(section.name) + 1:]: value}, path, legacy=key)
+            else:
+                values[key] = value
+                sources[key] = f"'{key}' in {path}"
     for name in Settings.model_fields:
         env_name = ENV_PREFIX + name.upper()
-        if env_name in environ:
+        if env_name in environ and name != "adapters":
             raw = environ[env_name]
             values[name] = _split(raw) if name in LIST_SETTINGS else raw
             sources[name] = env_name
-    values.update(overrides or {})
-    unknown = [k for k in values if k not in Settings.model_fields]
+    for section in sections.values():
+        section.read_environ(environ)
+    for key, value in (overrides or {}).items():
+        if (section := _section_of(key, sections)) is not None:
+            section.values[key[len(section.name) + 1:]] = value
+        else:
+            values[key] = value
+    unknown = [k for k in values if k not in Settings.model_fields or k == "adapters"]
     if unknown:
         key = unknown[0]
-        close = difflib.get_close_matches(key, list(Settings.model_fields), n=1)
+        known = [*(k for k in Settings.model_fields if k != "adapters"), *sections]
+        close = difflib.get_close_matches(key, known, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise ConfigError(f"{sources.get(key, key)}: unknown setting{hint}")
     try:
         settings = Settings.model_validate(values)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        name = str(error["loc"][0]) if error["loc"] else "settings"
-        where = sources.get(name, name)
-        secret = "token" in name
-        shown = "" if secret or "input" not in error else f", got {error['input']!r}"
-        raise ConfigError(f"{where}: {_expected(error['msg'])}{shown}") from None
+        raise _config_error(exc, sources, Settings) from None
+    adapters = {name: section.validate() for name, section in sections.items()}
+    settings = settings.model_copy(update={"adapters": adapters})
     if "quests_dir" in values:  # named on purpose: it must be there
         check_quests_dir(settings, sources.get("quests_dir", f"{ENV_PREFIX}QUESTS_DIR"))
     return settings
+
+
+class AdapterSection:
+    """One adapter's settings as they are read: from its ``[NAME]`` table, from top-level
+    ``NAME_FIELD`` keys (the older spelling), and from ``QUESTBOT_NAME_FIELD`` variables."""
+
+    def __init__(self, name: str, plugin: AdapterPlugin) -> None:
+        self.name = name
+        self.model = _settings_model(name, plugin)
+        self.values: dict[str, Any] = {}
+        self.sources: dict[str, str] = {}
+
+    def read_file(self, table: Mapping[str, Any], path: Path, legacy: str | None = None
+                  ) -> None:
+        for key, value in table.items():
+            self.values[key] = value
+            self.sources[key] = f"'{legacy}' in {path}" if legacy else \
+                f"'{key}' in [{self.name}] of {path}"
+
+    def read_environ(self, environ: Mapping[str, str]) -> None:
+        for field, info in self.model.model_fields.items():
+            env_name = f"{ENV_PREFIX}{self.name.upper()}_{field.upper()}"
+            if env_name in environ:
+                raw = environ[env_name]
+                listed = typing.get_origin(info.annotation) in (tuple, list)
+                self.values[field] = _split(raw) if listed else raw
+                self.sources[field] = env_name
+
+    def validate(self) -> Any:
+        unknown = [k for k in self.values if k not in self.model.model_fields]
+        if unknown:
+            key = unknown[0]
+            close = difflib.get_close_matches(key, list(self.model.model_fields), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ConfigError(f"{self.sources.get(key, key)}: unknown {self.name} setting"
+                              f"{hint}")
+        try:
+            return self.model.model_validate(self.values)
+        except ValidationError as exc:
+            where = {field: self.sources.get(
+                field, f"{ENV_PREFIX}{self.name.upper()}_{field.upper()}")
+                for field in self.model.model_fields}
+            raise _config_error(exc, where, self.model) from None
+
+
+def _settings_model(name: str, plugin: AdapterPlugin) -> type[BaseModel]:
+    model = plugin.settings_model
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        raise ConfigError(f"adapter {name}: its settings_model is not a pydantic model")
+    return model
+
+
+def _section_of(key: str, sections: Mapping[str, AdapterSection]) -> AdapterSection | None:
+    prefix, _, field = key.partition("_")
+    section = sections.get(prefix)
+    return section if section is not None and field else None
+
+
+def _config_error(exc: ValidationError, sources: Mapping[str, str],
+                  model: type[BaseModel]) -> ConfigError:
+    error = exc.errors()[0]
+    message = _expected(error["msg"])
+    name = str(error["loc"][0]) if error["loc"] else ""
+    if not name and PROBLEM_SEPARATOR in message:
+        name, message = message.split(PROBLEM_SEPARATOR, 1)
+    where = sources.get(name, name or "settings")
+    field = model.model_fields.get(name)
+    secret = "token" in name or "secret" in name or (
+        field is not None and SecretStr in typing.get_args(field.annotation)) or (
+        field is not None and field.annotation is SecretStr)
+    shown = "" if secret or "input" not in error or not error["loc"] else \
+        f", got {error['input']!r}"
+    return ConfigError(f"{where}: {message}{shown}")
 
 
 def check_quests_dir(settings: Settings, source: str = f"{ENV_PREFIX}QUESTS_DIR") -> None:

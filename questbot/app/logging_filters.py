@@ -32,12 +32,18 @@ TOKEN_PATTERNS = (
 
 
 def secret_values(settings: BaseModel) -> list[str]:
-    """Every SecretStr setting's value (tokens, webhook secrets)."""
+    """Every SecretStr setting's value (tokens, webhook secrets), the adapters' sections'
+    included."""
     values = []
     for name in type(settings).model_fields:
         value = getattr(settings, name)
         if isinstance(value, SecretStr) and value.get_secret_value():
             values.append(value.get_secret_value())
+        elif isinstance(value, BaseModel):
+            values.extend(secret_values(value))
+        elif isinstance(value, dict):
+            values.extend(v for section in value.values() if isinstance(section, BaseModel)
+                          for v in secret_values(section))
     return values
 
 

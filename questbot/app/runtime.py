@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from aiohttp import web
 
-from questbot.app.adapters import discover_adapters
+from questbot.app.adapters import create_adapter, discover_plugins
 from questbot.app.badge_wiring import badge_services
 from questbot.app.config import Settings
 from questbot.app.library import QuestLibrary
@@ -155,16 +155,16 @@ async def serve(settings: Settings, *, interactive: bool, out: TextIO | None = N
 
 def _create_adapters(services: Services, interactive: bool) -> list[ChatAdapter]:
     assert services.engine is not None
-    raw = services.settings.model_dump()
-    context = AdapterContext(services.engine, services.store, raw, services.stop.set,
-                             services.badges.png_path, services.webhooks)
+    settings = services.settings
     adapters = []
-    for name, factory in sorted(discover_adapters().items()):
-        if not factory.wanted(raw, interactive):
+    for name, plugin in sorted(discover_plugins().items()):
+        own = settings.adapters.get(name) or plugin.settings_model()
+        if not plugin.wanted(own, interactive):
             continue
-        try:
-            adapters.append(factory.create(context))
-        except (ValueError, ConfigError) as exc:
-            raise ConfigError(f"adapter {name}: {exc}") from exc
+        context = AdapterContext(services.engine, services.store, own,
+                                 settings.common_settings(), services.clock,
+                                 services.stop.set, services.badges.png_path,
+                                 services.webhooks)
+        adapters.append(create_adapter(plugin, context))
         log.info("adapter %s enabled", name)
     return adapters

@@ -5,6 +5,8 @@ touch no other module. Unknown languages fall back to English."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 ENGLISH: dict[str, str] = {
     "raw": "{text}",
     "welcome": "👋 Welcome, {name}! I turn learning into quests and give you badges anyone can"
@@ -233,33 +235,21 @@ ENGLISH: dict[str, str] = {
     "reload.problems": "Some files have errors; their previous version stays in service:\n"
     "{problems}",
     "error.internal": "Sorry, something went wrong on my side. Please try again.",
-    "discord.done": "Done.",
-    "discord.answer_title": "Your answer",
-    "discord.answer_label": "Answer",
-    "discord.type_answer": "Type your answer",
-    "discord.badge_embed": "Earned in {quest}. Open the link to verify it.",
-    "discord.issuer": "Issuer",
-    "discord.verify": "Verify",
-    "discord.linkedin": "Share",
-    "discord.linkedin_link": "Add to LinkedIn profile",
-    "telegram.text_only": "I read text messages and commands; type /help to see them.",
-    "console.banner": "questbot terminal chat: you are {user}. Type /help for commands,"
-    " /quit to leave.",
-    "console.help": "In this terminal also: /as NAME (be someone else), /channel NAME (talk"
-    " in another channel), /react (react to a post), /quit",
-    "console.pick": "(answer with a number from 1 to {count})",
-    "console.time_limit": "(you have {seconds} seconds)",
-    "console.badge_file": "Badge image: {path}",
-    "console.posted": "· posted in #{channel}",
-    "console.delivery": "📬 message for {user}:",
-    "console.now": "You are now {user}.",
-    "console.bad_name": "A name is 1-64 letters, digits, dots, dashes or underscores.",
+    "quiz.time_limit": "(you have {seconds} seconds)",
     "web.status_valid": "Status: valid",
     "web.status_revoked": "Status: revoked ({reason})",
     "badge.awarded": "🏅 You earned the {badge} badge ({quest})! Verify or share it: {url}",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": ENGLISH}
+
+
+def register_messages(namespace: str, catalogues: Mapping[str, Mapping[str, str]]) -> None:
+    """A part's own sentences (an adapter's), as ``NAMESPACE.KEY`` in every language it
+    ships; the core's catalogue then names no platform."""
+    for language, messages in catalogues.items():
+        catalogue = CATALOGUES.setdefault(language, {})
+        catalogue.update({f"{namespace}.{key}": text for key, text in messages.items()})
 
 
 class _Params(dict[str, object]):

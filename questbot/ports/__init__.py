@@ -5,8 +5,9 @@ adapter is given). Concrete classes live in ``questbot.storage``, ``questbot.bad
 
 from questbot.ports.adapters import (
     AdapterContext,
-    AdapterFactory,
+    AdapterPlugin,
     ChatAdapter,
+    CommonSettings,
     WebhookHandler,
     WebhookRegistry,
 )
@@ -28,7 +29,7 @@ from questbot.ports.store import Store
 
 __all__ = [
     "AdapterContext",
-    "AdapterFactory",
+    "AdapterPlugin",
     "AwardReader",
     "AwardView",
     "BadgeFiles",
@@ -36,6 +37,7 @@ __all__ = [
     "ChatAdapter",
     "Claimed",
     "Clock",
+    "CommonSettings",
     "CredentialRecord",
     "CredentialStore",
     "Decide",

@@ -1,5 +1,7 @@
 """What a chat adapter is given and what it offers: the surface between the core and a
-platform."""
+platform. An adapter is found through the ``questbot.adapters`` entry-point group, which names
+its ``AdapterPlugin``; the plugin must import without the platform's SDK, so that a missing
+SDK can be reported by the name of the extra that installs it."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from questbot.domain.ids import UserRef
+from questbot.ports.clock import Clock
 from questbot.ports.credentials import BadgeFiles
 from questbot.ports.events import EventHandler
 from questbot.ports.outbox import Outbox
@@ -33,13 +37,28 @@ class WebhookRegistry(Protocol):
 
 
 @dataclass(frozen=True)
+class CommonSettings:
+    """The core's settings an adapter may read; its own come in its section."""
+
+    public_url: str  # where the badge server is reached (webhooks, links)
+    language: str = "en"  # the community's default language
+    admins: frozenset[UserRef] = frozenset()
+    tutors: frozenset[UserRef] = frozenset()
+    issuer_name: str = "questbot"
+    outbox_max_attempts: int = 30
+
+
+@dataclass(frozen=True)
 class AdapterContext:
-    """What an adapter is given: the engine to call, the outbox to drain, the raw settings
-    (each adapter validates its own), and a way to ask the whole app to stop."""
+    """What an adapter is given: the engine to call, the outbox to drain, its own validated
+    settings (an instance of its plugin's ``settings_model``), the core's common settings, a
+    clock, and a way to ask the whole app to stop."""
 
     engine: EventHandler
     outbox: Outbox
-    settings: Mapping[str, Any]
+    settings: Any
+    common: CommonSettings
+    clock: Clock
     request_stop: Callable[[], None]
     badge_file: BadgeFiles | None = None
     webhooks: WebhookRegistry | None = None
@@ -53,16 +72,22 @@ class ChatAdapter(Protocol):
         ...
 
 
-class AdapterFactory(Protocol):
-    """The class an ``questbot.adapters`` entry point names."""
+class AdapterPlugin(Protocol):
+    """What a ``questbot.adapters`` entry point names.
+
+    ``name`` is the platform, the settings section (``[NAME]`` in the TOML file) and the
+    prefix of its variables (``QUESTBOT_NAME_FIELD``). ``settings_model`` is a pydantic model
+    of that section (see ``questbot.kit.settings``); ``extra`` is the pip extra that installs
+    ``sdk``, the package ``create`` imports."""
 
     name: str
+    extra: str | None
+    sdk: str | None
+    settings_model: type[Any]
 
-    @classmethod
-    def wanted(cls, settings: Mapping[str, Any], interactive: bool) -> bool:
+    def wanted(self, settings: Any, interactive: bool) -> bool:
         """Should this adapter run (e.g. its token is set, or this is ``questbot run``)?"""
         ...
 
-    @classmethod
-    def create(cls, context: AdapterContext) -> ChatAdapter:
+    def create(self, context: AdapterContext) -> ChatAdapter:
         ...

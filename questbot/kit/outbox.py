@@ -1,5 +1,6 @@
-"""Delivering the outbox for one platform. Adapters only say how to send one message and what
-the platform's answer meant; the retry state lives in the outbox table, not here.
+"""Delivering the outbox for one platform (in the adapters' kit). Adapters only say how to
+send one message and what the platform's answer meant; the retry state lives in the outbox
+table, not here.
 
 A round claims the rows due when it starts, a page at a time (one indexed query: pending, next
 attempt at or before now, each recipient's oldest pending row, by due time then queue order;
@@ -30,13 +31,11 @@ import asyncio
 import enum
 import logging
 import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from questbot.domain.messages import Delivery, Outbound
-from questbot.engine.clock import SystemClock
 from questbot.ports import Claimed, Clock, DeliveryStatus, Outbox, Settle
 
 log = logging.getLogger(__name__)
@@ -64,17 +63,11 @@ class Attempted:
 Send = Callable[[Delivery], Awaitable[Sent | Attempted]]
 
 
-def max_attempts_setting(settings: Mapping[str, Any]) -> int:
-    """``outbox_max_attempts`` from an adapter's raw settings."""
-    value = settings.get("outbox_max_attempts")
-    return int(value) if value else DEFAULT_MAX_ATTEMPTS
-
-
 class OutboxPump:
-    def __init__(self, outbox: Outbox, platform: str, send: Send, *, interval: float = 1.0,
-                 first_backoff: float = 5.0, max_backoff: float = 3600.0,
-                 max_attempts: int = DEFAULT_MAX_ATTEMPTS, page: int = 100,
-                 concurrency: int = 8, lease: float = 600.0, clock: Clock | None = None,
+    def __init__(self, outbox: Outbox, platform: str, send: Send, *, clock: Clock,
+                 interval: float = 1.0, first_backoff: float = 5.0,
+                 max_backoff: float = 3600.0, max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+                 page: int = 100, concurrency: int = 8, lease: float = 600.0,
                  jitter: Callable[[], float] = random.random,
                  ready: Callable[[], bool] = lambda: True) -> None:
         self._outbox = outbox
@@ -87,7 +80,7 @@ class OutboxPump:
         self._page = page
         self._concurrency = asyncio.Semaphore(concurrency)
         self._lease = timedelta(seconds=lease)
-        self._clock = clock or SystemClock()
+        self._clock = clock
         self._jitter = jitter
         self._ready = ready
 
