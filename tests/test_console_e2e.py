@@ -124,3 +124,20 @@ async def test_a_wrong_setting_stops_before_anything_starts(tmp_path: Path) -> N
     assert process.returncode == 2
     assert b"QUESTBOT_PORT: expected a valid integer" in err
     assert not (tmp_path / "d").exists()  # nothing was created
+
+
+async def test_a_file_named_in_a_command_is_handed_in_with_it(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.pdf"
+    notes.write_bytes(b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n")
+    huge = tmp_path / "huge.pdf"
+    with huge.open("wb") as handle:
+        handle.truncate(6 * 1024 * 1024)  # sparse: its size says it all
+    term = await start(tmp_path, free_port(), "--as", "alice")
+    await term.type("/submit portfolio repository https://github.com/alice/weather-app")
+    assert "Cannot read" in await term.type(f"/submit portfolio write-up file:{tmp_path}/none")
+    assert "too large" in await term.type(f"/submit portfolio write-up file:{huge}")
+    reply = await term.type(f"/submit portfolio write-up file:{notes}")
+    assert "waiting for a tutor's review" in reply
+    await term.type("/as tina")
+    assert "notes.pdf" in await term.type("/review portfolio")
+    assert await finish(term) == 0

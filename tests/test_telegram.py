@@ -285,3 +285,28 @@ async def test_questbot_serve_starts_the_adapter_and_reports_a_bad_token(
     assert b"QUESTBOT_TELEGRAM_TOKEN: Telegram rejected the bot token" in err
     assert b"not-the-right-token" not in err  # a secret never reaches the output
     assert "getMe" in fake.calls
+
+
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+async def test_a_learner_hands_in_a_document_or_a_photo_with_a_caption(
+        bot: tuple[Server, TelegramAdapter], fake: FakeTelegram) -> None:
+    server, _ = bot
+    alice = fake.user(ALICE_ID, "Alice")
+    fake.says(alice, "/submit portfolio repository https://github.com/alice/weather-app")
+    await said(fake, ALICE_ID, "Step done: Share your repository")
+    fake.sends_file(alice, b"\0" * 100, caption="/submit portfolio write-up",
+                    declared_size=30 * 1024 * 1024)
+    await said(fake, ALICE_ID, "That file is too large")
+    assert "download" not in fake.calls  # a file too large is never fetched
+    fake.sends_file(alice, PDF, caption="/submit portfolio write-up public", name="notes.pdf")
+    await said(fake, ALICE_ID, "waiting for a tutor's review")
+    assert fake.calls.count("download") == 1
+    pending = await server.services.store.pending_deliveries("telegram")
+    assert pending == []  # answered in the chat, nothing left over
+    fake.sends_file(alice, b"\xff\xd8\xff\xe0" + b"\0" * 50, caption="/submit portfolio write-up",
+                    photo=True)
+    await said(fake, ALICE_ID, "waiting for a tutor's review", count=2)
+    fake.sends_file(alice, PDF)  # a file without a command is not evidence of anything
+    await said(fake, ALICE_ID, "I read text messages and commands")

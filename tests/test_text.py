@@ -6,7 +6,7 @@ import importlib
 import re
 
 from questbot.domain.commands import COMMANDS
-from questbot.domain.text import CATALOGUES, ENGLISH, translate
+from questbot.domain.text import ADDED, ENGLISH, translate
 from tests.conftest import ROOT
 
 KEY_CALL = re.compile(r"""(?:\bsay|\bt|translate|Rejected|Invalid|_t)\(\s*"([a-z_]+\.[a-z_.]+)""")
@@ -36,7 +36,7 @@ def test_every_key_an_adapter_says_is_in_its_own_strings() -> None:
     missing = []
     for folder in sorted(ROOT.glob("adapters/questbot_*")):
         strings = importlib.import_module(f"{folder.name}.strings")
-        catalogue = CATALOGUES["en"]
+        catalogue = ADDED["en"]
         used = {key for path in folder.glob("*.py")
                 for key in ADAPTER_KEY.findall(path.read_text())}
         assert used, folder.name

@@ -24,6 +24,7 @@ from questbot.domain import (
 )
 from questbot.kit import badge_path
 from questbot.ports import AdapterContext, BadgeFiles, EventHandler, Outbox
+from questbot_console.files import read_file, split_file
 from questbot_console.render import render
 from questbot_console.settings import ConsoleSettings
 from questbot_console.strings import say
@@ -133,7 +134,15 @@ class ConsoleAdapter:
                 return True
             case _:
                 pass
-        command = parse_text(line, PLATFORM)
+        line, path = split_file(line)
+        attachment = None
+        if path is not None:
+            read = await read_file(path)
+            if isinstance(read, str):
+                self._print(self._t("no_file", path=path, reason=read))
+                return True
+            attachment = read
+        command = parse_text(line, PLATFORM, attachment=attachment)
         event = Event(
             f"console-{uuid.uuid4().hex}",
             UserRef(PLATFORM, self._user),

@@ -11,12 +11,14 @@ register_messages(NAMESPACE, {
         "banner": "questbot terminal chat: you are {user}. Type /help for commands,"
         " /quit to leave.",
         "help": "In this terminal also: /as NAME (be someone else), /channel NAME (talk"
-        " in another channel), /react (react to a post), /quit",
+        " in another channel), /react (react to a post), file:PATH in a command (send that"
+        " file with it, e.g. /submit QUEST STEP file:notes.pdf), /quit",
         "pick": "(answer with a number from 1 to {count})",
         "badge_file": "Badge image: {path}",
         "posted": "· posted in #{channel}",
         "delivery": "📬 message for {user}:",
         "now": "You are now {user}.",
+        "no_file": "Cannot read {path}: {reason}.",
         "bad_name": "A name is 1-64 letters, digits, dots, dashes or underscores.",
     },
 })

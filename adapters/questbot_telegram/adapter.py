@@ -27,6 +27,7 @@ from telegram.ext import (
 from questbot.domain import ConfigError, Delivery, Event, Outbound, Text, UserRef, translate
 from questbot.kit import Attempted, BackgroundTasks, OutboxPump, Sent, send_or_keep
 from questbot.ports import AdapterContext
+from questbot_telegram.files import read_attachment
 from questbot_telegram.menu import register_menus
 from questbot_telegram.send import NotSent, Sender, label_of, with_retries
 from questbot_telegram.settings import TelegramSettings
@@ -72,6 +73,9 @@ class TelegramAdapter:
         application = builder.build()
         application.add_handler(MessageHandler(
             filters.UpdateType.MESSAGE & filters.TEXT, self._on_text))
+        application.add_handler(MessageHandler(
+            filters.UpdateType.MESSAGE & (filters.Document.ALL | filters.PHOTO)
+            & filters.CaptionRegex(r"^\s*/"), self._on_file))
         application.add_handler(MessageHandler(
             filters.UpdateType.MESSAGE & ~filters.TEXT & filters.ChatType.PRIVATE,
             self._on_other))
@@ -162,6 +166,18 @@ class TelegramAdapter:
         event = message_event(update, update.message, self._username, self._channels)
         if event is not None:
             await self._handle(event, update.message.chat_id)
+
+    async def _on_file(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """A document or photo whose caption is a command (``/submit QUEST STEP``)."""
+        message = update.message
+        if message is None:
+            return
+        attachment = await read_attachment(message)
+        if attachment is None:
+            return
+        event = message_event(update, message, self._username, self._channels, attachment)
+        if event is not None:
+            await self._handle(event, message.chat_id)
 
     async def _on_other(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         if update.message is not None and update.effective_user is not None:

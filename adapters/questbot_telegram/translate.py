@@ -16,6 +16,7 @@ from questbot.domain import (
     UserRef,
     parse_text,
 )
+from questbot.domain.submissions import Attachment
 
 PLATFORM = "telegram"
 _COMMAND_TARGET = re.compile(r"^/\w+@(\w+)")
@@ -36,12 +37,14 @@ def _slug(title: str) -> str:
 
 
 def message_event(update: Update, message: Message, bot_username: str,
-                  channels: Mapping[int, str]) -> Event | None:
-    """The event for a text message, or None when it is not for us."""
+                  channels: Mapping[int, str], attachment: Attachment | None = None
+                  ) -> Event | None:
+    """The event for a text message, or for a file whose caption is a command (its
+    ``attachment``); None when it is not for us."""
     user = message.from_user
-    if user is None or user.is_bot or message.text is None:
+    text = message.caption if attachment is not None else message.text
+    if user is None or user.is_bot or text is None:
         return None
-    text = message.text
     target = _COMMAND_TARGET.match(text)
     if target and target.group(1).lower() != bot_username.lower():
         return None  # "/start@otherbot" in a group is for another bot
@@ -49,7 +52,7 @@ def message_event(update: Update, message: Message, bot_username: str,
     reply_to = user_ref(replied.from_user) if replied and replied.from_user and \
         not replied.from_user.is_bot else None
     name = replied.from_user.full_name if reply_to and replied and replied.from_user else None
-    command: Command = parse_text(text, PLATFORM, reply_to, name)
+    command: Command = parse_text(text, PLATFORM, reply_to, name, attachment)
     return _event(update, user, message.chat, command, channels, str(message.message_id))
 
 

@@ -244,12 +244,15 @@ ENGLISH: dict[str, str] = {
 CATALOGUES: dict[str, dict[str, str]] = {"en": ENGLISH}
 
 
+ADDED: dict[str, dict[str, str]] = {}  # the parts' own sentences (adapters'), by language
+
+
 def register_messages(namespace: str, catalogues: Mapping[str, Mapping[str, str]]) -> None:
     """A part's own sentences (an adapter's), as ``NAMESPACE.KEY`` in every language it
-    ships; the core's catalogue then names no platform."""
+    ships, kept beside the core's catalogue, which names no platform."""
     for language, messages in catalogues.items():
-        catalogue = CATALOGUES.setdefault(language, {})
-        catalogue.update({f"{namespace}.{key}": text for key, text in messages.items()})
+        added = ADDED.setdefault(language, {})
+        added.update({f"{namespace}.{key}": text for key, text in messages.items()})
 
 
 class _Params(dict[str, object]):
@@ -260,8 +263,9 @@ class _Params(dict[str, object]):
 
 
 def translate(key: str, language: str = "en", **params: object) -> str:
-    catalogue = CATALOGUES.get(language.split("-", maxsplit=1)[0].lower(), ENGLISH)
-    template = catalogue.get(key) or ENGLISH.get(key) or key
+    language = language.split("-", maxsplit=1)[0].lower()
+    template = (CATALOGUES.get(language, ENGLISH).get(key) or ADDED.get(language, {}).get(key)
+                or ENGLISH.get(key) or ADDED.get("en", {}).get(key) or key)
     return template.format_map(_Params(params))
 
 

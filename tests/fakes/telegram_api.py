@@ -66,6 +66,7 @@ class FakeTelegram:
     delay: float = 0.0
     late: list[Late] = field(default_factory=list)
     blocked: set[int] = field(default_factory=set)  # users who blocked the bot
+    files: dict[str, bytes] = field(default_factory=dict)  # file_id -> what a user uploaded
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _new_update: asyncio.Event = field(default_factory=asyncio.Event)
@@ -77,6 +78,7 @@ class FakeTelegram:
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_post("/bot{token}/{method}", self._dispatch)
         app.router.add_get("/bot{token}/{method}", self._dispatch)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -118,6 +120,24 @@ class FakeTelegram:
         message = self._message(user, self.private_chat(user))
         message["photo"] = [{"file_id": "p1", "file_unique_id": "u1", "width": 10,
                              "height": 10}]
+        self.push({"message": message})
+
+    def sends_file(self, user: dict[str, Any], data: bytes, caption: str | None = None,
+                   name: str = "evidence.pdf", photo: bool = False,
+                   declared_size: int | None = None) -> None:
+        """A document (or a photo) with an optional caption, as Telegram delivers it: the
+        update names the file; its bytes come from getFile and the file URL."""
+        file_id = f"f{len(self.files) + 1}"
+        self.files[file_id] = data
+        entry = {"file_id": file_id, "file_unique_id": f"u{file_id}",
+                 "file_size": declared_size if declared_size is not None else len(data)}
+        message = self._message(user, self.private_chat(user))
+        if photo:
+            message["photo"] = [{**entry, "width": 10, "height": 10}]
+        else:
+            message["document"] = {**entry, "file_name": name}
+        if caption is not None:
+            message["caption"] = caption
         self.push({"message": message})
 
     def edits_message(self, user: dict[str, Any], message: dict[str, Any], text: str) -> None:
@@ -170,6 +190,15 @@ class FakeTelegram:
             await asyncio.sleep(0.02)
 
     # --- the API --------------------------------------------------------------------------
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        self.calls.append("download")
+        file_id = request.match_info["path"].rsplit("/", 1)[-1]
+        if file_id not in self.files:
+            return _error(404, "Not Found")
+        return web.Response(body=self.files[file_id])
+
     async def _dispatch(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         self.calls.append(method)
@@ -192,6 +221,8 @@ class FakeTelegram:
         if method.startswith("send") and int(params.get("chat_id") or 0) in self.blocked:
             return _error(403, "Forbidden: bot was blocked by the user")
         result = await handler(params)
+        if isinstance(result, web.Response):  # the method's own error
+            return result
         for late in self.late:
             if late.remaining > 0 and late.method in (None, method):
                 late.remaining -= 1
@@ -212,6 +243,13 @@ class FakeTelegram:
                 await asyncio.wait_for(self._new_update.wait(), timeout)
             fresh = [u for u in self.updates if u["update_id"] >= offset]
         return fresh[:100]
+
+    async def _getFile(self, params: dict[str, Any]) -> Any:
+        file_id = str(params.get("file_id"))
+        if file_id not in self.files:
+            return _error(400, "Bad Request: invalid file_id")
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}",
+                "file_size": len(self.files[file_id]), "file_path": f"documents/{file_id}"}
 
     async def _sendMessage(self, params: dict[str, Any]) -> Any:
         markup = params.get("reply_markup")
