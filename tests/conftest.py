@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -39,14 +43,46 @@ def clock() -> FakeClock:
 POSTGRES_URL = requirements.POSTGRES_URL
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+RAM = Path("/dev/shm")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "stores(*kinds): the stores a test runs on (memory,"
+                                       " sqlite, postgres); memory unless it says")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Rule tests run on SQLite in memory (the rules are a pure decide over a snapshot, the
+    same whichever store); the store-contract modules, marked ``stores("sqlite",
+    "postgres")``, run on both real databases."""
+    if "store" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("stores")
+        metafunc.parametrize("store", marker.args if marker else ("memory",), indirect=True)
+
+
+@pytest.fixture
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    """Every engine test runs against both stores; PostgreSQL in a schema of its own."""
-    if request.param == "sqlite":
-        sqlite = SqliteStore(tmp_path / "questbot.sqlite3")
+    async with open_test_store(request.param, tmp_path) as opened:
+        yield opened
+
+
+@contextlib.asynccontextmanager
+async def open_test_store(kind: str, tmp_path: Path) -> AsyncIterator[Store]:
+    """A fresh store: ``memory`` (SQLite in RAM), ``sqlite`` (on disk) or ``postgres`` (in a
+    schema of its own)."""
+    if kind in ("memory", "sqlite"):
+        folder = tmp_path / kind
+        if kind == "memory" and RAM.is_dir() and os.access(RAM, os.W_OK):
+            folder = Path(tempfile.mkdtemp(dir=RAM, prefix="questbot-test-"))
+        folder.mkdir(exist_ok=True)
+        sqlite = SqliteStore(folder / "questbot.sqlite3")
         await sqlite.open()
-        yield sqlite
-        await sqlite.close()
+        try:
+            yield sqlite
+        finally:
+            await sqlite.close()
+            if folder.is_relative_to(RAM):
+                shutil.rmtree(folder, ignore_errors=True)
         return
     requirements.need_postgres()
     schema = f"test_{uuid.uuid4().hex[:16]}"

@@ -21,6 +21,8 @@ from questbot.storage.sqlite.privacy import SCRUBBED, Personal
 from tests.helpers import Player
 from tests.server import Server, running_server
 
+pytestmark = pytest.mark.stores("sqlite", "postgres")  # a store-contract module
+
 NAME = "Zoë Quintessa-Marlowe"  # non-ASCII: JSON text escapes it
 EMAIL = "Zoe.Quintessa@Example.org"
 ZOE = UserRef("console", "zoe")

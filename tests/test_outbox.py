@@ -22,6 +22,8 @@ from questbot.storage.sqlite import outbox as outbox_sql
 from questbot.storage.sqlite.migrations import MIGRATIONS
 from tests.helpers import FakeClock
 
+pytestmark = pytest.mark.stores("sqlite", "postgres")  # a store-contract module
+
 PLATFORM = "chat"
 BLOCKED = "Forbidden: bot was blocked by the user"
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from questbot.ports import Store
 from tests.helpers import Player
+
+pytestmark = pytest.mark.stores("sqlite", "postgres")  # a store-contract module
 
 
 async def test_mydata_shows_everything_kept(alice: Player, tutor: Player) -> None:

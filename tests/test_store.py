@@ -17,6 +17,8 @@ from questbot.storage import SqliteStore
 from questbot.storage.sqlite.migrations import MIGRATIONS
 from tests.helpers import FakeClock, Player
 
+pytestmark = pytest.mark.stores("sqlite", "postgres")  # a store-contract module
+
 ALICE = UserRef("console", "alice")
 
 

@@ -17,6 +17,8 @@ from questbot.engine import QuestEngine
 from questbot.ports import Store
 from tests.helpers import Player, render
 
+pytestmark = pytest.mark.stores("sqlite", "postgres")  # a store-contract module
+
 QUEST = """\
 schema_version: 1
 id: show

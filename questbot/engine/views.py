@@ -111,7 +111,8 @@ def badges(work: Work) -> None:
         work.say("badges.none")
         return
     lines = []
-    for award in sorted(learner.awards, key=lambda a: a.awarded_at):
+    # earliest first; badges of one moment by name, so every store lists them alike
+    for award in sorted(learner.awards, key=lambda a: (a.awarded_at, a.badge_name, a.award_id)):
         key = "badges.line_revoked" if award.revoked else "badges.line"
         lines.append(work.t(key, name=award.badge_name, date=award.awarded_at.date().isoformat(),
                             url=work.ctx.settings.badge_url(award.award_id),

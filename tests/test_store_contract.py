@@ -1,0 +1,107 @@
+"""The store contract: one conversation that makes every kind of change gets the same
+answers, word for word, from SQLite in memory (what the rule tests use), SQLite on disk and
+PostgreSQL. The rules are a pure decision over a snapshot, so a store that loads and writes
+what this conversation needs serves every rule test the same way."""
+
+from __future__ import annotations
+
+import re
+import typing
+from pathlib import Path
+
+from questbot.catalog import Catalog
+from questbot.domain import Event, UserRef
+from questbot.domain.changes import Change, Decision
+from questbot.domain.messages import PostMessage, React, Submit
+from questbot.domain.submissions import Attachment
+from questbot.engine import EngineSettings, QuestEngine
+from questbot.ports import Decide, LoadRequest, Outcome, Store
+from tests.conftest import open_test_store
+from tests.helpers import FakeClock, Player, render
+
+ALICE, BOB = UserRef("console", "alice"), UserRef("console", "bob")
+ALICE_ELSEWHERE = UserRef("telegram", "4242")
+PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
+ANYTHING_WITH_A_DIGIT = re.compile(r"[A-Za-z0-9_.-]*\d[A-Za-z0-9_.-]*")
+UNGUESSABLE = re.compile(r"/(?:evidence|badges)/[\w-]+")
+
+
+class Recording:
+    """The store, as the engine sees it, noting the kind of every change it writes."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.kinds: set[type] = set()
+
+    async def handle_event(self, platform: str, event_id: str, request: LoadRequest,
+                           decide: Decide) -> Outcome:
+        def noted(snapshot: typing.Any) -> Decision:
+            decision = decide(snapshot)
+            self.kinds.update(type(change) for change in decision.changes)
+            return decision
+        return await self.store.handle_event(platform, event_id, request, noted)
+
+    def __getattr__(self, name: str) -> typing.Any:
+        return getattr(self.store, name)
+
+
+async def conversation(engine: QuestEngine, clock: FakeClock) -> list[str]:
+    alice, bob = Player(engine, ALICE, "Alice"), Player(engine, BOB, "Bob")
+    tina = Player(engine, UserRef("console", "tina"), "Tina")
+    elsewhere = Player(engine, ALICE_ELSEWHERE, "Alice T")
+    said: list[str] = []
+
+    async def say(player: Player, text: str, private: bool = True) -> str:
+        said.append(f"{player.name}> {text}\n{(reply := await player.say(text, private=private))}")
+        return reply
+
+    async def send(player: Player, command: typing.Any, private: bool = True) -> None:
+        said.append(f"{player.name}> {command!r}\n{await player.send(command, private=private)}")
+
+    await say(alice, "/start")
+    await say(alice, "/join python-basics")
+    for number in range(3):
+        event = Event(f"post{number}", ALICE, alice.conversation(False),
+                      PostMessage(f"hello {number}"), "Alice", message_id=f"m{number}")
+        said.append(f"Alice posts\n{render(await engine.handle(event))}")
+    await say(alice, "/quiz")
+    await say(alice, "2")
+    code = (await say(tina, "/code python-basics meetup")).split("): ")[1].split("\n")[0]
+    await say(alice, f"/checkin {(int(code) + 1) % 10**6:06}")
+    await say(bob, f"/checkin {code}")
+    await say(alice, f"/checkin {code}")
+    await say(alice, "/join community-helper")
+    for post in ("m1", "m2"):
+        await send(alice, React(post, BOB), private=False)
+    await say(tina, "/grant alice community-helper badge ran the help desk")
+    await say(tina, "/revoke alice community-helper badge granted by mistake")
+    await say(alice, "/email alice@example.org")
+    await say(alice, "/showname on")
+    link = (await say(alice, "/link")).split("code is ")[1].split(".")[0]
+    await say(elsewhere, "/link WRONGCODE")
+    clock.advance(seconds=1)
+    await say(elsewhere, f"/link {link}")
+    await say(elsewhere, "/submit portfolio repository https://github.com/alice/weather-app")
+    await send(elsewhere, Submit("portfolio", "write-up", None, Attachment("notes.pdf", PDF)))
+    await say(tina, "/review")
+    await say(alice, "/progress")
+    await say(alice, "/badges")
+    await say(bob, "/forget confirm")
+    await say(bob, "/progress")
+    return [ANYTHING_WITH_A_DIGIT.sub("#", UNGUESSABLE.sub("/REF", line))
+            for line in said]
+
+
+async def test_every_store_answers_one_conversation_alike_and_it_makes_every_change(
+        tmp_path: Path, catalog: Catalog, settings: EngineSettings) -> None:
+    transcripts: dict[str, list[str]] = {}
+    for kind in ("memory", "sqlite", "postgres"):
+        clock = FakeClock()
+        async with open_test_store(kind, tmp_path) as store:
+            recording = Recording(store)
+            engine = QuestEngine(typing.cast(Store, recording), catalog, settings, clock=clock)
+            transcripts[kind] = await conversation(engine, clock)
+            missing = set(typing.get_args(Change)) - recording.kinds
+            assert sorted(t.__name__ for t in missing) == []
+    assert transcripts["sqlite"] == transcripts["memory"]
+    assert transcripts["postgres"] == transcripts["memory"]
