@@ -55,7 +55,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Rule tests run on SQLite in memory (the rules are a pure decide over a snapshot, the
     same whichever store); the store-contract modules, marked ``stores("sqlite",
     "postgres")``, run on both real databases."""
-    if "store" in metafunc.fixturenames:
+    named = {name.strip() for mark in metafunc.definition.iter_markers("parametrize")
+             for name in (mark.args[0].split(",") if isinstance(mark.args[0], str)
+                          else mark.args[0])}
+    if "store" in metafunc.fixturenames and "store" not in named:
         marker = metafunc.definition.get_closest_marker("stores")
         metafunc.parametrize("store", marker.args if marker else ("memory",), indirect=True)
 

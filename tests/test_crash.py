@@ -12,6 +12,7 @@ and learners, on SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import random
@@ -417,7 +418,7 @@ async def test_badges_killed_half_built_verify_after_a_restart(tmp_path: Path) -
     tries = 0
     caught = 0
     port = free_port()
-    while caught == 0 and tries < 6:  # until a kill leaves an award without its badge
+    while caught == 0 and tries < 12:  # until a kill leaves an award without its badge
         tries += 1
         bot = await Bot.start(data, port)
         users = [f"t{tries}-{n}" for n in range(150)]
@@ -434,6 +435,8 @@ async def test_badges_killed_half_built_verify_after_a_restart(tmp_path: Path) -
         await bot.wait_for(lambda out: out.count("Awarded the Community Helper") >= 20)
         await asyncio.sleep(random.uniform(0, 0.3))
         await bot.kill()
+        with contextlib.suppress(ProcessLookupError):  # killed too, while it builds badges
+            csv.kill()
         await csv.wait()
         caught += len((await database.state()).without_badge())
     state = await database.state()
@@ -443,7 +446,7 @@ async def test_badges_killed_half_built_verify_after_a_restart(tmp_path: Path) -
         verdicts = await badges_verify(server.base, sorted(state.awards), REBUILD_WITHIN)
     finally:
         await server.stop()
-    assert len(verdicts) > 150
+    assert len(verdicts) == len(state.awards) >= 20  # every award there is, each checked
     assert {a: v for a, v in verdicts.items() if v != "valid"} == {}
     assert (await database.state()).without_badge() == set()
     print(f"{tries} kill(s), {caught} award(s) left without a badge, {len(verdicts)} verified")
