@@ -5,7 +5,6 @@ version and is then opened by the store."""
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -17,7 +16,8 @@ from questbot.storage.postgres import PostgresStore
 from questbot.storage.postgres import migrations as postgres_migrations
 from questbot.storage.sql.migrations import LATEST
 from questbot.storage.sqlite import migrations as sqlite_migrations
-from tests.requirements import POSTGRES_URL, need_postgres
+from tests.postgres_schema import own_schema
+from tests.requirements import POSTGRES_URL
 from tests.schemas import Schema, postgres_schema, sqlite_schema
 
 EARLIER = range(1, LATEST)
@@ -25,16 +25,8 @@ EARLIER = range(1, LATEST)
 
 @pytest.fixture
 async def schema() -> AsyncIterator[str]:
-    """A PostgreSQL schema of the test's own, dropped afterwards."""
-    need_postgres()
-    name = f"test_{uuid.uuid4().hex[:16]}"
-    admin = await asyncpg.connect(POSTGRES_URL)
-    await admin.execute(f"CREATE SCHEMA {name}")
-    try:
+    async with own_schema() as name:
         yield name
-    finally:
-        await admin.execute(f"DROP SCHEMA {name} CASCADE")
-        await admin.close()
 
 
 async def opened_sqlite(path: Path) -> tuple[Schema, int]:
