@@ -7,8 +7,8 @@ import secrets
 
 from questbot.domain.progress import AwardRecord
 from questbot.ports import AwardView, CredentialRecord, EvidenceFile, RecipientRecord
+from questbot.storage.serial import now
 from questbot.storage.sql.changes import allocate_status_index
-from questbot.storage.sql.events import now
 from questbot.storage.sql.program import Program, sql
 from questbot.storage.sql.rows import AWARD_COLUMNS_OF_A, award_from_row
 

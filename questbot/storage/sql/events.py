@@ -3,11 +3,11 @@ snapshot, decide, write the changes and record the replies."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from questbot.domain.codec import dump_outbounds, load_outbounds
 from questbot.ports import Decide, LoadRequest, Outcome
-from questbot.storage.serial import ts
+from questbot.storage.serial import now, ts
 from questbot.storage.sql.changes import apply_changes
 from questbot.storage.sql.program import Program, counted, sql
 from questbot.storage.sql.snapshot import Learners, load_snapshot
@@ -32,7 +32,3 @@ def handle_event(platform: str, event_id: str, request: LoadRequest, decide: Dec
 
 def prune_events(cutoff: datetime) -> Program[int]:
     return (yield counted(PRUNE_EVENTS, ts(cutoff))).count
-
-
-def now() -> str:
-    return ts(datetime.now(UTC)) or ""

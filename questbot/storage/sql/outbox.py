@@ -11,9 +11,8 @@ from questbot.domain.codec import outbound_from_dict, outbound_to_dict
 from questbot.domain.ids import UserRef
 from questbot.domain.messages import Delivery, Outbound
 from questbot.ports import Claimed, DeliveryStatus, FailedDelivery, Settle
-from questbot.storage.serial import parse_ts, ts
+from questbot.storage.serial import now, parse_ts, ts
 from questbot.storage.sql.dialect import PerDialect
-from questbot.storage.sql.events import now
 from questbot.storage.sql.program import Program, counted, sql
 
 # Due rows of one platform, each the oldest pending row of its recipient (so one recipient's

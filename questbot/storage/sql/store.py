@@ -38,7 +38,7 @@ class SqlStore(ABC):
 
     # --- outbox --------------------------------------------------------------------------
     async def pending_deliveries(self, platform: str, limit: int = 50) -> list[Delivery]:
-        return await self.write(outbox.pending(platform, limit))  # sees the latest commit
+        return await self.write(outbox.pending(platform, limit))  # after the writes queued
 
     async def claim_deliveries(self, platform: str, now: datetime, lease_until: datetime,
                                limit: int = 100) -> list[Claimed]:
