@@ -112,3 +112,13 @@ def test_the_step_kinds_and_commands_are_declared_once() -> None:
     assert steps.STEP_KINDS == ("participation", "quiz", "attendance", "submission")
     names = [spec.name for spec in COMMANDS]
     assert len(names) == len(set(names))
+
+
+def test_the_shared_sql_leaves_the_databases_to_the_executors(graph: grimp.ImportGraph) -> None:
+    """One SQL store, two executors: the statements are written once, without a driver, and
+    only the SQLite and PostgreSQL packages run them."""
+    wrong = [f"{module} imports {imported}"
+             for module, imported in imports_of(graph, "questbot.storage.sql")
+             if imported.split(".")[0] in DATABASES
+             or imported.startswith(("questbot.storage.sqlite", "questbot.storage.postgres"))]
+    assert wrong == []

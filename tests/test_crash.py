@@ -20,7 +20,6 @@ import re
 import sqlite3
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, closing
@@ -35,8 +34,8 @@ import pytest
 from questbot.app import runtime
 from questbot.badges.service import BadgeService, RetryPolicy
 from tests.conftest import POSTGRES_URL
+from tests.postgres_schema import own_schema
 from tests.processes import BADGE_URL, Bot, badges_verify, environment
-from tests.requirements import need_postgres
 from tests.server import free_port, running_server
 
 LONG = os.environ.get("QUESTBOT_LONG_TESTS") == "1"
@@ -291,15 +290,8 @@ async def crash_and_check(folder: Path, database: Database, *, kills: int,
 
 @asynccontextmanager
 async def postgres_database() -> AsyncIterator[Database]:
-    need_postgres()
-    schema = f"crash_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(POSTGRES_URL)
-    await admin.execute(f"CREATE SCHEMA {schema}")
-    try:
+    async with own_schema("crash") as schema:
         yield Database(postgres=POSTGRES_URL, schema=schema)
-    finally:
-        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
-        await admin.close()
 
 
 @pytest.mark.timeout(90)

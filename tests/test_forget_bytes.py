@@ -17,7 +17,7 @@ from questbot.domain.codec import load_outbounds
 from questbot.ports import Store
 from questbot.storage import SqliteStore
 from questbot.storage.postgres import PostgresStore
-from questbot.storage.sqlite.privacy import SCRUBBED, Personal
+from questbot.storage.sql.privacy import SCRUBBED, Personal
 from tests.helpers import Player
 from tests.server import Server, running_server
 

@@ -18,7 +18,9 @@ from questbot.engine.codes import MIN_LENGTH, code_length
 from questbot.engine.linking import ALPHABET, CODE_LENGTH, LOCATOR_LENGTH
 from questbot.ports import Store
 from questbot.storage import SqliteStore
-from questbot.storage.sqlite import migrations
+from questbot.storage.sql.dialect import Dialect
+from questbot.storage.sql.migrations import MIGRATIONS
+from questbot.storage.sqlite.migrations import migrate
 from tests.conftest import TUTOR
 from tests.helpers import FakeClock, Player
 
@@ -133,20 +135,18 @@ async def test_a_reply_vouches_for_a_learner_the_bot_has_not_met(engine: QuestEn
 
 
 async def test_old_addresses_are_normalised_by_the_migration(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, catalog: Catalog,
-        settings: EngineSettings) -> None:
+        tmp_path: Path, catalog: Catalog, settings: EngineSettings) -> None:
     path = tmp_path / "old.sqlite3"
-    mine = next(i for i, m in enumerate(migrations.MIGRATIONS) if "email_claims" in m)
+    mine = next(i for i, m in enumerate(MIGRATIONS)
+                if any("email_claims" in s for s in m.statements(Dialect.SQLITE)))
     conn = sqlite3.connect(path, isolation_level=None)
-    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:mine])
-    migrations.migrate(conn)
+    migrate(conn, upto=mine)
     conn.execute("INSERT INTO learners (learner_id, email, created_at) VALUES"
                  " ('t', ' Tina@Example.ORG', '2026-01-01T00:00:00+00:00'),"
                  " ('e', 'Eve@X.org', '2026-01-01T00:00:00+00:00')")
     conn.execute("INSERT INTO accounts VALUES ('console', 'tina', 't'),"
                  " ('email', 'Eve@X.org', 'e')")
     conn.close()
-    monkeypatch.undo()
     store = SqliteStore(path)
     await store.open()
     try:

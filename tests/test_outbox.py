@@ -18,8 +18,9 @@ from questbot.domain import Delivery, Text, UserRef
 from questbot.kit.outbox import Attempted, OutboxPump, Sent
 from questbot.ports import DeliveryStatus, Store
 from questbot.storage import SqliteStore
-from questbot.storage.sqlite import outbox as outbox_sql
-from questbot.storage.sqlite.migrations import MIGRATIONS
+from questbot.storage.sql.dialect import Dialect
+from questbot.storage.sql.outbox import CLAIM
+from questbot.storage.sqlite.migrations import migrate
 from tests.helpers import FakeClock
 
 pytestmark = pytest.mark.stores("sqlite", "postgres")  # a store-contract module
@@ -265,7 +266,7 @@ async def test_the_due_query_uses_its_index(tmp_path: Path) -> None:
     await store.close()
     conn = sqlite3.connect(tmp_path / "q.sqlite3")
     plan = " ".join(str(row[3]) for row in conn.execute(
-        "EXPLAIN QUERY PLAN " + outbox_sql.qmark(outbox_sql.CLAIM.format(lock="")),
+        "EXPLAIN QUERY PLAN " + Dialect.SQLITE.render(CLAIM),
         (PLATFORM, "now", "later", 100)))
     conn.close()
     assert "USING INDEX outbox_due" in plan
@@ -277,10 +278,7 @@ async def test_an_older_database_keeps_what_was_delivered_and_delivers_the_rest(
         tmp_path: Path, clock: FakeClock) -> None:
     path = tmp_path / "old.sqlite3"
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    for version, script in enumerate(MIGRATIONS[:4], start=1):
-        conn.executescript(script)
-        conn.execute("INSERT INTO schema_version VALUES (?)", (version,))
+    migrate(conn, upto=4)
     message = '{"kind": "Text", "text": "%s"}'
     conn.execute("INSERT INTO outbox (platform, platform_user_id, learner_id, message,"
                  " created_at, delivered_at, attempts) VALUES (?, 'alice', '', ?, 'x', 'y', 0),"

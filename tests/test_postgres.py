@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import quote
 
 import aiohttp
-import asyncpg
 import pytest
 
 from questbot.catalog import load_catalog
@@ -21,21 +19,14 @@ from questbot.storage.postgres import PostgresStore
 from tests.conftest import POSTGRES_URL
 from tests.helpers import Player
 from tests.paths import ROOT
-from tests.requirements import need_postgres
+from tests.postgres_schema import own_schema
 from tests.server import running_server
 
 
 @pytest.fixture
 async def schema() -> AsyncIterator[str]:
-    need_postgres()
-    name = f"test_{uuid.uuid4().hex[:16]}"
-    admin = await asyncpg.connect(POSTGRES_URL)
-    await admin.execute(f"CREATE SCHEMA {name}")
-    try:
+    async with own_schema() as name:
         yield name
-    finally:
-        await admin.execute(f"DROP SCHEMA {name} CASCADE")
-        await admin.close()
 
 
 async def test_two_processes_lose_no_update(schema: str) -> None:

@@ -14,7 +14,7 @@ from questbot.domain.errors import StoreError
 from questbot.engine import EngineSettings, QuestEngine
 from questbot.ports import LoadRequest
 from questbot.storage import SqliteStore
-from questbot.storage.sqlite.migrations import MIGRATIONS
+from questbot.storage.sql.migrations import MIGRATIONS
 from tests.helpers import FakeClock, Player
 
 pytestmark = pytest.mark.stores("sqlite", "postgres")  # a store-contract module

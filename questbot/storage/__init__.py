@@ -1,4 +1,5 @@
-"""Store implementations: SQLite (default); PostgreSQL follows the same ports."""
+"""The stores: SQLite (the default) and PostgreSQL, one SQL store (``questbot.storage.sql``)
+with an executor for each database."""
 
 from questbot.storage.factory import open_store
 from questbot.storage.sqlite import SqliteStore

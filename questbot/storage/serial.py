@@ -15,6 +15,10 @@ def ts(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat() if value is not None else None
 
 
+def now() -> str:
+    return ts(datetime.now(UTC)) or ""
+
+
 def parse_ts(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 

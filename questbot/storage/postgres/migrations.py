@@ -1,221 +1,30 @@
-"""Numbered schema migrations for PostgreSQL: the same tables and versions as the SQLite store
-(timestamps as ISO 8601 UTC text, JSON as text), in PostgreSQL's dialect."""
+"""The shared migrations applied to a PostgreSQL database: all pending ones in one
+transaction, one migrator at a time."""
 
 from __future__ import annotations
 
 import asyncpg
 
-MIGRATIONS: tuple[str, ...] = (
-    # 1: the first schema
-    """
-    CREATE TABLE learners (
-        learner_id TEXT PRIMARY KEY,
-        display_name TEXT,
-        email TEXT,
-        role INTEGER NOT NULL DEFAULT 0,
-        quiz TEXT,
-        failed_checkins TEXT NOT NULL DEFAULT '[]',
-        created_at TEXT NOT NULL
-    );
-    CREATE TABLE accounts (
-        platform TEXT NOT NULL,
-        platform_user_id TEXT NOT NULL,
-        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
-        PRIMARY KEY (platform, platform_user_id)
-    );
-    CREATE INDEX accounts_by_learner ON accounts (learner_id);
-    CREATE TABLE enrolments (
-        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
-        quest_id TEXT NOT NULL,
-        quest_version TEXT NOT NULL,
-        joined_at TEXT NOT NULL,
-        PRIMARY KEY (learner_id, quest_id)
-    );
-    CREATE TABLE step_progress (
-        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
-        quest_id TEXT NOT NULL,
-        step_id TEXT NOT NULL,
-        count INTEGER NOT NULL DEFAULT 0,
-        completed_at TEXT,
-        evidence TEXT NOT NULL DEFAULT '{}',
-        last_attempt_at TEXT,
-        PRIMARY KEY (learner_id, quest_id, step_id)
-    );
-    CREATE TABLE milestones (
-        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
-        quest_id TEXT NOT NULL,
-        milestone_id TEXT NOT NULL,
-        xp INTEGER NOT NULL,
-        reached_at TEXT NOT NULL,
-        PRIMARY KEY (learner_id, quest_id, milestone_id)
-    );
-    CREATE TABLE awards (
-        award_id TEXT PRIMARY KEY,
-        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
-        quest_id TEXT NOT NULL,
-        quest_version TEXT NOT NULL,
-        badge_key TEXT NOT NULL,
-        badge_name TEXT NOT NULL,
-        awarded_at TEXT NOT NULL,
-        evidence TEXT NOT NULL DEFAULT '{}',
-        awarded_by TEXT,
-        revoked_at TEXT,
-        revocation_reason TEXT,
-        revoked_by TEXT
-    );
-    CREATE INDEX awards_by_learner ON awards (learner_id);
-    CREATE TABLE attendance_sessions (
-        quest_id TEXT NOT NULL,
-        step_id TEXT NOT NULL,
-        secret TEXT NOT NULL,
-        issued_at TEXT NOT NULL,
-        issued_by TEXT NOT NULL,
-        PRIMARY KEY (quest_id, step_id)
-    );
-    CREATE TABLE processed_events (
-        platform TEXT NOT NULL,
-        event_id TEXT NOT NULL,
-        replies TEXT NOT NULL,
-        processed_at TEXT NOT NULL,
-        PRIMARY KEY (platform, event_id)
-    );
-    CREATE TABLE outbox (
-        delivery_id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        platform TEXT NOT NULL,
-        platform_user_id TEXT NOT NULL,
-        learner_id TEXT NOT NULL,
-        message TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        delivered_at TEXT,
-        attempts INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE INDEX outbox_pending ON outbox (platform, delivery_id) WHERE delivered_at IS NULL;
-    """,
-    # 2: issued badges
-    """
-    ALTER TABLE learners ADD COLUMN recipient_token TEXT;
-    ALTER TABLE learners ADD COLUMN show_name INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE awards ADD COLUMN status_index INTEGER;
-    CREATE UNIQUE INDEX awards_by_status_index ON awards (status_index);
-    CREATE TABLE badge_classes (
-        class_id TEXT PRIMARY KEY,
-        info TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-    );
-    CREATE TABLE credentials (
-        award_id TEXT PRIMARY KEY REFERENCES awards (award_id),
-        class_id TEXT NOT NULL REFERENCES badge_classes (class_id),
-        assertion TEXT NOT NULL,
-        credential TEXT NOT NULL,
-        issued_at TEXT NOT NULL
-    );
-    """,
-    # 3: repeatable badges (SQLite had a unique index to drop here; PostgreSQL never did)
-    """
-    CREATE INDEX awards_by_badge ON awards (learner_id, quest_id, badge_key);
-    """,
-    # 4: link codes
-    """
-    CREATE TABLE link_codes (
-        code_hash TEXT PRIMARY KEY,
-        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
-        expires_at TEXT NOT NULL
-    );
-    """,
-    # 5: the outbox keeps its retry state: pending, delivered, failed (given up) or uncertain
-    # (answered too late, never resent); a next attempt time ('' = never tried: due at once,
-    # ahead of retries), the last error. Pumps fetch only due rows, by one index.
-    """
-    ALTER TABLE outbox ADD COLUMN status TEXT NOT NULL DEFAULT 'pending',
-        ADD COLUMN next_attempt_at TEXT NOT NULL DEFAULT '',
-        ADD COLUMN last_attempt_at TEXT,
-        ADD COLUMN last_error TEXT;
-    UPDATE outbox SET status = 'delivered' WHERE delivered_at IS NOT NULL;
-    DROP INDEX outbox_pending;
-    CREATE INDEX outbox_due ON outbox (platform, next_attempt_at, delivery_id)
-        WHERE status = 'pending';
-    CREATE INDEX outbox_queue ON outbox (platform, platform_user_id, delivery_id)
-        WHERE status = 'pending';
-    CREATE INDEX outbox_problems ON outbox (last_attempt_at)
-        WHERE status IN ('failed', 'uncertain');
-    """,
-    # 6: no way in. Email addresses in one form (trimmed, lower case); every address a learner
-    # registered (a tutor cannot award it); who granted whom (they cannot be linked); wrong
-    # tries counted per check-in session and per link code (codes of the old, shorter form
-    # go: learners ask again); who wrote recent posts, and which posts a reaction step counted.
-    """
-    ALTER TABLE learners ADD COLUMN failed_links TEXT NOT NULL DEFAULT '[]';
-    UPDATE learners SET email = lower(trim(email)) WHERE email IS NOT NULL;
-    UPDATE accounts a SET platform_user_id = lower(btrim(a.platform_user_id))
-        WHERE a.platform = 'email' AND NOT EXISTS (
-            SELECT 1 FROM accounts b WHERE b.platform = 'email'
-            AND b.platform_user_id <> a.platform_user_id
-            AND lower(btrim(b.platform_user_id)) = lower(btrim(a.platform_user_id)));
-    ALTER TABLE attendance_sessions ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
-    DELETE FROM link_codes;
-    ALTER TABLE link_codes ADD COLUMN locator TEXT NOT NULL DEFAULT '';
-    ALTER TABLE link_codes ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
-    CREATE INDEX link_codes_by_locator ON link_codes (locator);
-    CREATE INDEX link_codes_by_learner ON link_codes (learner_id);
-    CREATE INDEX link_codes_by_expiry ON link_codes (expires_at);
-    CREATE TABLE email_claims (
-        email TEXT NOT NULL,
-        learner_id TEXT NOT NULL,
-        PRIMARY KEY (learner_id, email)
-    );
-    INSERT INTO email_claims (email, learner_id)
-        SELECT email, learner_id FROM learners WHERE email IS NOT NULL;
-    CREATE TABLE tutor_grants (
-        granter_id TEXT NOT NULL,
-        learner_id TEXT NOT NULL,
-        PRIMARY KEY (granter_id, learner_id)
-    );
-    CREATE INDEX tutor_grants_by_learner ON tutor_grants (learner_id);
-    CREATE TABLE recent_posts (
-        post TEXT PRIMARY KEY,
-        platform TEXT NOT NULL,
-        author_id TEXT NOT NULL,
-        posted_at TEXT NOT NULL
-    );
-    CREATE INDEX recent_posts_by_time ON recent_posts (posted_at);
-    CREATE TABLE counted_reactions (
-        learner_id TEXT NOT NULL,
-        post TEXT NOT NULL,
-        quest_id TEXT NOT NULL,
-        step_id TEXT NOT NULL,
-        counted_at TEXT NOT NULL,
-        PRIMARY KEY (learner_id, post, quest_id, step_id)
-    );
-    """,
-    # 7: files handed in as evidence, and the review queue of submission steps
-    """
-    CREATE TABLE evidence_files (
-        ref TEXT PRIMARY KEY,
-        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
-        file_name TEXT NOT NULL,
-        media_type TEXT NOT NULL,
-        data BYTEA NOT NULL,
-        kept_at TEXT NOT NULL
-    );
-    CREATE INDEX evidence_files_by_learner ON evidence_files (learner_id);
-    CREATE INDEX step_progress_pending_submissions
-        ON step_progress ((evidence::jsonb ->> 'submission'))
-        WHERE (evidence::jsonb ->> 'status') = 'pending';
-    """,
+from questbot.storage.sql.dialect import Dialect
+from questbot.storage.sql.migrations import (
+    CURRENT_VERSION,
+    LATEST,
+    RECORD_VERSION,
+    SCHEMA_VERSION_TABLE,
+    to_apply,
 )
 
+MIGRATION_LOCK = 7226001  # several processes may start at once
 
-async def migrate(conn: asyncpg.Connection) -> int:
-    """Bring the schema up to date, one transaction per migration, one migrator at a time."""
+
+async def migrate(conn: asyncpg.Connection, upto: int = LATEST) -> int:
+    """Bring the schema up to version ``upto`` (by default the latest); returns it."""
     async with conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(7226001)")  # several processes start
-        await conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-        current = await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_version")
-        if current > len(MIGRATIONS):
-            raise RuntimeError(
-                f"the database is at schema version {current}, newer than this questbot "
-                f"({len(MIGRATIONS)}); upgrade questbot")
-        for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
-            await conn.execute(script)
-            await conn.execute("INSERT INTO schema_version (version) VALUES ($1)", version)
-    return len(MIGRATIONS)
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
+        await conn.execute(SCHEMA_VERSION_TABLE)
+        current = int(await conn.fetchval(CURRENT_VERSION))
+        for version, migration in to_apply(current, upto):
+            for statement in migration.statements(Dialect.POSTGRES):
+                await conn.execute(statement)
+            await conn.execute(RECORD_VERSION, version)
+    return max(current, upto)

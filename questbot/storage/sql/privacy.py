@@ -1,21 +1,20 @@
 """/forget confirm in SQL: the learner's own rows go, and their name and email address are
 scrubbed from what is kept about other events: the replies recorded for redelivery (seven
-days) and messages in the outbox. Both stores share the statements and the scrubbing; the
-SQLite store runs with ``secure_delete`` on, so freed bytes are zeroed, and checkpoints the
-log after a forget, so no old copy of a page lingers in the ``-wal`` file."""
+days) and messages in the outbox. The SQLite store runs with ``secure_delete`` on, so freed
+bytes are zeroed, and checkpoints the log after a forget, so no old copy of a page lingers in
+the ``-wal`` file. PostgreSQL keeps deleted row versions in its files until VACUUM reuses the
+space (VACUUM FULL rewrites the table); see the README's Privacy section."""
 
 from __future__ import annotations
 
 import json
-import logging
 import re
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-log = logging.getLogger(__name__)
+from questbot.storage.sql.dialect import PerDialect
+from questbot.storage.sql.program import Program, counted, sql
 
 SCRUBBED = "…"
 MIN_NAME = 2  # a one-letter name identifies no one, and would wreck every sentence
@@ -23,7 +22,7 @@ TEXT_KEYS = frozenset({"text", "label"})  # where people's words are; never ids 
 
 PERSONAL = "SELECT display_name, email FROM learners WHERE learner_id = $1"
 CLAIMED = "SELECT email FROM email_claims WHERE learner_id = $1"
-# after the learner's own rows went (unit.FORGET): messages they were sent, delivered or not,
+# after the learner's own rows went (changes.FORGET): messages they were sent, delivered or not,
 # still name their account
 FORGET_DELIVERED = "DELETE FROM outbox WHERE learner_id = $1"
 
@@ -89,59 +88,42 @@ def _scrub_value(value: Any, pattern: re.Pattern[str], key: str | None = None) -
     return value
 
 
-def candidates_sql(table: str, keys: Iterable[str], column: str, needles: int,
-                   placeholder: str = "?") -> str:
+EMAIL_CLAIMS_EXIST = PerDialect(
+    sqlite="SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'email_claims'",
+    postgres="SELECT 1 WHERE to_regclass('email_claims') IS NOT NULL")
+
+
+def candidates_sql(table: str, keys: Iterable[str], column: str, needles: int) -> PerDialect:
     """Rows whose JSON mentions any needle (a scan; /forget is rare)."""
-    found = "strpos" if placeholder == "$" else "instr"
-    marks = [f"${n}" if placeholder == "$" else "?" for n in range(1, needles + 1)]
-    where = " OR ".join(f"{found}(lower({column}), {mark}) > 0" for mark in marks)
-    return f"SELECT {', '.join(keys)}, {column} FROM {table} WHERE {where}"
+    return PerDialect.spell(lambda d: (
+        f"SELECT {', '.join(keys)}, {column} FROM {table} WHERE "
+        + " OR ".join(f"{d.find}(lower({column}), ${n}) > 0" for n in range(1, needles + 1))))
 
 
-def personal_data(conn: sqlite3.Connection, learner_id: str) -> Personal:
+def personal_data(learner_id: str) -> Program[Personal]:
     """Read before the learner row is emptied: what to scrub from other rows."""
-    row = conn.execute(PERSONAL.replace("$1", "?"), (learner_id,)).fetchone()
-    personal = Personal.of(*row) if row else Personal((), ())
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND"
-                    " name = 'email_claims'").fetchone():  # every address they ever gave
-        claimed = conn.execute(CLAIMED.replace("$1", "?"), (learner_id,)).fetchall()
-        personal = personal.with_emails(str(email) for (email,) in claimed)
+    row = (yield sql(PERSONAL, learner_id)).first()
+    personal = Personal.of(row[0], row[1]) if row else Personal((), ())
+    if (yield sql(EMAIL_CLAIMS_EXIST)).rows:  # every address they ever gave
+        claimed = yield sql(CLAIMED, learner_id)
+        personal = personal.with_emails(str(r[0]) for r in claimed.rows)
     return personal
 
 
-def scrub_after_forget(conn: sqlite3.Connection, learner_id: str, personal: Personal) -> int:
+def scrub_after_forget(learner_id: str, personal: Personal) -> Program[int]:
     """Run after the learner's own rows are gone; returns how many other rows changed."""
-    conn.execute(FORGET_DELIVERED.replace("$1", "?"), (learner_id,))
-    return scrub_recorded(conn, personal) if personal else 0
-
-
-def scrub_recorded(conn: sqlite3.Connection, personal: Personal) -> int:
+    yield counted(FORGET_DELIVERED, learner_id)
+    if not personal:
+        return 0
     needles = personal.needles()
     changed = 0
     for table, keys, column in RECORDED:
-        sql = candidates_sql(table, keys, column, len(needles))
-        for *key, raw in conn.execute(sql, needles).fetchall():
+        found = yield sql(candidates_sql(table, keys, column, len(needles)), *needles)
+        for *key, raw in found.rows:
             cleaned = personal.scrub(str(raw))
             if cleaned is None:
                 continue
-            where = " AND ".join(f"{k} = ?" for k in keys)
-            conn.execute(f"UPDATE {table} SET {column} = ? WHERE {where}", (cleaned, *key))
+            where = " AND ".join(f"{k} = ${n}" for n, k in enumerate(keys, start=2))
+            yield counted(f"UPDATE {table} SET {column} = $1 WHERE {where}", cleaned, *key)
             changed += 1
     return changed
-
-
-def checkpoint(path: Path) -> bool:
-    """Copy the log into the database file and truncate it, so the old versions of pages
-    (which hold what was just deleted) leave the ``-wal`` file; True if it completed."""
-    conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
-    try:
-        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-    except sqlite3.Error as exc:
-        log.warning("checkpoint after /forget failed: %s", exc)
-        return False
-    finally:
-        conn.close()
-    if busy:
-        log.warning("checkpoint after /forget was blocked by a reader; the next one removes"
-                    " the old pages")
-    return not busy

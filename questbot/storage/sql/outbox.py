@@ -1,24 +1,24 @@
 """The outbox in SQL: retry state in the table, due rows by one index, outcomes in one
-transaction. The statements are plain SQL that PostgreSQL shares (``$n`` placeholders; the
-SQLite store turns them into ``?``)."""
+transaction."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
 from questbot.domain.codec import outbound_from_dict, outbound_to_dict
 from questbot.domain.ids import UserRef
-from questbot.domain.messages import Delivery
+from questbot.domain.messages import Delivery, Outbound
 from questbot.ports import Claimed, DeliveryStatus, FailedDelivery, Settle
-from questbot.storage.serial import parse_ts, ts
+from questbot.storage.serial import now, parse_ts, ts
+from questbot.storage.sql.dialect import PerDialect
+from questbot.storage.sql.program import Program, counted, sql
 
 # Due rows of one platform, each the oldest pending row of its recipient (so one recipient's
 # messages arrive in order and never overtake one another), by due time then queue order:
 # rows never tried ('') come first. Leased by moving their next attempt past the lease.
-CLAIM = (
+_CLAIM = (
     "UPDATE outbox SET next_attempt_at = $3 WHERE delivery_id IN ("
     " SELECT o.delivery_id FROM outbox o WHERE o.platform = $1 AND o.status = 'pending'"
     " AND o.next_attempt_at <= $2 AND NOT EXISTS (SELECT 1 FROM outbox e"
@@ -27,6 +27,9 @@ CLAIM = (
     " ORDER BY o.next_attempt_at, o.delivery_id LIMIT $4{lock})"
     " RETURNING delivery_id, platform, platform_user_id, message, attempts"
 )
+# SKIP LOCKED: several PostgreSQL processes pump one platform; each row goes to one of them.
+CLAIM = PerDialect(sqlite=_CLAIM.format(lock=""),
+                   postgres=_CLAIM.format(lock=" FOR UPDATE OF o SKIP LOCKED"))
 
 PENDING = ("SELECT delivery_id, platform, platform_user_id, message FROM outbox"
            " WHERE platform = $1 AND status = 'pending'"
@@ -52,6 +55,12 @@ HOLD_BACK = (
 DELIVERED = ("UPDATE outbox SET status = 'delivered', delivered_at = $2, last_attempt_at = $2"
              " WHERE delivery_id = $1 AND status = 'pending'")
 
+ENQUEUE = (
+    "INSERT INTO outbox (platform, platform_user_id, learner_id, message, created_at)"
+    " VALUES ($1, $2, coalesce((SELECT learner_id FROM accounts WHERE platform = $1"
+    " AND platform_user_id = $2), ''), $3, $4)"
+)
+
 KEEP_UNCERTAIN = (
     "INSERT INTO outbox (platform, platform_user_id, learner_id, message, created_at, status,"
     " attempts, last_attempt_at, last_error) SELECT $1, $2, coalesce((SELECT learner_id FROM"
@@ -67,17 +76,6 @@ FAILED = (
 
 REQUEUE = ("UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ''"
            " WHERE delivery_id = $1 AND status IN ('failed', 'uncertain')")
-
-
-def qmark(sql: str) -> str:
-    """``$n`` placeholders as SQLite's numbered ``?n``."""
-    return sql.replace("$", "?")
-
-
-def settle_params(outcome: Settle, now: str) -> tuple[object, ...]:
-    rest = json.dumps(outbound_to_dict(outcome.rest)) if outcome.rest is not None else None
-    return (outcome.delivery_id, str(outcome.status), outcome.error, ts(outcome.retry_at),
-            int(outcome.counted), rest, now)
 
 
 def claimed_from_row(row: Sequence[object]) -> Claimed:
@@ -100,26 +98,55 @@ def failed_from_row(row: Sequence[object]) -> FailedDelivery:
                           parse_ts(None if at is None else str(at)))
 
 
-def failed_query(platform: str | None, limit: int) -> tuple[str, tuple[object, ...]]:
-    where = " AND platform = $1" if platform is not None else ""
-    sql = FAILED.format(platform=where, limit=int(limit))
-    return sql, (platform,) if platform is not None else ()
+def _message(message: Outbound) -> str:
+    return json.dumps(outbound_to_dict(message))
 
 
-# --- SQLite jobs (run on the writer) ---------------------------------------------------------
-def claim(conn: sqlite3.Connection, platform: str, now: datetime, lease_until: datetime,
-          limit: int) -> list[Claimed]:
-    rows = conn.execute(qmark(CLAIM.format(lock="")),
-                        (platform, ts(now), ts(lease_until), limit)).fetchall()
-    return sorted((claimed_from_row(r) for r in rows), key=lambda c: c.delivery.delivery_id)
+def pending(platform: str, limit: int) -> Program[list[Delivery]]:
+    return [delivery_from_row(r) for r in (yield sql(PENDING, platform, limit)).rows]
 
 
-def settle(conn: sqlite3.Connection, outcomes: Sequence[Settle], now: str) -> None:
+def claim(platform: str, at: datetime, lease_until: datetime, limit: int
+          ) -> Program[list[Claimed]]:
+    claimed = yield sql(CLAIM, platform, ts(at), ts(lease_until), limit)
+    return sorted((claimed_from_row(r) for r in claimed.rows),
+                  key=lambda c: c.delivery.delivery_id)
+
+
+def settle(outcomes: Sequence[Settle]) -> Program[None]:
+    at = now()
     for outcome in outcomes:
-        conn.execute(qmark(SETTLE), settle_params(outcome, now))
+        rest = _message(outcome.rest) if outcome.rest is not None else None
+        yield sql(SETTLE, outcome.delivery_id, str(outcome.status), outcome.error,
+                  ts(outcome.retry_at), int(outcome.counted), rest, at)
         if outcome.status is DeliveryStatus.PENDING and outcome.retry_at is not None:
-            conn.execute(qmark(HOLD_BACK), (outcome.delivery_id, ts(outcome.retry_at)))
+            yield sql(HOLD_BACK, outcome.delivery_id, ts(outcome.retry_at))
 
 
-def requeue(conn: sqlite3.Connection, delivery_ids: Sequence[int]) -> int:
-    return sum(conn.execute(qmark(REQUEUE), (d,)).rowcount for d in delivery_ids)
+def mark_delivered(delivery_ids: Sequence[int]) -> Program[None]:
+    at = now()
+    for delivery_id in delivery_ids:
+        yield sql(DELIVERED, delivery_id, at)
+
+
+def enqueue(recipient: UserRef, message: Outbound) -> Program[None]:
+    yield sql(ENQUEUE, recipient.platform, recipient.user_id, _message(message), now())
+
+
+def keep_uncertain(recipient: UserRef, message: Outbound, error: str) -> Program[None]:
+    yield sql(KEEP_UNCERTAIN, recipient.platform, recipient.user_id, _message(message), now(),
+              error)
+
+
+def failed(platform: str | None, limit: int) -> Program[list[FailedDelivery]]:
+    where = " AND platform = $1" if platform is not None else ""
+    text = FAILED.format(platform=where, limit=int(limit))
+    params = (platform,) if platform is not None else ()
+    return [failed_from_row(r) for r in (yield sql(text, *params)).rows]
+
+
+def requeue(delivery_ids: Sequence[int]) -> Program[int]:
+    requeued = 0
+    for delivery_id in delivery_ids:
+        requeued += (yield counted(REQUEUE, delivery_id)).count
+    return requeued

@@ -1,0 +1,238 @@
+"""What one event writes: each domain change as the statements that make it durable."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+
+from questbot.domain.changes import (
+    POST_MEMORY,
+    Change,
+    ClaimEmail,
+    CountReaction,
+    CreateLearner,
+    FailCheckIn,
+    FailLinkCode,
+    ForgetLearner,
+    KeepEvidenceFile,
+    MergeLearner,
+    PutAward,
+    PutEnrolment,
+    PutLinkCode,
+    PutMilestone,
+    PutSession,
+    PutStep,
+    QueueDelivery,
+    RecordGrant,
+    RecordPost,
+    RevokeAward,
+    UpdateLearner,
+)
+from questbot.domain.codec import outbound_to_dict
+from questbot.storage.serial import dump_json, dump_quiz, dump_times, ts
+from questbot.storage.sql.dialect import PerDialect
+from questbot.storage.sql.privacy import personal_data, scrub_after_forget
+from questbot.storage.sql.program import Program, Statement, sql
+from questbot.storage.sql.rows import AWARD_COLUMNS
+
+CREATE_LEARNER = ("INSERT INTO learners (learner_id, display_name, created_at, recipient_token)"
+                  " VALUES ($1, $2, $3, $4)")
+ADD_ACCOUNT = "INSERT INTO accounts (platform, platform_user_id, learner_id) VALUES ($1, $2, $3)"
+UPDATE_LEARNER = ("UPDATE learners SET display_name = $1, role = $2, quiz = $3,"
+                  " failed_checkins = $4, email = $5, show_name = $6, failed_links = $7"
+                  " WHERE learner_id = $8")
+PUT_ENROLMENT = ("INSERT INTO enrolments (learner_id, quest_id, quest_version, joined_at)"
+                 " VALUES ($1, $2, $3, $4)")
+PUT_STEP = ("INSERT INTO step_progress (learner_id, quest_id, step_id, count, completed_at,"
+            " evidence, last_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            " ON CONFLICT (learner_id, quest_id, step_id) DO UPDATE SET"
+            " count = excluded.count, completed_at = excluded.completed_at,"
+            " evidence = excluded.evidence, last_attempt_at = excluded.last_attempt_at")
+PUT_MILESTONE = ("INSERT INTO milestones (learner_id, quest_id, milestone_id, xp, reached_at)"
+                 " VALUES ($1, $2, $3, $4, $5)")
+PUT_AWARD = (f"INSERT INTO awards ({AWARD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+             " $9, $10, $11)")
+REVOKE_AWARD = ("UPDATE awards SET revoked_at = $1, revocation_reason = $2, revoked_by = $3"
+                " WHERE award_id = $4 AND revoked_at IS NULL")
+PUT_SESSION = (
+    "INSERT INTO attendance_sessions (quest_id, step_id, secret, issued_at, issued_by,"
+    " failures) VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT (quest_id, step_id) DO UPDATE SET"
+    " secret = excluded.secret, issued_at = excluded.issued_at,"
+    " issued_by = excluded.issued_by, failures = 0")
+# a learner has one live code at a time, and expired ones go
+DROP_LINK_CODES = "DELETE FROM link_codes WHERE learner_id = $1 OR expires_at < $2"
+PUT_LINK_CODE = ("INSERT INTO link_codes (code_hash, locator, learner_id, expires_at)"
+                 " VALUES ($1, $2, $3, $4)")
+FAIL_LINK_CODE = "UPDATE link_codes SET failures = failures + 1 WHERE locator = $1"
+FAIL_CHECK_IN = ("UPDATE attendance_sessions SET failures = failures + 1"
+                 " WHERE quest_id = $1 AND step_id = $2")
+CLAIM_EMAIL = ("INSERT INTO email_claims (email, learner_id) VALUES ($1, $2)"
+               " ON CONFLICT DO NOTHING")
+RECORD_GRANT = ("INSERT INTO tutor_grants (granter_id, learner_id) VALUES ($1, $2)"
+                " ON CONFLICT DO NOTHING")
+RECORD_POST = ("INSERT INTO recent_posts (post, platform, author_id, posted_at)"
+               " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+FORGET_OLD_POSTS = "DELETE FROM recent_posts WHERE posted_at < $1"
+COUNT_REACTION = ("INSERT INTO counted_reactions (learner_id, post, quest_id, step_id,"
+                  " counted_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
+KEEP_EVIDENCE = ("INSERT INTO evidence_files (ref, learner_id, file_name, media_type, data,"
+                 " kept_at) VALUES ($1, $2, $3, $4, $5, $6)")
+QUEUE_DELIVERY = ("INSERT INTO outbox (platform, platform_user_id, learner_id, message,"
+                  " created_at) SELECT platform, platform_user_id, learner_id, $1, $2"
+                  " FROM accounts WHERE learner_id = $3")
+
+
+def apply_changes(changes: Sequence[Change]) -> Program[None]:
+    for change in changes:
+        match change:
+            case CreateLearner(learner_id=lid, account=acc, display_name=name, created_at=at):
+                yield sql(CREATE_LEARNER, lid, name, ts(at), secrets.token_urlsafe(24))
+                yield sql(ADD_ACCOUNT, acc.platform, acc.user_id, lid)
+            case UpdateLearner():
+                yield sql(UPDATE_LEARNER, change.display_name, int(change.role),
+                          dump_quiz(change.quiz), dump_times(change.failed_checkins),
+                          change.email, int(change.show_name),
+                          dump_times(change.failed_links), change.learner_id)
+            case PutEnrolment(learner_id=lid, enrolment=e):
+                yield sql(PUT_ENROLMENT, lid, e.quest_id, e.quest_version, ts(e.joined_at))
+            case PutStep(learner_id=lid, step=s):
+                yield sql(PUT_STEP, lid, s.quest_id, s.step_id, s.count, ts(s.completed_at),
+                          dump_json(s.evidence), ts(s.last_attempt_at))
+            case PutMilestone():
+                yield sql(PUT_MILESTONE, change.learner_id, change.quest_id,
+                          change.milestone_id, change.xp, ts(change.reached_at))
+            case PutAward(award=a):
+                yield sql(PUT_AWARD, a.award_id, a.learner_id, a.quest_id, a.quest_version,
+                          a.badge_key, a.badge_name, ts(a.awarded_at), dump_json(a.evidence),
+                          a.awarded_by, ts(a.revoked_at), a.revocation_reason)
+                # Its place in the revocation list, chosen now so issuing needs no write.
+                yield from allocate_status_index(a.award_id)
+            case RevokeAward():
+                yield sql(REVOKE_AWARD, ts(change.revoked_at), change.reason,
+                          change.revoked_by, change.award_id)
+            case PutSession(session=s):
+                yield sql(PUT_SESSION, s.quest_id, s.step_id, s.secret, ts(s.issued_at),
+                          s.issued_by)
+            case PutLinkCode():
+                yield sql(DROP_LINK_CODES, change.learner_id, ts(change.issued_at))
+                yield sql(PUT_LINK_CODE, change.code_hash, change.locator, change.learner_id,
+                          ts(change.expires_at))
+            case FailLinkCode(locator=locator):
+                yield sql(FAIL_LINK_CODE, locator)
+            case FailCheckIn(sessions=sessions):
+                for quest_id, step_id in sessions:
+                    yield sql(FAIL_CHECK_IN, quest_id, step_id)
+            case ClaimEmail(learner_id=lid, email=email):
+                yield sql(CLAIM_EMAIL, email, lid)
+            case RecordGrant(granter_id=granter, learner_id=lid):
+                yield sql(RECORD_GRANT, granter, lid)
+            case RecordPost(post=post, author=author, posted_at=at):
+                yield sql(RECORD_POST, post, author.platform, author.user_id, ts(at))
+                yield sql(FORGET_OLD_POSTS, ts(at - POST_MEMORY))
+            case CountReaction():
+                yield sql(COUNT_REACTION, change.learner_id, change.post, change.quest_id,
+                          change.step_id, ts(change.at))
+            case MergeLearner(source_id=source, into_id=into, code_hash=code):
+                yield from merge_learner(source, into, code)
+            case ForgetLearner(learner_id=lid):
+                personal = yield from personal_data(lid)
+                for text in FORGET:
+                    yield sql(text, lid)
+                yield from scrub_after_forget(lid, personal)  # replies kept for redelivery
+            case KeepEvidenceFile():
+                yield sql(KEEP_EVIDENCE, change.ref, change.learner_id, change.file_name,
+                          change.media_type, change.data, ts(change.kept_at))
+            case QueueDelivery(learner_id=lid, message=message, created_at=at):
+                yield sql(QUEUE_DELIVERY, dump_json(outbound_to_dict(message)), ts(at), lid)
+
+
+STATUS_LIST_SIZE = 131_072
+
+
+def allocate_status_index(award_id: str) -> Program[int]:
+    """A random free index, so an index says nothing about when or to whom. In PostgreSQL a
+    clash with another process's pick fails the transaction, which the store then retries."""
+    found = (yield sql("SELECT status_index FROM awards WHERE award_id = $1", award_id)).first()
+    if found is None:
+        raise LookupError(f"no award {award_id}")
+    if found[0] is not None:
+        return int(found[0])
+    for _ in range(64):
+        index = secrets.randbelow(STATUS_LIST_SIZE)
+        taken = yield sql("SELECT 1 FROM awards WHERE status_index = $1", index)
+        if not taken.rows:
+            yield sql("UPDATE awards SET status_index = $1 WHERE award_id = $2", index, award_id)
+            return index
+    raise RuntimeError("the status list is full")
+
+
+# Awards stay (their credentials are public and name only a salted hash); everything else
+# that describes the person goes. The learner row stays, emptied, because awards point at it.
+FORGET = (
+    "DELETE FROM recent_posts WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.learner_id = $1"
+    " AND a.platform = recent_posts.platform AND a.platform_user_id = recent_posts.author_id)",
+    "DELETE FROM counted_reactions WHERE learner_id = $1",
+    "DELETE FROM email_claims WHERE learner_id = $1",
+    "DELETE FROM evidence_files WHERE learner_id = $1",
+    "DELETE FROM step_progress WHERE learner_id = $1",
+    "DELETE FROM enrolments WHERE learner_id = $1",
+    "DELETE FROM milestones WHERE learner_id = $1",
+    "DELETE FROM link_codes WHERE learner_id = $1",
+    "DELETE FROM outbox WHERE learner_id = $1 AND delivered_at IS NULL",
+    "DELETE FROM accounts WHERE learner_id = $1",
+    "UPDATE learners SET display_name = NULL, email = NULL, quiz = NULL,"
+    " failed_checkins = '[]', failed_links = '[]', show_name = 0, role = 0"
+    " WHERE learner_id = $1",
+)
+
+# The learner who asked for the code keeps their id; the other's rows move across. Each
+# statement names the values it takes: PostgreSQL wants exactly the parameters it uses.
+_MERGE: tuple[tuple[str | PerDialect, tuple[str, ...]], ...] = (
+    ("UPDATE accounts SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
+    ("INSERT INTO enrolments (learner_id, quest_id, quest_version, joined_at)"
+     " SELECT $2, quest_id, quest_version, joined_at FROM enrolments"
+     " WHERE learner_id = $1 ON CONFLICT DO NOTHING", ("source", "into")),
+    (PerDialect.spell(lambda d: (
+        "INSERT INTO step_progress (learner_id, quest_id, step_id, count, completed_at,"
+        " evidence, last_attempt_at) SELECT $2, quest_id, step_id, count, completed_at,"
+        " evidence, last_attempt_at FROM step_progress WHERE learner_id = $1"
+        " ON CONFLICT (learner_id, quest_id, step_id) DO UPDATE SET"
+        f" count = {d.greatest}(step_progress.count, excluded.count),"
+        " evidence = CASE WHEN step_progress.completed_at IS NULL THEN excluded.evidence"
+        " ELSE step_progress.evidence END,"
+        " completed_at = coalesce(step_progress.completed_at, excluded.completed_at)")),
+     ("source", "into")),
+    ("INSERT INTO milestones (learner_id, quest_id, milestone_id, xp, reached_at)"
+     " SELECT $2, quest_id, milestone_id, xp, reached_at FROM milestones"
+     " WHERE learner_id = $1 ON CONFLICT DO NOTHING", ("source", "into")),
+    ("UPDATE awards SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
+    ("UPDATE outbox SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
+    ("UPDATE evidence_files SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
+    ("INSERT INTO email_claims (email, learner_id) SELECT email, $2 FROM email_claims"
+     " WHERE learner_id = $1 ON CONFLICT DO NOTHING", ("source", "into")),
+    ("INSERT INTO counted_reactions (learner_id, post, quest_id, step_id, counted_at)"
+     " SELECT $2, post, quest_id, step_id, counted_at FROM counted_reactions"
+     " WHERE learner_id = $1 ON CONFLICT DO NOTHING", ("source", "into")),
+    ("INSERT INTO tutor_grants (granter_id, learner_id) SELECT $2, learner_id FROM tutor_grants"
+     " WHERE granter_id = $1 AND learner_id <> $2 ON CONFLICT DO NOTHING", ("source", "into")),
+    ("INSERT INTO tutor_grants (granter_id, learner_id) SELECT granter_id, $2 FROM tutor_grants"
+     " WHERE learner_id = $1 AND granter_id <> $2 ON CONFLICT DO NOTHING", ("source", "into")),
+    (PerDialect.spell(lambda d: (
+        f"UPDATE learners SET role = {d.greatest}(role, (SELECT role FROM learners WHERE"
+        " learner_id = $1)), email = coalesce(email, (SELECT email FROM learners WHERE"
+        " learner_id = $1)) WHERE learner_id = $2")), ("source", "into")),
+    ("DELETE FROM step_progress WHERE learner_id = $1", ("source",)),
+    ("DELETE FROM enrolments WHERE learner_id = $1", ("source",)),
+    ("DELETE FROM milestones WHERE learner_id = $1", ("source",)),
+    ("DELETE FROM email_claims WHERE learner_id = $1", ("source",)),
+    ("DELETE FROM counted_reactions WHERE learner_id = $1", ("source",)),
+    ("DELETE FROM tutor_grants WHERE granter_id = $1 OR learner_id = $1", ("source",)),
+    ("DELETE FROM link_codes WHERE learner_id = $1 OR code_hash = $2", ("source", "code")),
+    ("DELETE FROM learners WHERE learner_id = $1", ("source",)),
+)
+
+
+def merge_learner(source: str, into: str, code: str) -> Program[None]:
+    values = {"source": source, "into": into, "code": code}
+    for text, names in _MERGE:
+        yield Statement(text, tuple(values[n] for n in names))

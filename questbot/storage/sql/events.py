@@ -1,0 +1,34 @@
+"""One event in one transaction: answer a redelivered event from its record, or load the
+snapshot, decide, write the changes and record the replies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from questbot.domain.codec import dump_outbounds, load_outbounds
+from questbot.ports import Decide, LoadRequest, Outcome
+from questbot.storage.serial import now, ts
+from questbot.storage.sql.changes import apply_changes
+from questbot.storage.sql.program import Program, counted, sql
+from questbot.storage.sql.snapshot import Learners, load_snapshot
+
+RECORDED_REPLIES = "SELECT replies FROM processed_events WHERE platform = $1 AND event_id = $2"
+RECORD_EVENT = ("INSERT INTO processed_events (platform, event_id, replies, processed_at)"
+                " VALUES ($1, $2, $3, $4)")
+PRUNE_EVENTS = "DELETE FROM processed_events WHERE processed_at < $1"
+
+
+def handle_event(platform: str, event_id: str, request: LoadRequest, decide: Decide,
+                 learners: Learners) -> Program[Outcome]:
+    """``learners``: the actor and target the store found (and locked, where it locks)."""
+    recorded = (yield sql(RECORDED_REPLIES, platform, event_id)).value()
+    if recorded is not None:
+        return Outcome(tuple(load_outbounds(recorded)), duplicate=True)
+    decision = decide((yield from load_snapshot(request, learners)))
+    yield from apply_changes(decision.changes)
+    yield sql(RECORD_EVENT, platform, event_id, dump_outbounds(decision.replies), now())
+    return Outcome(decision.replies, decision.effects)
+
+
+def prune_events(cutoff: datetime) -> Program[int]:
+    return (yield counted(PRUNE_EVENTS, ts(cutoff))).count

@@ -1,0 +1,63 @@
+"""Rows as both stores return them, read into domain values. Nested rows (a learner's accounts,
+steps, awards) arrive as JSON text, built by the same statement in either dialect."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from questbot.domain.ids import UserRef
+from questbot.domain.progress import (
+    AwardRecord,
+    Enrolment,
+    LearnerState,
+    PendingSubmission,
+    Role,
+    StepState,
+)
+from questbot.storage.serial import load_quiz, load_times, need_ts, parse_ts
+
+AWARD_FIELDS = ("award_id", "learner_id", "quest_id", "quest_version", "badge_key",
+                "badge_name", "awarded_at", "evidence", "awarded_by", "revoked_at",
+                "revocation_reason")
+AWARD_COLUMNS = ", ".join(AWARD_FIELDS)
+AWARD_COLUMNS_OF_A = ", ".join(f"a.{name}" for name in AWARD_FIELDS)
+
+
+def learner_from_row(row: Sequence[Any] | None) -> LearnerState | None:
+    if row is None:
+        return None
+    (learner_id, name, role, quiz, failed, email, show_name, accounts, enrolments, steps,
+     milestones, awards, failed_links) = row
+    learner = LearnerState(learner_id, name, Role(role), quiz=load_quiz(quiz),
+                           failed_checkins=load_times(failed), email=email,
+                           show_name=bool(show_name), failed_links=load_times(failed_links))
+    learner.accounts = [UserRef(p, u) for p, u in json.loads(accounts)]
+    for quest_id, version, joined in json.loads(enrolments):
+        learner.enrolments[quest_id] = Enrolment(quest_id, version, need_ts(joined))
+    for quest_id, step_id, count, completed, evidence, last in json.loads(steps):
+        learner.steps[(quest_id, step_id)] = StepState(
+            quest_id, step_id, count, parse_ts(completed), evidence, parse_ts(last))
+    for quest_id, milestone_id, xp in json.loads(milestones):
+        learner.milestones[(quest_id, milestone_id)] = xp
+    learner.awards = [award_from_row(r) for r in json.loads(awards)]
+    return learner
+
+
+def award_from_row(row: Sequence[Any]) -> AwardRecord:
+    """An award from its columns; evidence arrives as JSON text or, nested, already parsed."""
+    (award_id, learner_id, quest_id, version, key, name, at, evidence, by, revoked_at,
+     reason) = row
+    if isinstance(evidence, str):
+        evidence = json.loads(evidence)
+    return AwardRecord(award_id, learner_id, quest_id, version, key, name, need_ts(at),
+                       evidence, by, parse_ts(revoked_at), reason)
+
+
+def pending_from_row(row: Sequence[Any]) -> PendingSubmission:
+    learner_id, name, quest_id, step_id, count, completed, evidence, last = row
+    return PendingSubmission(str(learner_id), name, StepState(
+        quest_id, step_id, int(count), parse_ts(completed),
+        json.loads(evidence) if isinstance(evidence, str) else dict(evidence),
+        parse_ts(last)))

@@ -1,0 +1,101 @@
+"""The store both databases share: every port method once, as a program. A subclass says how
+a program runs on its database (and how an event is isolated from others)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+from questbot.domain.ids import UserRef
+from questbot.domain.messages import Delivery, Outbound
+from questbot.domain.progress import AwardRecord
+from questbot.ports import (
+    AwardView,
+    Claimed,
+    CredentialRecord,
+    EvidenceFile,
+    FailedDelivery,
+    RecipientRecord,
+    Settle,
+)
+from questbot.storage.sql import credentials, outbox
+from questbot.storage.sql.events import prune_events
+from questbot.storage.sql.program import Program
+
+T = TypeVar("T")
+
+
+class SqlStore(ABC):
+    @abstractmethod
+    async def write(self, program: Program[T]) -> T:
+        """Run ``program`` in a transaction of its own, durable when this returns."""
+
+    @abstractmethod
+    async def read(self, program: Program[T]) -> T:
+        """Run a program that only reads."""
+
+    # --- outbox --------------------------------------------------------------------------
+    async def pending_deliveries(self, platform: str, limit: int = 50) -> list[Delivery]:
+        return await self.write(outbox.pending(platform, limit))  # after the writes queued
+
+    async def claim_deliveries(self, platform: str, now: datetime, lease_until: datetime,
+                               limit: int = 100) -> list[Claimed]:
+        return await self.write(outbox.claim(platform, now, lease_until, limit))
+
+    async def settle(self, outcomes: Sequence[Settle]) -> None:
+        await self.write(outbox.settle(outcomes))
+
+    async def mark_delivered(self, delivery_ids: Sequence[int]) -> None:
+        await self.write(outbox.mark_delivered(delivery_ids))
+
+    async def enqueue(self, recipient: UserRef, message: Outbound) -> None:
+        await self.write(outbox.enqueue(recipient, message))
+
+    async def keep_uncertain(self, recipient: UserRef, message: Outbound, error: str) -> None:
+        await self.write(outbox.keep_uncertain(recipient, message, error))
+
+    async def failed_deliveries(self, platform: str | None = None, limit: int = 100
+                                ) -> list[FailedDelivery]:
+        return await self.read(outbox.failed(platform, limit))
+
+    async def requeue(self, delivery_ids: Sequence[int]) -> int:
+        return await self.write(outbox.requeue(delivery_ids))
+
+    async def prune_processed_events(self, older_than: timedelta) -> int:
+        """Forget event ids older than any platform redelivers; returns how many."""
+        return await self.write(prune_events(datetime.now(UTC) - older_than))
+
+    # --- badges --------------------------------------------------------------------------
+    async def prepare_credential(self, award_id: str, learner_id: str
+                                 ) -> tuple[RecipientRecord, int]:
+        ready = await self.read(credentials.ready_recipient(award_id, learner_id))
+        if ready is not None:
+            return ready
+        return await self.write(credentials.prepare_recipient(award_id, learner_id))
+
+    async def save_badge_class(self, class_id: str, info: str) -> None:
+        await self.write(credentials.save_badge_class(class_id, info))
+
+    async def save_credential(self, award_id: str, class_id: str, assertion: str,
+                              credential: str) -> None:
+        await self.write(credentials.save_credential(award_id, class_id, assertion, credential))
+
+    async def badge_class(self, class_id: str) -> str | None:
+        return await self.read(credentials.badge_class(class_id))
+
+    async def credential(self, award_id: str) -> CredentialRecord | None:
+        return await self.read(credentials.credential(award_id))
+
+    async def revoked_status_indexes(self) -> list[int]:
+        return await self.read(credentials.revoked_status_indexes())
+
+    async def awards_without_credentials(self, limit: int = 100) -> list[AwardRecord]:
+        return await self.read(credentials.awards_without_credentials(limit))
+
+    async def get_award(self, award_id: str) -> AwardView | None:
+        return await self.read(credentials.award_view(award_id))
+
+    async def evidence_file(self, ref: str) -> EvidenceFile | None:
+        return await self.read(credentials.evidence_file(ref))
