@@ -30,7 +30,7 @@ from urllib.parse import quote, urlparse
 from questbot.app.config import Settings
 from questbot.domain.errors import ConfigError
 from questbot.storage.factory import sqlite_path
-from questbot.storage.sqlite.migrations import MIGRATIONS
+from questbot.storage.sql.migrations import MIGRATIONS
 
 FORMAT = 1
 MANIFEST = "manifest.json"

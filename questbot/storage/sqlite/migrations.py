@@ -8,13 +8,12 @@ from questbot.storage.sql.dialect import Dialect
 from questbot.storage.sql.migrations import (
     CURRENT_VERSION,
     LATEST,
-    MIGRATIONS,
     RECORD_VERSION,
     SCHEMA_VERSION_TABLE,
     to_apply,
 )
 
-__all__ = ["MIGRATIONS", "migrate"]  # questbot.app.backup reads MIGRATIONS from here
+__all__ = ["migrate"]
 
 
 def migrate(conn: sqlite3.Connection, upto: int = LATEST) -> int:
