@@ -88,7 +88,7 @@ async def conversation(engine: QuestEngine, clock: FakeClock) -> list[str]:
     await say(alice, "/badges")
     await say(bob, "/forget confirm")
     await say(bob, "/progress")
-    return [ANYTHING_WITH_A_DIGIT.sub("#", UNGUESSABLE.sub("/REF", line))
+    return [ANYTHING_WITH_A_DIGIT.sub("#", UNGUESSABLE.sub("/REF", line.replace(link, "CODE")))
             for line in said]
 
 
