@@ -11,10 +11,12 @@ from questbot.catalog import Catalog
 from questbot.domain import UserRef
 from questbot.domain.changes import Decision
 from questbot.domain.errors import StoreError
+from questbot.domain.messages import Text
 from questbot.engine import EngineSettings, QuestEngine
-from questbot.ports import LoadRequest
+from questbot.ports import LoadRequest, Store
 from questbot.storage import SqliteStore
 from questbot.storage.sql.migrations import MIGRATIONS
+from questbot.storage.sql.program import PRUNE_BATCH
 from tests.helpers import FakeClock, Player
 
 pytestmark = pytest.mark.stores("sqlite", "postgres")  # a store-contract module
@@ -120,3 +122,20 @@ async def test_old_event_ids_are_pruned_recent_ones_kept(store: SqliteStore,
     assert await store.prune_processed_events(timedelta(seconds=-1)) == 1
     # once forgotten, the same id is a new event (platforms never redeliver that late)
     assert "already on" in await alice.say("/join python-basics", event_id="recent")
+
+
+async def test_pruning_goes_batch_by_batch_and_keeps_what_is_not_delivered(
+        store: Store, alice: Player) -> None:
+    await alice.say("/start")
+    await asyncio.gather(*(alice.say("/progress", event_id=f"old-{n}")
+                           for n in range(PRUNE_BATCH * 2 + 500)))
+    assert await store.prune_processed_events(timedelta(seconds=-1)) == PRUNE_BATCH * 2 + 501
+    assert await store.prune_processed_events(timedelta(seconds=-1)) == 0
+    for n in range(5):
+        await store.enqueue(ALICE, Text(f"message {n}"))
+    pending = await store.pending_deliveries("console")
+    await store.mark_delivered([d.delivery_id for d in pending[:3]])
+    assert await store.prune_delivered(timedelta(days=7)) == 0  # delivered just now
+    assert await store.prune_delivered(timedelta(seconds=-1)) == 3
+    left = await store.pending_deliveries("console")
+    assert [d.message for d in left] == [Text("message 3"), Text("message 4")]

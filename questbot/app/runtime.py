@@ -72,6 +72,7 @@ def _verifier_ctx(verifier: Verifier) -> Callable[[web.Application], AsyncIterat
 
 
 EVENT_MEMORY = timedelta(days=7)  # far longer than any platform redelivers an event
+DELIVERED_MEMORY = timedelta(days=7)  # delivered messages, for whoever looks into one
 
 
 async def _store_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -88,9 +89,11 @@ async def _store_ctx(app: web.Application) -> AsyncIterator[None]:
 async def _prune_daily(store: Store) -> None:
     while True:
         try:
-            await store.prune_processed_events(EVENT_MEMORY)
+            events = await store.prune_processed_events(EVENT_MEMORY)
+            delivered = await store.prune_delivered(DELIVERED_MEMORY)
+            log.info("pruned %d old event ids and %d delivered messages", events, delivered)
         except Exception:
-            log.exception("pruning old event ids failed")
+            log.exception("pruning old event ids and delivered messages failed")
         await asyncio.sleep(24 * 3600)
 
 

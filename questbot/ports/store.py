@@ -18,5 +18,9 @@ class Store(EventStore, Outbox, AwardReader, CredentialStore, EvidenceReader, Pr
     async def prune_processed_events(self, older_than: timedelta) -> int:
         ...
 
+    async def prune_delivered(self, older_than: timedelta) -> int:
+        """Delete outbox messages delivered longer ago than ``older_than``."""
+        ...
+
     async def close(self) -> None:
         ...

@@ -9,13 +9,15 @@ from questbot.domain.codec import dump_outbounds, load_outbounds
 from questbot.ports import Decide, LoadRequest, Outcome
 from questbot.storage.serial import now, ts
 from questbot.storage.sql.changes import apply_changes
-from questbot.storage.sql.program import Program, counted, sql
+from questbot.storage.sql.program import PRUNE_BATCH, Program, counted, sql
 from questbot.storage.sql.snapshot import Learners, load_snapshot
 
 RECORDED_REPLIES = "SELECT replies FROM processed_events WHERE platform = $1 AND event_id = $2"
 RECORD_EVENT = ("INSERT INTO processed_events (platform, event_id, replies, processed_at)"
                 " VALUES ($1, $2, $3, $4)")
-PRUNE_EVENTS = "DELETE FROM processed_events WHERE processed_at < $1"
+PRUNE_EVENTS = ("DELETE FROM processed_events WHERE (platform, event_id) IN ("
+                " SELECT platform, event_id FROM processed_events WHERE processed_at < $1"
+                f" LIMIT {PRUNE_BATCH})")
 
 
 def handle_event(platform: str, event_id: str, request: LoadRequest, decide: Decide,
@@ -31,4 +33,5 @@ def handle_event(platform: str, event_id: str, request: LoadRequest, decide: Dec
 
 
 def prune_events(cutoff: datetime) -> Program[int]:
+    """One batch of event records older than ``cutoff``; how many went."""
     return (yield counted(PRUNE_EVENTS, ts(cutoff))).count

@@ -238,6 +238,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         ON step_progress ((evidence::jsonb ->> 'submission'))
         WHERE (evidence::jsonb ->> 'status') = 'pending'
     """))),
+    Migration("pruning by time: handled events and delivered messages are found by an index,"
+              " not a scan of the table", ("""
+    CREATE INDEX processed_events_by_time ON processed_events (processed_at);
+    CREATE INDEX outbox_delivered ON outbox (delivered_at) WHERE status = 'delivered'
+    """,)),
 )
 
 LATEST = len(MIGRATIONS)

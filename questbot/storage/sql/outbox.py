@@ -13,7 +13,7 @@ from questbot.domain.messages import Delivery, Outbound
 from questbot.ports import Claimed, DeliveryStatus, FailedDelivery, Settle
 from questbot.storage.serial import now, parse_ts, ts
 from questbot.storage.sql.dialect import PerDialect
-from questbot.storage.sql.program import Program, counted, sql
+from questbot.storage.sql.program import PRUNE_BATCH, Program, counted, sql
 
 # Due rows of one platform, each the oldest pending row of its recipient (so one recipient's
 # messages arrive in order and never overtake one another), by due time then queue order:
@@ -150,3 +150,14 @@ def requeue(delivery_ids: Sequence[int]) -> Program[int]:
     for delivery_id in delivery_ids:
         requeued += (yield counted(REQUEUE, delivery_id)).count
     return requeued
+
+
+PRUNE_DELIVERED = ("DELETE FROM outbox WHERE delivery_id IN ("
+                   " SELECT delivery_id FROM outbox WHERE status = 'delivered'"
+                   f" AND delivered_at < $1 LIMIT {PRUNE_BATCH})")
+
+
+def prune_delivered(cutoff: datetime) -> Program[int]:
+    """One batch of messages delivered before ``cutoff``; how many went. Failed and uncertain
+    ones stay for admins (``questbot outbox``)."""
+    return (yield counted(PRUNE_DELIVERED, ts(cutoff))).count

@@ -36,6 +36,8 @@ class Result:
 
 Program: TypeAlias = Generator[Statement, Result, T]
 
+PRUNE_BATCH = 1000  # rows per transaction of a prune: it never holds the writer for long
+
 
 def sql(text: Text, *params: object) -> Statement:
     return Statement(text, params)

@@ -3,8 +3,9 @@ a program runs on its database (and how an event is isolated from others)."""
 
 from __future__ import annotations
 
+import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
@@ -22,7 +23,7 @@ from questbot.ports import (
 )
 from questbot.storage.sql import credentials, outbox
 from questbot.storage.sql.events import prune_events
-from questbot.storage.sql.program import Program
+from questbot.storage.sql.program import PRUNE_BATCH, Program
 
 T = TypeVar("T")
 
@@ -65,7 +66,21 @@ class SqlStore(ABC):
 
     async def prune_processed_events(self, older_than: timedelta) -> int:
         """Forget event ids older than any platform redelivers; returns how many."""
-        return await self.write(prune_events(datetime.now(UTC) - older_than))
+        return await self._prune(prune_events, datetime.now(UTC) - older_than)
+
+    async def prune_delivered(self, older_than: timedelta) -> int:
+        """Delete messages delivered longer ago than ``older_than``; returns how many."""
+        return await self._prune(outbox.prune_delivered, datetime.now(UTC) - older_than)
+
+    async def _prune(self, batch: Callable[[datetime], Program[int]], cutoff: datetime) -> int:
+        """Batch after batch, each its own short transaction, so events keep flowing."""
+        total = 0
+        while True:
+            pruned = await self.write(batch(cutoff))
+            total += pruned
+            if pruned < PRUNE_BATCH:
+                return total
+            await asyncio.sleep(0)
 
     # --- badges --------------------------------------------------------------------------
     async def prepare_credential(self, award_id: str, learner_id: str
