@@ -4,12 +4,15 @@ install."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from questbot_console.files import read_file
+from questbot_console.settings import ConsoleSettings
 from questbot_discord.settings import DiscordSettings
 from questbot_telegram.settings import TelegramSettings
 
@@ -100,3 +103,55 @@ def test_the_example_configuration_file_loads(tmp_path: Path) -> None:
     settings = load_settings(ROOT / "questbot.toml.example", environ={})
     assert settings.adapter("console").user == "learner"
     assert settings.adapter("telegram").token is None  # secrets come from the environment
+
+
+TOKEN = "123456:AAHsecretsecretsecretsecretsecret12"
+
+
+def test_a_token_pasted_into_the_wrong_setting_is_not_printed(tmp_path: Path) -> None:
+    config = tmp_path / "questbot.toml"
+    config.write_text(f'[telegram]\nchannels = ["{TOKEN}"]\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config, environ={})
+    assert "'channels' in [telegram]" in str(caught.value)
+    assert "AAHsecret" not in str(caught.value) and str(caught.value).count("got") == 1
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={"QUESTBOT_CONFIG": "", "QUESTBOT_DISCORD_GUILDS": TOKEN})
+    assert "AAHsecret" not in str(caught.value)
+
+
+def test_a_section_of_the_wrong_kind_or_set_twice_is_named(tmp_path: Path) -> None:
+    config = tmp_path / "questbot.toml"
+    config.write_text('telegram = "yes"\n')
+    with pytest.raises(ConfigError, match=r"expected a \[telegram\] table"):
+        load_settings(config, environ={})
+    config.write_text('telegram_token = "1:a"\n[telegram]\ntoken = "2:b"\n')
+    with pytest.raises(ConfigError, match="both set the telegram adapter's token"):
+        load_settings(config, environ={})
+
+
+class Squatter:
+    """A third-party plugin whose name would swallow the core's base_url."""
+
+    name = "base"
+    extra = None
+    sdk = None
+    settings_model = ConsoleSettings
+
+    def wanted(self, settings: object, interactive: bool) -> bool:
+        return False
+
+    def create(self, context: object) -> object:
+        raise AssertionError
+
+
+def test_an_adapter_may_not_take_a_name_core_settings_start_with() -> None:
+    with pytest.raises(ConfigError, match="base_url is one"):
+        load_settings(environ={"QUESTBOT_CONFIG": ""},
+                      plugins={"base": Squatter()})  # type: ignore[dict-item]
+
+
+def test_a_fifo_named_in_the_terminal_is_refused_without_waiting(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert asyncio.run(read_file(str(fifo))) == "not a regular file"

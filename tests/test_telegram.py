@@ -16,10 +16,12 @@ from typing import Any
 import aiohttp
 import pytest
 from questbot_telegram.adapter import TelegramAdapter
+from questbot_telegram.send import Sender
+from telegram import Bot
 
 from questbot.app.config import load_settings
 from questbot.badges.bake import OB2_KEYWORD, OB3_KEYWORD, unbake
-from questbot.domain import ConfigError
+from questbot.domain import BadgeAwarded, ConfigError
 from questbot.web import WEB
 from tests.adapters import context_for, telegram_settings
 from tests.fakes.telegram_api import Failure, FakeTelegram
@@ -310,3 +312,30 @@ async def test_a_learner_hands_in_a_document_or_a_photo_with_a_caption(
     await said(fake, ALICE_ID, "waiting for a tutor's review", count=2)
     fake.sends_file(alice, PDF)  # a file without a command is not evidence of anything
     await said(fake, ALICE_ID, "I read text messages and commands")
+
+
+async def test_a_file_is_fetched_only_for_a_command_that_takes_one_and_only_if_small(
+        bot: tuple[Server, TelegramAdapter], fake: FakeTelegram) -> None:
+    alice = fake.user(ALICE_ID, "Alice")
+    fake.says(alice, "/submit portfolio repository https://github.com/alice/weather-app")
+    await said(fake, ALICE_ID, "Step done: Share your repository")
+    fake.sends_file(alice, PDF, caption="/help")  # a command that takes no file
+    await said(fake, ALICE_ID, "Commands:")
+    fake.sends_file(alice, b"%PDF-" + b"\0" * (6 * 1024 * 1024), caption=(
+        "/submit portfolio write-up"), declared_size=-1)  # the update names no size
+    await said(fake, ALICE_ID, "That file is too large")
+    assert "download" not in fake.calls  # getFile told its size; nothing was fetched
+
+
+async def test_a_badge_whose_png_is_gone_is_still_sent_as_its_link(
+        fake: FakeTelegram, tmp_path: Path) -> None:
+    bot = Bot(fake.token, base_url=fake.base_url)
+    await bot.initialize()
+    try:
+        badge = BadgeAwarded("award1", "Helper", "Community", "http://127.0.0.1/badges/award1",
+                             image_path=str(tmp_path / "gone.png"))
+        assert await Sender(bot, None).send(ALICE_ID, badge) is None
+    finally:
+        await bot.shutdown()
+    [sent] = fake.to(ALICE_ID)
+    assert sent.text is not None and "http://127.0.0.1/badges/award1" in sent.text

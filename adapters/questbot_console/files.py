@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import stat
 
 from questbot.domain.submissions import MAX_FILE_BYTES, Attachment
 
@@ -29,10 +30,17 @@ def _read(path: str) -> Attachment | str:
     path = os.path.expanduser(path)
     name = os.path.basename(path)
     try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > MAX_FILE_BYTES:
-                return Attachment(name, b"", size=size)
-            return Attachment(name, handle.read(MAX_FILE_BYTES + 1), size=size)
+        # non-blocking, so a FIFO named by mistake cannot hang the chat; then files only
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
         return exc.strerror or "cannot be read"
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            return "not a regular file"
+        if status.st_size > MAX_FILE_BYTES:
+            return Attachment(name, b"", size=status.st_size)
+        try:
+            return Attachment(name, handle.read(MAX_FILE_BYTES + 1), size=status.st_size)
+        except OSError as exc:
+            return exc.strerror or "cannot be read"

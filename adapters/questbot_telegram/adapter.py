@@ -9,6 +9,7 @@ import hmac
 import json
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from telegram import Update
@@ -25,6 +26,8 @@ from telegram.ext import (
 )
 
 from questbot.domain import ConfigError, Delivery, Event, Outbound, Text, UserRef, translate
+from questbot.domain.messages import Submit
+from questbot.domain.submissions import Attachment
 from questbot.kit import Attempted, BackgroundTasks, OutboxPump, Sent, send_or_keep
 from questbot.ports import AdapterContext
 from questbot_telegram.files import read_attachment
@@ -168,16 +171,20 @@ class TelegramAdapter:
             await self._handle(event, update.message.chat_id)
 
     async def _on_file(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        """A document or photo whose caption is a command (``/submit QUEST STEP``)."""
+        """A document or photo whose caption is a command that takes a file (``/submit QUEST
+        STEP``): the command is read first, and the file fetched only for such a command."""
         message = update.message
         if message is None:
             return
-        attachment = await read_attachment(message)
-        if attachment is None:
+        placeholder = Attachment("file", b"")
+        event = message_event(update, message, self._username, self._channels, placeholder)
+        if event is None:
             return
-        event = message_event(update, message, self._username, self._channels, attachment)
-        if event is not None:
-            await self._handle(event, message.chat_id)
+        command = event.command
+        if isinstance(command, Submit) and command.attachment is placeholder:
+            attachment = await read_attachment(message)
+            event = replace(event, command=replace(command, attachment=attachment))
+        await self._handle(event, message.chat_id)
 
     async def _on_other(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         if update.message is not None and update.effective_user is not None:

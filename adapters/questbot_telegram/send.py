@@ -41,6 +41,7 @@ from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 
 from questbot.domain import BadgeAwarded, Outbound, Question, Text, translate
 from questbot.domain.text import split_message
+from questbot.kit import badge_png
 from questbot.ports import BadgeFiles
 
 log = logging.getLogger(__name__)
@@ -175,23 +176,15 @@ class Sender:
     async def _send_badge(self, chat_id: int, badge: BadgeAwarded) -> None:
         caption = translate("badge.awarded", self._language, badge=badge.badge_name,
                             quest=badge.quest_title, url=badge.url)[:MAX_CAPTION]
-        path = badge.image_path
-        if path is None and self._badge_file is not None:
-            path = await self._badge_file(badge.award_id)
-        if path is None:
+        data = await badge_png(badge, self._badge_file)
+        if data is None:  # the PNG cannot be had: the link alone, never nothing
             await with_retries(lambda: self._bot.send_message(chat_id, caption),
                                idempotent=False)
             return
-        data = await asyncio.to_thread(_read, path)
         # A document, never a photo: Telegram re-encodes photos as JPEG, losing the baked data.
         await with_retries(lambda: self._bot.send_document(
             chat_id, document=data, filename=f"{_file_name(badge.badge_name)}.png",
             caption=caption, disable_content_type_detection=True), idempotent=False)
-
-
-def _read(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
 
 
 def _file_name(name: str) -> str:

@@ -150,10 +150,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "restore":
         return restore_command(settings, args.path)
     if args.command == "run":
-        if args.user:
+        if args.user is not None:
             overrides["console_user"] = args.user
         if args.tutor:
-            user = args.user or settings.adapter("console").user
+            user = args.user if args.user is not None else settings.adapter("console").user
             overrides["admins"] = (*settings.admins, f"console:{user}")
         if overrides:
             settings = load_settings(args.config, overrides=overrides)

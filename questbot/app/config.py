@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tomllib
 import typing
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from questbot.app.adapters import discover_plugins
+from questbot.app.logging_filters import redact_text
 from questbot.badges.model import IssuerProfile
 from questbot.domain.errors import ConfigError
 from questbot.domain.ids import UserRef
@@ -28,6 +30,7 @@ from questbot.ports import AdapterPlugin, CommonSettings
 ENV_PREFIX = "QUESTBOT_"
 DEFAULT_CONFIG = Path("questbot.toml")
 LIST_SETTINGS = ("admins", "tutors")
+ADAPTER_NAME = re.compile(r"^[a-z][a-z0-9]{0,31}$")
 
 
 class Settings(BaseModel):
@@ -134,7 +137,10 @@ def load_settings(
     path = _config_file(config_path, environ)
     if path is not None:
         for key, value in _read_toml(path).items():
-            if key in sections and isinstance(value, dict):
+            if key in sections:
+                if not isinstance(value, dict):
+                    raise ConfigError(f"'{key}' in {path}: expected a [{key}] table of the"
+                                      f" {key} adapter's settings")
                 sections[key].read_file(value, path)
             elif (section := _section_of(key, sections)) is not None:
                 section.read_file({key[len(section.name) + 1:]: value}, path, legacy=key)
@@ -152,6 +158,7 @@ def load_settings(
     for key, value in (overrides or {}).items():
         if (section := _section_of(key, sections)) is not None:
             section.values[key[len(section.name) + 1:]] = value
+            section.sources[key[len(section.name) + 1:]] = f"the command line ({key})"
         else:
             values[key] = value
     unknown = [k for k in values if k not in Settings.model_fields or k == "adapters"]
@@ -177,6 +184,11 @@ class AdapterSection:
     ``NAME_FIELD`` keys (the older spelling), and from ``QUESTBOT_NAME_FIELD`` variables."""
 
     def __init__(self, name: str, plugin: AdapterPlugin) -> None:
+        taken = [f for f in Settings.model_fields if f == name or f.startswith(f"{name}_")]
+        if not ADAPTER_NAME.match(name) or taken:
+            raise ConfigError(f"adapter {name}: a name of lower-case letters and digits that"
+                              f" no core setting starts with is needed"
+                              f"{f' ({taken[0]} is one)' if taken else ''}")
         self.name = name
         self.model = _settings_model(name, plugin)
         self.values: dict[str, Any] = {}
@@ -185,6 +197,9 @@ class AdapterSection:
     def read_file(self, table: Mapping[str, Any], path: Path, legacy: str | None = None
                   ) -> None:
         for key, value in table.items():
+            if key in self.values:
+                raise ConfigError(f"{path}: '{self.name}_{key}' and '{key}' in [{self.name}]"
+                                  f" both set the {self.name} adapter's {key}; keep one")
             self.values[key] = value
             self.sources[key] = f"'{legacy}' in {path}" if legacy else \
                 f"'{key}' in [{self.name}] of {path}"
@@ -240,9 +255,10 @@ def _config_error(exc: ValidationError, sources: Mapping[str, str],
     secret = "token" in name or "secret" in name or (
         field is not None and SecretStr in typing.get_args(field.annotation)) or (
         field is not None and field.annotation is SecretStr)
-    shown = "" if secret or "input" not in error or not error["loc"] else \
-        f", got {error['input']!r}"
-    return ConfigError(f"{where}: {message}{shown}")
+    shown = "" if secret or "input" not in error or not error["loc"] or ", got " in message \
+        else f", got {error['input']!r}"
+    # a token pasted into the wrong setting is still a token: never print one
+    return ConfigError(redact_text(f"{where}: {message}{shown}"))
 
 
 def check_quests_dir(settings: Settings, source: str = f"{ENV_PREFIX}QUESTS_DIR") -> None:

@@ -129,8 +129,9 @@ class FakeTelegram:
         update names the file; its bytes come from getFile and the file URL."""
         file_id = f"f{len(self.files) + 1}"
         self.files[file_id] = data
-        entry = {"file_id": file_id, "file_unique_id": f"u{file_id}",
-                 "file_size": declared_size if declared_size is not None else len(data)}
+        entry: dict[str, Any] = {"file_id": file_id, "file_unique_id": f"u{file_id}"}
+        if declared_size != -1:  # -1: the update names no size (Telegram may leave it out)
+            entry["file_size"] = declared_size if declared_size is not None else len(data)
         message = self._message(user, self.private_chat(user))
         if photo:
             message["photo"] = [{**entry, "width": 10, "height": 10}]
