@@ -16,8 +16,8 @@ import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
+from questbot.domain import UserRef
 from questbot.domain.catalogue_files import load
-from questbot.domain.messages import UserRef
 from questbot.domain.text import ENGLISH, PLURAL_COUNTS, catalogue, translate
 from questbot.engine.engine import QuestEngine
 from tests.helpers import FakeClock, Player
@@ -40,8 +40,9 @@ def _read(folder: str, domain: str, language: str) -> Catalog:
 
 
 def _forms(message: Message) -> list[str]:
-    return list(message.string) if isinstance(message.string, tuple | list) else [
-        message.string]
+    forms = message.string
+    return [str(form) for form in forms] if isinstance(forms, tuple | list) else [
+        str(forms or "")]
 
 
 def _fields(text: str) -> set[str]:
