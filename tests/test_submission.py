@@ -154,7 +154,7 @@ async def test_nobody_reviews_their_own_submission(tutor: Player, engine: QuestE
     await tutor.say("/submit portfolio write-up my own work")
     listing = await tutor.say("/review")
     assert "cannot review your own" in await tutor.say(f"/approve {review_id(listing, 'Tina')}")
-    assert "1 waiting" in await tutor.say("/review")
+    assert "1 submission waiting" in await tutor.say("/review")
 
 
 @pytest.mark.parametrize(("attachment", "refusal"), [
