@@ -8,7 +8,7 @@ OB2_STAMP := $(OB2_VENV)/.installed
 NODE_DIR := tests/interop/node
 NODE_STAMP := $(NODE_DIR)/node_modules/.installed
 
-.PHONY: run serve test lint typecheck unit bench schema lock clean interop-deps
+.PHONY: run serve test lint typecheck unit bench schema lock clean interop-deps messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("questbot needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -55,6 +55,13 @@ bench: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/questbot schema -o questbot/assets/schema/quest-v1.json
+
+# The .mo files beside the .po catalogues (git ignores them; questbot compiles a missing or
+# older one in memory, so this only saves that work at start-up).
+messages: $(STAMP)
+	$(BIN)/pybabel compile -d questbot/locale -D questbot
+	for name in console telegram discord; do \
+	  $(BIN)/pybabel compile -d adapters/questbot_$$name/locale -D questbot_$$name; done
 
 # requirements.lock: what the image installs (the dependencies and the telegram and discord
 # extras, for every platform, with hashes), pinned at the versions the .venv tests with.

@@ -55,6 +55,7 @@ class Player:
     user: UserRef
     name: str | None = None
     channel: str = "general"
+    language: str = "en"  # the language their platform reports, as an Event carries it
     last: list[Outbound] = field(default_factory=list)
 
     def conversation(self, private: bool) -> ConversationRef:
@@ -65,7 +66,7 @@ class Player:
     async def send(self, command: Command, *, private: bool = True,
                    event_id: str | None = None) -> str:
         event = Event(event_id or f"e{next(_event_ids)}", self.user, self.conversation(private),
-                      command, self.name)
+                      command, self.name, language=self.language)
         self.last = await self.engine.handle(event)
         return render(self.last)
 

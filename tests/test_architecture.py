@@ -20,7 +20,7 @@ DATABASES = {"sqlite3", "aiosqlite", "asyncpg"}
 
 # Per part: the other parts of questbot it may import, and the third-party packages.
 CORE: dict[str, tuple[set[str], set[str]]] = {
-    "domain": (set(), set()),
+    "domain": (set(), {"babel"}),  # only to compile the message catalogues (catalogue_files)
     "ports": ({"domain"}, set()),
     "catalog": ({"domain"}, {"pydantic", "pydantic_core", "yaml", "re2"}),
     "engine": ({"domain", "catalog", "ports"}, set()),

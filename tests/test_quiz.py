@@ -37,7 +37,7 @@ async def test_failing_uses_an_attempt_and_enforces_the_cooldown(alice: Player,
     await alice.press("False")
     reply = await alice.say("ab")
     assert "You scored 1/4 (25%)" in reply
-    assert "2 attempt(s) left" in reply and "60 seconds" in reply
+    assert "2 attempts left" in reply and "60 seconds" in reply
     assert "try again in 60 seconds" in await alice.say("/quiz")
     clock.advance(seconds=61)
     assert "Attempt 2 of 3" in await alice.say("/quiz")

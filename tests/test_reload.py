@@ -31,7 +31,7 @@ async def test_reloads_apply_good_files_keep_broken_ones_and_keep_progress(
     quest_file.write_text(good.replace("title: Python Basics", "title: Python Basics II", 1))
     assert library.changed()
     served = len(load_catalog(QUESTS).catalog)
-    assert f"Quests reloaded: {served} in service" in await admin.say("/reload")
+    assert f"Quests reloaded: {served} quest" in await admin.say("/reload")
     assert "Python Basics II" in await alice.say("/progress")
     assert "1/3 messages" in alice.last[0].text  # type: ignore[union-attr]
 

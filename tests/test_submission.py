@@ -97,7 +97,7 @@ async def test_a_tutor_rejects_with_feedback_then_approves_and_the_badge_links_t
     assert "handed in, waiting" in await alice.say("/progress portfolio")
     assert "Only tutors" in await alice.say("/review")
     listing = await tutor.say("/review portfolio")
-    assert "1 waiting for review" in listing and "I learned to call an API" in listing
+    assert "1 submission waiting for review" in listing and "I learned to call an API" in listing
     first = review_id(listing, "Alice")
     assert "Usage: /reject" in await tutor.say(f"/reject {first}")  # feedback is required
     assert "another try" in await tutor.say(f"/reject {first} say what the API returns")
@@ -154,7 +154,7 @@ async def test_nobody_reviews_their_own_submission(tutor: Player, engine: QuestE
     await tutor.say("/submit portfolio write-up my own work")
     listing = await tutor.say("/review")
     assert "cannot review your own" in await tutor.say(f"/approve {review_id(listing, 'Tina')}")
-    assert "1 waiting" in await tutor.say("/review")
+    assert "1 submission waiting" in await tutor.say("/review")
 
 
 @pytest.mark.parametrize(("attachment", "refusal"), [

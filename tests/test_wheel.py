@@ -1,6 +1,7 @@
 """questbot works outside the repository: its wheel, built offline from the source tree and
 installed into a fresh virtual environment, serves, awards and verifies a badge from an
-empty folder, finding its contexts, fonts and templates as package data.
+empty folder, finding its contexts, fonts, templates and message catalogues (French and
+Gaelic, compiled on first use) as package data.
 
 Only questbot itself comes from the wheel. Its dependencies are not downloaded (no network
 here): the fresh environment sees the test environment's installed packages through a .pth
@@ -50,6 +51,13 @@ context_document(VC_V2)
 print(questbot.__file__)
 print(asset("fonts", "DejaVuSans.ttf"))
 print(files(questbot.web).joinpath("templates", "badge.html"))
+from questbot.domain.text import translate
+import questbot_console.strings
+assert translate("quiz.cooldown", "fr", seconds=2) == "Vous pourrez réessayer dans 2 secondes."
+assert translate("quiz.cooldown", "gd", seconds=3).endswith("3 diogan.")
+assert questbot_console.strings.say("now", "gd", user="Ada") == "’S tusa Ada a-nis."
+print(files(questbot).joinpath("locale", "gd", "LC_MESSAGES", "questbot.po"))
+print(questbot_console.strings.__file__)
 """
 
 

@@ -1,24 +1,14 @@
-"""The Discord adapter's own sentences, in the core's catalogue as ``discord.KEY``."""
+"""The Discord adapter's own sentences, in ``discord.KEY`` form beside the
+core's catalogue; their texts are the gettext catalogues
+``locale/LANG/LC_MESSAGES/questbot_discord.po``."""
 
 from __future__ import annotations
 
-from questbot.domain.text import register_messages, translate
+from questbot.domain.text import register_catalogues, translate
 
 NAMESPACE = "discord"
 
-register_messages(NAMESPACE, {
-    "en": {
-        "done": "Done.",
-        "answer_title": "Your answer",
-        "answer_label": "Answer",
-        "type_answer": "Type your answer",
-        "badge_embed": "Earned in {quest}. Open the link to verify it.",
-        "issuer": "Issuer",
-        "verify": "Verify",
-        "linkedin": "Share",
-        "linkedin_link": "Add to LinkedIn profile",
-    },
-})
+register_catalogues(NAMESPACE, "questbot_discord")
 
 
 def say(key: str, language: str = "en", **params: object) -> str:

@@ -1,16 +1,14 @@
-"""The Telegram adapter's own sentences, in the core's catalogue as ``telegram.KEY``."""
+"""The Telegram adapter's own sentences, in ``telegram.KEY`` form beside the
+core's catalogue; their texts are the gettext catalogues
+``locale/LANG/LC_MESSAGES/questbot_telegram.po``."""
 
 from __future__ import annotations
 
-from questbot.domain.text import register_messages, translate
+from questbot.domain.text import register_catalogues, translate
 
 NAMESPACE = "telegram"
 
-register_messages(NAMESPACE, {
-    "en": {
-        "text_only": "I read text messages and commands; type /help to see them.",
-    },
-})
+register_catalogues(NAMESPACE, "questbot_telegram")
 
 
 def say(key: str, language: str = "en", **params: object) -> str:
