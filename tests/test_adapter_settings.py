@@ -19,7 +19,7 @@ from questbot_telegram.settings import TelegramSettings
 from questbot.app.config import Settings, load_settings
 from questbot.app.logging_filters import secret_values
 from questbot.domain.errors import ConfigError
-from questbot.domain.text import ENGLISH
+from questbot.i18n import ENGLISH
 from tests.paths import ROOT
 
 PLATFORMS = ("telegram", "discord", "console")

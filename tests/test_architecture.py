@@ -20,17 +20,18 @@ DATABASES = {"sqlite3", "aiosqlite", "asyncpg"}
 
 # Per part: the other parts of questbot it may import, and the third-party packages.
 CORE: dict[str, tuple[set[str], set[str]]] = {
-    "domain": (set(), {"babel"}),  # only to compile the message catalogues (catalogue_files)
+    "domain": (set(), set()),
+    "i18n": (set(), {"babel"}),
     "ports": ({"domain"}, set()),
     "catalog": ({"domain"}, {"pydantic", "pydantic_core", "yaml", "re2"}),
-    "engine": ({"domain", "catalog", "ports"}, set()),
+    "engine": ({"domain", "catalog", "ports", "i18n"}, set()),
     "storage": ({"domain", "ports"}, {"aiosqlite", "asyncpg"}),
     "badges": ({"domain", "catalog", "ports"},
                {"PIL", "aiohttp", "base58", "nacl", "pebble", "pyld", "qrcode"}),
     "web": ({"domain", "ports", "badges"}, {"aiohttp", "jinja2"}),
-    "kit": ({"domain", "ports"}, {"pydantic"}),
+    "kit": ({"domain", "ports", "i18n"}, {"pydantic"}),
 }
-ADAPTER_CORE = {"domain", "ports", "kit"}
+ADAPTER_CORE = {"domain", "ports", "kit", "i18n"}
 ADAPTER_LIBRARIES = {"pydantic"}  # for their settings section
 ADAPTER_SDKS = {"questbot_console": set(), "questbot_telegram": {"telegram", "httpx"},
                 "questbot_discord": {"discord", "aiohttp", "yarl"}}

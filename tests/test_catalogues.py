@@ -17,9 +17,10 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
 from questbot.domain import UserRef
-from questbot.domain.catalogue_files import load
-from questbot.domain.text import ENGLISH, PLURAL_COUNTS, catalogue, translate
 from questbot.engine.engine import QuestEngine
+from questbot.i18n import ENGLISH, PLURAL_COUNTS, translate
+from questbot.i18n.catalogue import catalogue
+from questbot.i18n.files import load
 from tests.helpers import FakeClock, Player
 from tests.paths import ROOT
 
@@ -168,7 +169,7 @@ def test_a_fresh_compiled_catalogue_is_used_and_a_stale_one_is_not(tmp_path: Pat
     shutil.copy(ROOT / "questbot/locale/fr/LC_MESSAGES/questbot.po", po)
     translations = load(tmp_path, "questbot", "fr")
     assert translations is not None and translations.gettext("quiz.true") == "Vrai"
-    from questbot.domain.catalogue_files import compile_po  # noqa: PLC0415
+    from questbot.i18n.files import compile_po  # noqa: PLC0415
 
     mo = messages / "questbot.mo"
     mo.write_bytes(compile_po(po.read_bytes().replace(b'"Vrai"', b'"Juste"'), "fr"))

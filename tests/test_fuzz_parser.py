@@ -15,7 +15,7 @@ from questbot.domain import UserRef, parse_text
 from questbot.domain.commands import COMMANDS
 from questbot.domain.messages import Answer, Command, Invalid, JoinQuest, ShowProgress
 from questbot.domain.parsing import MAX_TEXT
-from questbot.domain.text import ENGLISH, translate
+from questbot.i18n import ENGLISH, translate
 
 EXAMPLES = int(os.environ.get("QUESTBOT_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None,

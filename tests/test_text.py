@@ -6,7 +6,7 @@ import importlib
 import re
 
 from questbot.domain.commands import COMMANDS
-from questbot.domain.text import ADDED, ENGLISH, translate
+from questbot.i18n import ADDED, ENGLISH, translate
 from tests.conftest import ROOT
 
 KEY_CALL = re.compile(r"""(?:\bsay|\bt|translate|Rejected|Invalid|_t)\(\s*"([a-z_]+\.[a-z_.]+)""")

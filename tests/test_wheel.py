@@ -51,7 +51,7 @@ context_document(VC_V2)
 print(questbot.__file__)
 print(asset("fonts", "DejaVuSans.ttf"))
 print(files(questbot.web).joinpath("templates", "badge.html"))
-from questbot.domain.text import translate
+from questbot.i18n import translate
 import questbot_console.strings
 assert translate("quiz.cooldown", "fr", seconds=2) == "Vous pourrez réessayer dans 2 secondes."
 assert translate("quiz.cooldown", "gd", seconds=3).endswith("3 diogan.")

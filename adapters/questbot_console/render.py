@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from questbot.domain import BadgeAwarded, Outbound, Question, Text, translate
+from questbot.domain import BadgeAwarded, Outbound, Question, Text
+from questbot.i18n import translate
 from questbot_console.strings import say
 
 

@@ -10,10 +10,11 @@ from typing import Any, Literal, Protocol, cast
 import discord
 from discord import app_commands
 
-from questbot.domain import Answer, ChooseAnswer, Command, UserRef, translate
+from questbot.domain import Answer, ChooseAnswer, Command, UserRef
 from questbot.domain.commands import COMMANDS, CommandSpec, Kind, from_options
 from questbot.domain.progress import Role
 from questbot.domain.submissions import MAX_FILE_BYTES, Attachment
+from questbot.i18n import translate
 from questbot_discord.render import NO_MENTIONS, AnswerButton, TypeAnswerButton
 
 PLATFORM = "discord"

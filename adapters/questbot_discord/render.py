@@ -9,9 +9,10 @@ from typing import Any
 
 import discord
 
-from questbot.domain import BadgeAwarded, Question, translate
+from questbot.domain import BadgeAwarded, Question
 from questbot.domain.sharing import linkedin_add_url
 from questbot.domain.text import split_message
+from questbot.i18n import translate
 from questbot_discord.strings import say
 
 MAX_MESSAGE = 2000

@@ -25,9 +25,10 @@ from telegram.ext import (
     filters,
 )
 
-from questbot.domain import ConfigError, Delivery, Event, Outbound, Text, UserRef, translate
+from questbot.domain import ConfigError, Delivery, Event, Outbound, Text, UserRef
 from questbot.domain.messages import Submit
 from questbot.domain.submissions import Attachment
+from questbot.i18n import translate
 from questbot.kit import Attempted, BackgroundTasks, OutboxPump, Sent, send_or_keep
 from questbot.ports import AdapterContext
 from questbot_telegram.files import read_attachment

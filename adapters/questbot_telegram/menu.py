@@ -19,9 +19,10 @@ from telegram import (
 )
 from telegram.error import TelegramError
 
-from questbot.domain import UserRef, translate
+from questbot.domain import UserRef
 from questbot.domain.commands import CommandSpec, offered
 from questbot.domain.progress import Role
+from questbot.i18n import translate
 from questbot_telegram.send import with_retries
 
 log = logging.getLogger(__name__)

@@ -39,8 +39,9 @@ import httpx
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 
-from questbot.domain import BadgeAwarded, Outbound, Question, Text, translate
+from questbot.domain import BadgeAwarded, Outbound, Question, Text
 from questbot.domain.text import split_message
+from questbot.i18n import translate
 from questbot.kit import badge_png
 from questbot.ports import BadgeFiles
 

@@ -4,7 +4,7 @@ core's catalogue; their texts are the gettext catalogues
 
 from __future__ import annotations
 
-from questbot.domain.text import register_catalogues, translate
+from questbot.i18n import register_catalogues, translate
 
 NAMESPACE = "telegram"
 

@@ -44,7 +44,6 @@ from questbot.domain.messages import (
     Text,
 )
 from questbot.domain.parsing import parse_text
-from questbot.domain.text import translate
 
 __all__ = [
     "Answer", "BadgeAwarded", "CatalogError", "CheckIn", "Choice", "ChooseAnswer", "Command",
@@ -54,5 +53,5 @@ __all__ = [
     "PostMessage", "Problem", "QuestbotError", "Question", "React", "Rejected", "Reload",
     "Revoke", "RevokeById", "SetEmail", "ShowName", "ShowProgress", "Start", "StartQuiz",
     "StoreError", "Text", "UserRef",
-    "parse_text", "translate",
+    "parse_text",
 ]

@@ -6,10 +6,10 @@ from questbot.domain.changes import Decision
 from questbot.domain.errors import Rejected
 from questbot.domain.messages import Event, Text
 from questbot.domain.progress import Snapshot
-from questbot.domain.text import translate
 from questbot.engine.handlers import handling
 from questbot.engine.participation import remember_post
 from questbot.engine.work import Context, Work
+from questbot.i18n import translate
 
 
 def decide(snapshot: Snapshot, event: Event, ctx: Context) -> Decision:

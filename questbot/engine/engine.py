@@ -17,11 +17,11 @@ from questbot.domain.messages import (
     Text,
 )
 from questbot.domain.progress import AwardRecord
-from questbot.domain.text import translate
 from questbot.engine.clock import SystemClock
 from questbot.engine.decide import decide
 from questbot.engine.handlers import handling
 from questbot.engine.work import Context, EngineSettings
+from questbot.i18n import translate
 from questbot.ports import (
     BadgeIssuer,
     Clock,

@@ -20,7 +20,7 @@ from questbot.domain.errors import Rejected
 from questbot.domain.ids import UserRef
 from questbot.domain.messages import Event, Outbound, Text
 from questbot.domain.progress import LearnerState, Role, Snapshot, StepState
-from questbot.domain.text import translate
+from questbot.i18n import translate
 
 
 @dataclass(frozen=True)

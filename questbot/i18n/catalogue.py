@@ -1,0 +1,145 @@
+"""The message catalogue: every sentence people read goes through ``translate``.
+
+The sentences live in gettext catalogues, ``questbot/locale/LANG/LC_MESSAGES/questbot.po``,
+whose msgids are the keys (``quest.unknown``) and whose English one is the source: a
+language is one more ``.po`` file of the same keys and touches no module. A message that
+names a number has plural forms, chosen by the parameter ``PLURAL_COUNTS`` names. Unknown
+languages, and keys a language lacks, fall back to English; an unknown key reads as itself.
+Adapters' sentences live in their own packages' catalogues (``register_catalogues``), kept
+beside the core's, which names no platform."""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import re
+from collections.abc import Mapping
+from typing import cast
+
+from questbot.i18n.files import languages, load, locale_folder
+
+DOMAIN = "questbot"
+SOURCE_LANGUAGE = "en"
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
+
+# The parameter whose number chooses a message's plural form (English: 1 vs. many; Scottish
+# Gaelic has four forms); every message with plural forms in the catalogues is named here.
+PLURAL_COUNTS: dict[str, str] = {
+    "input.too_long": "limit",
+    "privacy.forgotten": "badges",
+    "link.code": "minutes",
+    "link.too_many": "minutes",
+    "quests.line": "steps",
+    "step.todo_message": "target",
+    "step.todo_reaction": "target",
+    "step.todo_quiz": "attempts",
+    "submission.too_long": "limit",
+    "review.list": "count",
+    "progress.header": "total",
+    "quiz.cooldown": "seconds",
+    "quiz.intro": "count",
+    "quiz.failed_retry": "left",
+    "quiz.failed_cooldown": "left",
+    "code.relocked": "count",
+    "checkin.too_many": "minutes",
+    "reload.done": "count",
+    "quiz.time_limit": "seconds",
+}
+_UNKNOWN_COUNT = 0  # a plural message whose number is missing: the form 0 takes
+
+
+@functools.cache
+def catalogue(language: str) -> gettext.GNUTranslations | None:
+    """The core's compiled catalogue in one language (None when it does not ship)."""
+    return load(locale_folder("questbot"), DOMAIN, language)
+
+
+def shipped_languages() -> list[str]:
+    return languages(locale_folder("questbot"))
+
+
+def messages(translations: gettext.GNUTranslations) -> dict[str, str]:
+    """Every key of a compiled catalogue with its text (a plural message's last form, the
+    one English uses for many)."""
+    compiled = cast("dict[object, str]", getattr(translations, "_catalog", {}))
+    texts: dict[str, str] = {}
+    for msgid, text in sorted(compiled.items(), key=lambda item: str(item[0])):
+        match msgid:
+            case str() if msgid:
+                texts[msgid] = text
+            case (str() as key, int()):
+                texts[key] = text
+            case _:
+                pass  # the header, whose msgid is empty
+    return texts
+
+
+def _source() -> gettext.GNUTranslations:
+    english = catalogue(SOURCE_LANGUAGE)
+    if english is None:
+        raise RuntimeError(f"questbot's {SOURCE_LANGUAGE} catalogue is missing from "
+                           "questbot/locale: the package is incomplete")
+    return english
+
+
+ENGLISH: dict[str, str] = messages(_source())  # the core's keys and English texts
+
+ADDED: dict[str, dict[str, str]] = {}  # the parts' own sentences (adapters'), by language
+
+
+def register_messages(namespace: str, catalogues: Mapping[str, Mapping[str, str]]) -> None:
+    """A part's own sentences (an adapter's), as ``NAMESPACE.KEY`` in every language it
+    ships, kept beside the core's catalogue, which names no platform."""
+    for language, texts in catalogues.items():
+        added = ADDED.setdefault(language, {})
+        added.update({f"{namespace}.{key}": text for key, text in texts.items()})
+
+
+def register_catalogues(namespace: str, package: str) -> None:
+    """A part's own gettext catalogues, ``PACKAGE/locale/LANG/LC_MESSAGES/PACKAGE.po``, whose
+    keys it says as ``NAMESPACE.KEY``."""
+    folder = locale_folder(package)
+    found = {language: load(folder, package, language) for language in languages(folder)}
+    register_messages(namespace, {language: messages(translations)
+                                  for language, translations in found.items()
+                                  if translations is not None})
+
+
+class _Params(dict[str, object]):
+    """A missing parameter shows as {name} instead of raising mid-reply."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _language(language: str) -> str:
+    primary = language.split("-", maxsplit=1)[0].split("_", maxsplit=1)[0].lower()
+    return primary if _LANGUAGE.fullmatch(primary) else SOURCE_LANGUAGE
+
+
+def _count(key: str, params: Mapping[str, object]) -> int:
+    value = params.get(PLURAL_COUNTS[key])
+    if isinstance(value, int) and not isinstance(value, bool):
+        return abs(value)
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return _UNKNOWN_COUNT
+
+
+def _lookup(translations: gettext.GNUTranslations | None, key: str,
+            params: Mapping[str, object]) -> str | None:
+    if translations is None:
+        return None
+    text = (translations.ngettext(key, key, _count(key, params)) if key in PLURAL_COUNTS
+            else translations.gettext(key))
+    return text if text != key else None
+
+
+def translate(key: str, language: str = "en", **params: object) -> str:
+    """The sentence ``key`` in ``language`` (``fr``, ``gd-GB``...), its ``{name}`` parameters
+    filled in; a message with plural forms takes the form its count parameter calls for."""
+    language = _language(language)
+    template = (_lookup(catalogue(language), key, params) or ADDED.get(language, {}).get(key)
+                or _lookup(_source(), key, params) or ADDED.get(SOURCE_LANGUAGE, {}).get(key)
+                or key)
+    return template.format_map(_Params(params))
