@@ -141,3 +141,12 @@ async def test_a_file_named_in_a_command_is_handed_in_with_it(tmp_path: Path) ->
     await term.type("/as tina")
     assert "notes.pdf" in await term.type("/review portfolio")
     assert await finish(term) == 0
+
+
+async def test_the_terminal_picks_a_language_by_number(tmp_path: Path) -> None:
+    term = await start(tmp_path, free_port(), "--as", "alice")
+    reply = await term.type("/language")
+    assert "1) English" in reply and "3) Gàidhlig" in reply
+    assert "je vous écris en français" in await term.type("2")
+    assert "Commandes" in await term.type("/help")
+    assert await finish(term) == 0

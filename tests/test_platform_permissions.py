@@ -18,7 +18,7 @@ from questbot.domain.commands import COMMANDS, offered
 from questbot.domain.progress import Role
 from tests.adapters import context_for, discord_settings, telegram_settings
 from tests.fakes.discord_api import GENERAL, HELP, FakeDiscord, Post
-from tests.fakes.telegram_api import Failure, FakeTelegram
+from tests.fakes.telegram_api import Failure, FakeTelegram, menu_key
 from tests.server import Server, running_server
 
 LEARNER = {spec.name for spec in offered(Role.LEARNER)}
@@ -64,6 +64,13 @@ async def test_telegram_learners_see_learner_commands_and_tutors_and_admins_thei
     assert len(fake.menus) == 1 + 2 * 3  # nothing for the console or Discord accounts
     descriptions = {c["command"]: c["description"] for c in fake.commands}
     assert descriptions["join"] == "join a quest"
+    # people whose Telegram is in French or Gaelic see the same menus in their language
+    assert len(fake.localized_menus) == 3 * len(fake.menus)
+    french = {c["command"]: c["description"]
+              for c in fake.localized_menus[(menu_key({"type": "default"}), "fr")]}
+    assert set(french) == LEARNER and french["join"] == "rejoindre une quête"
+    gaelic = fake.localized_menus[(menu_key({"type": "chat", "chat_id": T_ADA}), "gd")]
+    assert {c["command"] for c in gaelic} == LEARNER | TUTOR | ADMIN
 
 
 async def test_a_menu_telegram_refuses_does_not_stop_the_others(
@@ -128,6 +135,10 @@ async def test_discord_hides_tutor_and_admin_commands_from_members_without_permi
     grant = {o["name"]: o for o in commands["grant"]["options"]}
     assert grant["learner"]["type"] == 6  # a member picker
     assert [c["value"] for c in commands["showname"]["options"][0]["choices"]] == ["on", "off"]
+    # French members read the descriptions in French (Discord has no Gaelic locale)
+    assert commands["join"]["description"] == "join a quest"
+    assert commands["join"]["description_localizations"] == {"fr": "rejoindre une quête"}
+    assert grant["learner"]["description_localizations"]["fr"] != grant["learner"]["description"]
 
 
 def bot_messages(fake: FakeDiscord) -> list[Post]:

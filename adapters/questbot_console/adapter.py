@@ -17,8 +17,12 @@ from typing import TextIO
 
 from questbot.domain import (
     BadgeAwarded,
+    Choice,
+    ChooseAnswer,
+    Command,
     ConversationRef,
     Event,
+    Question,
     UserRef,
     parse_text,
 )
@@ -59,6 +63,7 @@ class ConsoleAdapter:
         self._language = language
         self._poll_interval = poll_interval
         self._lines: asyncio.Queue[str | None] = asyncio.Queue()
+        self._choices: tuple[Choice, ...] = ()  # the buttons of the last question shown
         self._tasks: list[asyncio.Task[None]] = []
 
     @classmethod
@@ -142,7 +147,9 @@ class ConsoleAdapter:
                 self._print(self._t("no_file", path=path, reason=read))
                 return True
             attachment = read
-        command = parse_text(line, PLATFORM, attachment=attachment)
+        command: Command = parse_text(line, PLATFORM, attachment=attachment)
+        if line.isdigit() and 1 <= int(line) <= len(self._choices):  # a number picks a button
+            command = ChooseAnswer(self._choices[int(line) - 1].token)
         event = Event(
             f"console-{uuid.uuid4().hex}",
             UserRef(PLATFORM, self._user),
@@ -154,6 +161,8 @@ class ConsoleAdapter:
         replies = await self._engine.handle(event)
         for reply in replies:
             self._print(render(reply, self._language))
+        self._choices = next((r.choices for r in reversed(replies) if isinstance(r, Question)),
+                             () if replies else self._choices)
         if not replies and not line.startswith("/"):
             self._print(self._t("posted", channel=self._channel))
         if line.lower().startswith("/help"):

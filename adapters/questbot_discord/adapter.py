@@ -120,7 +120,7 @@ class DiscordAdapter:
                                channel_id, private=False)
 
     def _event(self, event_id: str, user: discord.abc.User, conversation: ConversationRef,
-               command: Command, language: str = "en", message_id: int | None = None) -> Event:
+               command: Command, language: str = "", message_id: int | None = None) -> Event:
         return Event(event_id, member_ref(user), conversation, command,
                      (user.display_name or user.name)[:100], language.split("-", maxsplit=1)[0],
                      self._role(user), None if message_id is None else str(message_id))

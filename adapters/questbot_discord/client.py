@@ -14,7 +14,7 @@ from questbot.domain import Answer, ChooseAnswer, Command, UserRef
 from questbot.domain.commands import COMMANDS, CommandSpec, Kind, from_options
 from questbot.domain.progress import Role
 from questbot.domain.submissions import MAX_FILE_BYTES, Attachment
-from questbot.i18n import translate
+from questbot.i18n import shipped_languages, translate
 from questbot_discord.render import NO_MENTIONS, AnswerButton, TypeAnswerButton
 
 PLATFORM = "discord"
@@ -58,6 +58,7 @@ class QuestClient(discord.Client):
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(AnswerButton, TypeAnswerButton)  # buttons survive restarts
+        await self.tree.set_translator(CatalogueTranslator())
         guilds = self._guild_ids
         for guild_id in guilds:
             guild = discord.Object(id=guild_id)
@@ -124,8 +125,8 @@ def slash_command(spec: CommandSpec, adapter: Handlers
             default=inspect.Parameter.empty if param.required else None))
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     described = app_commands.describe(**{
-        param.name: _summary(f"param.{param.name}") for param in spec.params})(callback)
-    return app_commands.Command(name=spec.name, description=_summary(spec.help_key),
+        param.name: _localized(f"param.{param.name}") for param in spec.params})(callback)
+    return app_commands.Command(name=spec.name, description=_localized(spec.help_key),
                                 callback=described)
 
 
@@ -140,6 +141,23 @@ async def read_attachment(upload: discord.Attachment) -> Attachment:
     return Attachment(upload.filename, await upload.read(), size=upload.size)
 
 
-def _summary(key: str) -> str:
+def _summary(key: str, language: str = "en") -> str:
     """A catalogue sentence as Discord's descriptions take it (at most 100 characters)."""
-    return translate(key, "en").split(": ", 1)[-1][:100]
+    return translate(key, language).split(": ", 1)[-1].strip()[:100]
+
+
+def _localized(key: str) -> app_commands.locale_str:
+    return app_commands.locale_str(_summary(key), key=key)
+
+
+class CatalogueTranslator(app_commands.Translator):
+    """Slash commands' descriptions in every shipped language Discord has a locale for
+    (French; Discord offers no Gaelic), from the same catalogue as every reply."""
+
+    async def translate(self, string: app_commands.locale_str, locale: discord.Locale,
+                        context: app_commands.TranslationContextTypes) -> str | None:
+        key = string.extras.get("key")
+        language = locale.value.split("-", 1)[0]
+        if not key or language == "en" or language not in shipped_languages():
+            return None
+        return _summary(key, language)

@@ -189,7 +189,7 @@ class TelegramAdapter:
 
     async def _on_other(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         if update.message is not None and update.effective_user is not None:
-            language = update.effective_user.language_code or "en"
+            language = update.effective_user.language_code or self._context.common.language
             await self._reply(update.message.chat_id, say("text_only", language), None)
 
     async def _on_reaction(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:

@@ -22,7 +22,7 @@ from telegram.error import TelegramError
 from questbot.domain import UserRef
 from questbot.domain.commands import CommandSpec, offered
 from questbot.domain.progress import Role
-from questbot.i18n import translate
+from questbot.i18n import shipped_languages, translate
 from questbot_telegram.send import with_retries
 
 log = logging.getLogger(__name__)
@@ -63,15 +63,20 @@ def menus(language: str, admin_refs: Iterable[UserRef], tutor_refs: Iterable[Use
 
 async def register_menus(bot: Bot, language: str, admins: Iterable[UserRef],
                          tutors: Iterable[UserRef], groups: Sequence[int]) -> None:
-    """One setMyCommands per scope; a scope Telegram refuses (a tutor who never opened a
-    chat with the bot, a group it is not in) is logged and the others still apply."""
-    for scope, commands in menus(language, admins, tutors, groups):
-        try:
-            await with_retries(_setter(bot, scope, commands))
-        except TelegramError as exc:
-            log.warning("could not register the command menu for %s: %s", scope.type, exc)
+    """One setMyCommands per scope in the community's language, and one per scope and
+    shipped language for people whose Telegram is set to it; a scope Telegram refuses (a
+    tutor who never opened a chat with the bot, a group it is not in) is logged and the
+    others still apply."""
+    admins, tutors = list(admins), list(tutors)
+    for code in (None, *shipped_languages()):
+        for scope, commands in menus(code or language, admins, tutors, groups):
+            try:
+                await with_retries(_setter(bot, scope, commands, code))
+            except TelegramError as exc:
+                log.warning("could not register the command menu for %s (%s): %s",
+                            scope.type, code or "default", exc)
 
 
-def _setter(bot: Bot, scope: BotCommandScope, commands: list[BotCommand]
-            ) -> Callable[[], Awaitable[bool]]:
-    return lambda: bot.set_my_commands(commands, scope=scope)
+def _setter(bot: Bot, scope: BotCommandScope, commands: list[BotCommand],
+            language_code: str | None) -> Callable[[], Awaitable[bool]]:
+    return lambda: bot.set_my_commands(commands, scope=scope, language_code=language_code)

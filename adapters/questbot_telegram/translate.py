@@ -84,7 +84,7 @@ def _event(update: Update, user: User, chat: Chat, command: Command,
         conversation=conversation(chat, channels),
         command=command,
         display_name=user.full_name[:100] or None,
-        language=(user.language_code or "en")[:8],
+        language=(user.language_code or "")[:8],  # "" : the learner's or community's
         message_id=message_id,
     )
 

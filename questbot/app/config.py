@@ -118,6 +118,7 @@ class Settings(BaseModel):
             base_url=self.public_base_url,
             admins=frozenset(UserRef.parse(a) for a in self.admins),
             tutors=frozenset(UserRef.parse(t) for t in self.tutors),
+            default_language=self.language.split("-", 1)[0].lower(),
         )
 
 

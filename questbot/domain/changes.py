@@ -37,6 +37,7 @@ class UpdateLearner:
     email: str | None = None
     show_name: bool = False
     failed_links: tuple[datetime, ...] = ()
+    language: str | None = None  # the language the learner chose (/language), if any
 
 
 @dataclass(frozen=True, slots=True)

@@ -128,6 +128,17 @@ class SetEmail:
     email: str | None
 
 
+LANGUAGE_TOKEN = "lang."  # a /language button's token: the prefix, then the language
+
+
+@dataclass(frozen=True, slots=True)
+class SetLanguage:
+    """The language the learner reads; None asks which (buttons where the platform has
+    them)."""
+
+    language: str | None
+
+
 @dataclass(frozen=True, slots=True)
 class ShowName:
     """Whether badge pages may show the learner's display name."""
@@ -207,8 +218,8 @@ class Invalid:
 Command = (
     Start | Help | ListQuests | JoinQuest | ShowProgress | ListBadges | StartQuiz | Answer
     | ChooseAnswer | CheckIn | PostMessage | React | IssueCode | Grant | Revoke | RevokeById
-    | MakeTutor | SetEmail | ShowName | LinkAccount | ExportData | ForgetMe | Reload | Submit
-    | ListSubmissions | ReviewSubmission | Invalid
+    | MakeTutor | SetEmail | ShowName | SetLanguage | LinkAccount | ExportData | ForgetMe
+    | Reload | Submit | ListSubmissions | ReviewSubmission | Invalid
 )
 
 
@@ -221,7 +232,7 @@ class Event:
     conversation: ConversationRef
     command: Command
     display_name: str | None = None
-    language: str = "en"
+    language: str = ""  # what the platform says the person reads; "" when it says nothing
     platform_role: Role = Role.LEARNER  # a role the platform vouches for (a Discord role)
     message_id: str | None = None  # the platform's id of the message this event came from
 

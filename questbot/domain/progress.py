@@ -79,6 +79,7 @@ class LearnerState:
     accounts: list[UserRef] = field(default_factory=list)
     email: str | None = None
     show_name: bool = False
+    language: str | None = None  # chosen with /language; else the platform's, else default
 
     @property
     def xp(self) -> int:

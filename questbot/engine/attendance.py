@@ -16,10 +16,11 @@ from questbot.domain.progress import AttendanceSession, Role
 from questbot.engine.codes import code_length, code_matches, current_code, seconds_left_in_slot
 from questbot.engine.progression import complete_step, ensure_enrolled, require_available
 from questbot.engine.work import Work
+from questbot.i18n import format_moment
 
 
-def _fmt(when: datetime) -> str:
-    return when.strftime("%Y-%m-%d %H:%M %Z").strip()
+def _fmt(work: Work, when: datetime) -> str:
+    return format_moment(when, work.language)
 
 
 def attendance_step(work: Work, quest: Quest, step_id: str | None) -> AttendanceStep:
@@ -52,7 +53,7 @@ def issue_code(work: Work, command: IssueCode) -> None:
         work.changes.append(PutSession(session))
     code = current_code(session, work.now, step.rotate_every, code_length(step.code_length))
     work.say("code.issued", code=code, step=step.title or step.id, quest=quest.title,
-             opens=_fmt(step.opens), closes=_fmt(step.closes))
+             opens=_fmt(work, step.opens), closes=_fmt(work, step.closes))
     if step.rotate_every:
         left = seconds_left_in_slot(session, work.now, step.rotate_every)
         work.say("code.rotates", seconds=left, every=step.rotate_every)
@@ -87,7 +88,7 @@ def check_in(work: Work, command: CheckIn) -> None:
             raise Rejected("checkin.locked", step=step.title or step.id)
         if not step.opens <= work.now <= step.closes:
             raise Rejected("checkin.closed", step=step.title or step.id,
-                           opens=_fmt(step.opens), closes=_fmt(step.closes))
+                           opens=_fmt(work, step.opens), closes=_fmt(work, step.closes))
         if learner.is_complete(quest.id, step.id):
             raise Rejected("checkin.already", step=step.title or step.id)
         require_available(work, learner, quest, step)

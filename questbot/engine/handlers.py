@@ -13,6 +13,7 @@ from typing import assert_never
 from questbot.domain.changes import ClaimEmail
 from questbot.domain.errors import Rejected
 from questbot.domain.messages import (
+    LANGUAGE_TOKEN,
     Answer,
     CheckIn,
     ChooseAnswer,
@@ -36,6 +37,7 @@ from questbot.domain.messages import (
     Revoke,
     RevokeById,
     SetEmail,
+    SetLanguage,
     ShowName,
     ShowProgress,
     Start,
@@ -43,7 +45,16 @@ from questbot.domain.messages import (
     Submit,
     post_key,
 )
-from questbot.engine import attendance, linking, privacy, quiz, submission, tutor, views
+from questbot.engine import (
+    attendance,
+    language,
+    linking,
+    privacy,
+    quiz,
+    submission,
+    tutor,
+    views,
+)
 from questbot.engine.linking import code_hash
 from questbot.engine.participation import count_participation, react
 from questbot.engine.work import Work
@@ -77,6 +88,9 @@ def handling(event: Event) -> Handling:
             return Handling(own, lambda work: quiz.start_quiz(work, command))
         case Answer(text=text):
             return Handling(own, lambda work: quiz.answer(work, text=text))
+        case ChooseAnswer(token=token) if token.startswith(LANGUAGE_TOKEN):
+            chosen = SetLanguage(token.removeprefix(LANGUAGE_TOKEN))
+            return Handling(own, lambda work: language.set_language(work, chosen))
         case ChooseAnswer():
             return Handling(own, lambda work: quiz.answer(work, button=command))
         case PostMessage(text=text):
@@ -104,6 +118,8 @@ def handling(event: Event) -> Handling:
             return Handling(own, lambda work: _set_email(work, command))
         case ShowName():
             return Handling(own, lambda work: views.show_name(work, command))
+        case SetLanguage():
+            return Handling(own, lambda work: language.set_language(work, command))
         case LinkAccount(code=code):
             hashed = code_hash(code) if code else None
             return Handling(LoadRequest(actor, link_code_hash=hashed),

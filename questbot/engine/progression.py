@@ -57,7 +57,7 @@ def complete_step(
     state.completed_at = work.now
     state.evidence = evidence
     work.save_step(learner, state)
-    text = work.t("step.complete", step=step_title(quest, step_id), quest=quest.title)
+    text = work.t_for(learner, "step.complete", step=step_title(quest, step_id), quest=quest.title)
     notify(work, learner, Text(text), to_actor)
     reach_milestones(work, learner, quest, to_actor=to_actor)
 
@@ -71,14 +71,15 @@ def reach_milestones(work: Work, learner: LearnerState, quest: Quest, *, to_acto
         work.changes.append(PutMilestone(learner.learner_id, quest.id, milestone.id,
                                          milestone.xp, work.now))
         if milestone.xp:
-            notify(work, learner, Text(work.t("milestone.xp", xp=milestone.xp,
+            notify(work, learner, Text(work.t_for(learner, "milestone.xp", xp=milestone.xp,
                                               total=learner.xp)), to_actor)
         if milestone.badge and learner.live_award(quest.id, milestone.badge_key) is None:
             evidence = collect_evidence(learner, quest, milestone)
             award_badge(work, learner, quest, milestone, evidence=evidence, awarded_by=None,
                         to_actor=to_actor)
     if done == set(quest.steps):
-        notify(work, learner, Text(work.t("quest.complete", quest=quest.title)), to_actor)
+        done_text = work.t_for(learner, "quest.complete", quest=quest.title)
+        notify(work, learner, Text(done_text), to_actor)
 
 
 def collect_evidence(

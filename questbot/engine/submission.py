@@ -174,17 +174,17 @@ def review(work: Work, command: ReviewSubmission) -> None:
         accepted["reviewed by"] = tutor_name
         if command.feedback:
             accepted[FEEDBACK] = command.feedback
-        work.deliver(learner, Text(work.t("submission.approved", tutor=tutor_name, step=title,
-                                          feedback=command.feedback or "-")))
+        work.deliver(learner, Text(work.t_for(learner, "submission.approved", tutor=tutor_name,
+                                              step=title, feedback=command.feedback or "-")))
         complete_step(work, learner, quest, found.step_id, accepted, to_actor=False)
         work.say("review.approved", learner=name, step=title)
         return
     found.evidence = {**evidence, STATUS: SubmissionStatus.REJECTED, FEEDBACK: command.feedback,
                       BY: tutor_name}
     work.save_step(learner, found)
-    work.deliver(learner, Text(work.t("submission.rejected", tutor=tutor_name, step=title,
-                                      feedback=command.feedback, quest=quest.id,
-                                      id=found.step_id)))
+    work.deliver(learner, Text(work.t_for(learner, "submission.rejected", tutor=tutor_name,
+                                          step=title, feedback=command.feedback,
+                                          quest=quest.id, id=found.step_id)))
     work.say("review.rejected", learner=name, step=title)
 
 

@@ -73,7 +73,7 @@ def grant(work: Work, command: Grant) -> None:
                                                                             command.item):
             learner.quiz = None
             work.touch(learner)
-        work.deliver(learner, Text(work.t("grant.notice_step", tutor=_name(tutor),
+        work.deliver(learner, Text(work.t_for(learner, "grant.notice_step", tutor=_name(tutor),
                                           step=step_title(quest, command.item),
                                           quest=quest.title, reason=command.reason)))
         complete_step(work, learner, quest, command.item, evidence, to_actor=False)
@@ -87,7 +87,7 @@ def grant(work: Work, command: Grant) -> None:
     if learner.live_award(quest.id, milestone.badge_key) and not milestone.badge.repeatable:
         raise Rejected("grant.has_badge", learner=_name(learner), badge=milestone.badge.name)
     ensure_enrolled(work, learner, quest)
-    work.deliver(learner, Text(work.t("grant.notice_badge", tutor=_name(tutor),
+    work.deliver(learner, Text(work.t_for(learner, "grant.notice_badge", tutor=_name(tutor),
                                       badge=milestone.badge.name, reason=command.reason)))
     award_badge(work, learner, quest, milestone, evidence=evidence, awarded_by=_name(tutor),
                 to_actor=False)
@@ -127,7 +127,8 @@ def _revoke(work: Work, tutor: LearnerState, learner: LearnerState, award: Award
     award.revoked_at = work.now
     award.revocation_reason = reason
     work.changes.append(RevokeAward(award.award_id, work.now, reason, _name(tutor)))
-    work.deliver(learner, Text(work.t("revoke.notice", badge=award.badge_name, reason=reason)))
+    work.deliver(learner, Text(work.t_for(learner, "revoke.notice", badge=award.badge_name,
+                                          reason=reason)))
     work.say("revoke.ok", learner=_name(learner), badge=award.badge_name)
 
 
@@ -145,7 +146,7 @@ def make_tutor(work: Work, command: MakeTutor) -> None:
             work.say("tutor.still_configured")
     else:
         work.say("tutor.added", learner=_name(learner))
-        work.deliver(learner, Text(work.t("tutor.notice")))
+        work.deliver(learner, Text(work.t_for(learner, "tutor.notice")))
 
 
 def reload_quests(work: Work, _: Reload) -> None:

@@ -9,6 +9,7 @@ from questbot.domain.messages import JoinQuest, SetEmail, ShowName, ShowProgress
 from questbot.domain.progress import LearnerState, Role
 from questbot.engine.progression import ensure_enrolled, missing_requirements, step_title
 from questbot.engine.work import Work
+from questbot.i18n import format_day
 
 BAR_WIDTH = 10
 
@@ -114,7 +115,8 @@ def badges(work: Work) -> None:
     # earliest first; badges of one moment by name, so every store lists them alike
     for award in sorted(learner.awards, key=lambda a: (a.awarded_at, a.badge_name, a.award_id)):
         key = "badges.line_revoked" if award.revoked else "badges.line"
-        lines.append(work.t(key, name=award.badge_name, date=award.awarded_at.date().isoformat(),
+        day = format_day(award.awarded_at.date(), work.language)
+        lines.append(work.t(key, name=award.badge_name, date=day,
                             url=work.ctx.settings.badge_url(award.award_id),
                             reason=award.revocation_reason or ""))
     work.say("badges.list", badges="\n".join(lines))

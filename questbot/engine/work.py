@@ -20,7 +20,7 @@ from questbot.domain.errors import Rejected
 from questbot.domain.ids import UserRef
 from questbot.domain.messages import Event, Outbound, Text
 from questbot.domain.progress import LearnerState, Role, Snapshot, StepState
-from questbot.i18n import translate
+from questbot.i18n import shipped_languages, translate
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class EngineSettings:
     failed_checkin_window_seconds: int = 600  # ... in this window
     max_failed_per_session: int = 50  # wrong check-in codes by anyone, then the code locks
     max_failed_per_link_code: int = 5  # wrong link codes by anyone, then the code locks
+    default_language: str = "en"  # the community's, for whoever the platform says nothing of
 
     def configured_role(self, accounts: list[UserRef]) -> Role:
         if any(a in self.admins for a in accounts):
@@ -69,10 +70,26 @@ class Work:
 
     @property
     def language(self) -> str:
-        return self.event.language
+        """The sender's: chosen with /language, else the platform's, else the community's."""
+        actor = self.snapshot.actor
+        return self.language_of(actor.language if actor else None, self.event.language)
+
+    def language_of(self, chosen: str | None, platform: str = "") -> str:
+        shipped = shipped_languages()
+        for candidate in (chosen, platform.split("-", 1)[0].lower() if platform else None,
+                          self.ctx.settings.default_language):
+            if candidate in shipped:
+                return candidate
+        return "en"
 
     def t(self, key: str, **params: object) -> str:
         return translate(key, self.language, **params)
+
+    def t_for(self, learner: LearnerState, key: str, **params: object) -> str:
+        """A sentence for another learner (through the outbox), in their language."""
+        if learner is self.snapshot.actor:
+            return self.t(key, **params)
+        return translate(key, self.language_of(learner.language), **params)
 
     def say(self, key: str, **params: object) -> None:
         self.replies.append(Text(self.t(key, **params)))
@@ -137,7 +154,7 @@ class Work:
         changes.extend(
             UpdateLearner(lr.learner_id, lr.display_name, lr.stored_role, lr.quiz,
                           tuple(lr.failed_checkins), lr.email, lr.show_name,
-                          tuple(lr.failed_links))
+                          tuple(lr.failed_links), lr.language)
             for lr in self._dirty_learners.values()
         )
         return Decision(tuple(self.replies), tuple(changes), tuple(self.effects))

@@ -6,11 +6,16 @@ from questbot.i18n.catalogue import (
     ADDED,
     ENGLISH,
     PLURAL_COUNTS,
+    format_day,
+    format_moment,
+    language_name,
     register_catalogues,
     register_messages,
     shipped_languages,
     translate,
 )
 
-__all__ = ["ADDED", "ENGLISH", "PLURAL_COUNTS", "register_catalogues", "register_messages",
+__all__ = ["ADDED", "ENGLISH", "PLURAL_COUNTS", "format_day", "format_moment", "language_name",
+           "register_catalogues",
+           "register_messages",
            "shipped_languages", "translate"]

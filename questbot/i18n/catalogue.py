@@ -14,6 +14,7 @@ import functools
 import gettext
 import re
 from collections.abc import Mapping
+from datetime import date, datetime
 from typing import cast
 
 from questbot.i18n.files import languages, load, locale_folder
@@ -143,3 +144,34 @@ def translate(key: str, language: str = "en", **params: object) -> str:
                 or _lookup(_source(), key, params) or ADDED.get(SOURCE_LANGUAGE, {}).get(key)
                 or key)
     return template.format_map(_Params(params))
+
+
+@functools.cache
+def language_name(code: str, in_a_sentence: bool = False) -> str:
+    """A language's name in itself: as a person picks it (English, Français, Gàidhlig), or
+    as a sentence in that language says it (français)."""
+    from babel import Locale  # noqa: PLC0415  (Babel's data only when a name is wanted)
+
+    try:
+        name = Locale.parse(code).get_display_name(code) or code
+    except (ValueError, LookupError):
+        return code
+    return name if in_a_sentence else name[:1].upper() + name[1:]
+
+
+def format_day(value: date, language: str) -> str:
+    """A date as the reader's language writes it (3 Dec 2026, 3 déc. 2026, 3 Dùbh 2026)."""
+    from babel.dates import format_date  # noqa: PLC0415
+
+    return str(format_date(value, format="medium", locale=_language(language)))
+
+
+def format_moment(value: datetime, language: str) -> str:
+    """A date and time in its own time zone (named after it), as the reader's language
+    writes it: 3 déc. 2026 14:05 UTC."""
+    from babel.dates import format_date, format_time  # noqa: PLC0415
+
+    locale = _language(language)
+    zone = value.strftime("%Z") or "UTC"
+    return (f"{format_date(value.date(), format='medium', locale=locale)}"
+            f" {format_time(value.timetz(), format='short', locale=locale)} {zone}")

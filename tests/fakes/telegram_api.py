@@ -60,6 +60,7 @@ class FakeTelegram:
     calls: list[str] = field(default_factory=list)
     commands: list[dict[str, Any]] = field(default_factory=list)  # the default scope's
     menus: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # scope -> commands
+    localized_menus: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     webhook: dict[str, Any] | None = None
     failures: list[Failure] = field(default_factory=list)
     outage_until: float = 0.0
@@ -276,6 +277,9 @@ class FakeTelegram:
 
     async def _setMyCommands(self, params: dict[str, Any]) -> Any:
         scope = params.get("scope") or {"type": "default"}
+        if params.get("language_code"):  # the menu for users of that language
+            self.localized_menus[(menu_key(scope), params["language_code"])] = params["commands"]
+            return True
         self.menus[menu_key(scope)] = params["commands"]
         if scope["type"] == "default":
             self.commands = params["commands"]

@@ -39,8 +39,8 @@ CREATE_LEARNER = ("INSERT INTO learners (learner_id, display_name, created_at, r
                   " VALUES ($1, $2, $3, $4)")
 ADD_ACCOUNT = "INSERT INTO accounts (platform, platform_user_id, learner_id) VALUES ($1, $2, $3)"
 UPDATE_LEARNER = ("UPDATE learners SET display_name = $1, role = $2, quiz = $3,"
-                  " failed_checkins = $4, email = $5, show_name = $6, failed_links = $7"
-                  " WHERE learner_id = $8")
+                  " failed_checkins = $4, email = $5, show_name = $6, failed_links = $7,"
+                  " language = $8 WHERE learner_id = $9")
 PUT_ENROLMENT = ("INSERT INTO enrolments (learner_id, quest_id, quest_version, joined_at)"
                  " VALUES ($1, $2, $3, $4)")
 PUT_STEP = ("INSERT INTO step_progress (learner_id, quest_id, step_id, count, completed_at,"
@@ -92,7 +92,8 @@ def apply_changes(changes: Sequence[Change]) -> Program[None]:
                 yield sql(UPDATE_LEARNER, change.display_name, int(change.role),
                           dump_quiz(change.quiz), dump_times(change.failed_checkins),
                           change.email, int(change.show_name),
-                          dump_times(change.failed_links), change.learner_id)
+                          dump_times(change.failed_links), change.language,
+                          change.learner_id)
             case PutEnrolment(learner_id=lid, enrolment=e):
                 yield sql(PUT_ENROLMENT, lid, e.quest_id, e.quest_version, ts(e.joined_at))
             case PutStep(learner_id=lid, step=s):
@@ -181,7 +182,7 @@ FORGET = (
     "DELETE FROM outbox WHERE learner_id = $1 AND delivered_at IS NULL",
     "DELETE FROM accounts WHERE learner_id = $1",
     "UPDATE learners SET display_name = NULL, email = NULL, quiz = NULL,"
-    " failed_checkins = '[]', failed_links = '[]', show_name = 0, role = 0"
+    " failed_checkins = '[]', failed_links = '[]', show_name = 0, role = 0, language = NULL"
     " WHERE learner_id = $1",
 )
 

@@ -243,6 +243,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     CREATE INDEX processed_events_by_time ON processed_events (processed_at);
     CREATE INDEX outbox_delivered ON outbox (delivered_at) WHERE status = 'delivered'
     """,)),
+    Migration("the language a learner chose with /language", ("""
+    ALTER TABLE learners ADD COLUMN language TEXT
+    """,)),
 )
 
 LATEST = len(MIGRATIONS)

@@ -29,10 +29,11 @@ def learner_from_row(row: Sequence[Any] | None) -> LearnerState | None:
     if row is None:
         return None
     (learner_id, name, role, quiz, failed, email, show_name, accounts, enrolments, steps,
-     milestones, awards, failed_links) = row
+     milestones, awards, failed_links, language) = row
     learner = LearnerState(learner_id, name, Role(role), quiz=load_quiz(quiz),
                            failed_checkins=load_times(failed), email=email,
-                           show_name=bool(show_name), failed_links=load_times(failed_links))
+                           show_name=bool(show_name), failed_links=load_times(failed_links),
+                           language=language)
     learner.accounts = [UserRef(p, u) for p, u in json.loads(accounts)]
     for quest_id, version, joined in json.loads(enrolments):
         learner.enrolments[quest_id] = Enrolment(quest_id, version, need_ts(joined))

@@ -30,7 +30,7 @@ SELECT l.learner_id, l.display_name, l.role, l.quiz, l.failed_checkins, l.email,
   (SELECT {d.json_list(d.json_row("quest_id", "milestone_id", "xp"))}
      FROM milestones WHERE learner_id = l.learner_id),
   (SELECT {d.json_list(awards)} FROM awards WHERE learner_id = l.learner_id),
-  l.failed_links
+  l.failed_links, l.language
 FROM learners l WHERE l.learner_id = $1
 """
 
