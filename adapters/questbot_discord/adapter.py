@@ -133,7 +133,7 @@ class DiscordAdapter:
                             command, interaction.locale.value)
         replies = await self._context.engine.handle(event)
         if not replies:
-            replies = [Text(say("done", event.language))]
+            replies = [Text(say("done", event.language or self._context.common.language))]
         for reply in replies:
             await self._followup(interaction, reply, ephemeral, event)
 
@@ -156,6 +156,10 @@ class DiscordAdapter:
         return messages
 
     async def _render(self, reply: Outbound, language: str) -> list[dict[str, Any]]:
+        """``language``: the platform's or the community's, unless the engine said whose
+        language the message is in."""
+        if isinstance(reply, Question | BadgeAwarded) and reply.language:
+            language = reply.language
         match reply:
             case Text(text=text):
                 return [{"content": piece} for piece in split_text(text)]
@@ -222,7 +226,8 @@ class DiscordAdapter:
     async def _direct_message(self, delivery: Delivery) -> None:
         user = await self.client.fetch_user(int(delivery.recipient.user_id))
         channel = await user.create_dm()
-        for index, part in enumerate(await self._messages(delivery.message, "en")):
+        parts = await self._messages(delivery.message, self._context.common.language)
+        for index, part in enumerate(parts):
             await channel.send(**part, nonce=delivery_nonce(delivery, index))
 
     async def _to_fallback_channel(self, delivery: Delivery) -> bool:
@@ -233,7 +238,7 @@ class DiscordAdapter:
         if not isinstance(channel, discord.TextChannel):
             return False
         recipient = delivery.recipient
-        parts = await self._messages(delivery.message, "en")
+        parts = await self._messages(delivery.message, self._context.common.language)
         parts[0]["content"] = f"<@{recipient.user_id}> " + str(parts[0].get("content", ""))
         for index, part in enumerate(parts):
             part["allowed_mentions"] = only_mention(int(recipient.user_id))

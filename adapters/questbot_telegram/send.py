@@ -167,7 +167,8 @@ class Sender:
                                    idempotent=False)
             case Question(text=text, time_limit_seconds=limit):
                 if limit:
-                    text += "\n" + translate("quiz.time_limit", self._language, seconds=limit)
+                    text += "\n" + translate("quiz.time_limit", message.language or self._language,
+                                              seconds=limit)
                 markup = keyboard(message)
                 await with_retries(lambda: self._bot.send_message(
                     chat_id, text[:MAX_MESSAGE], reply_markup=markup), idempotent=False)
@@ -175,7 +176,8 @@ class Sender:
                 await self._send_badge(chat_id, message)
 
     async def _send_badge(self, chat_id: int, badge: BadgeAwarded) -> None:
-        caption = translate("badge.awarded", self._language, badge=badge.badge_name,
+        caption = translate("badge.awarded", badge.language or self._language,
+                            badge=badge.badge_name,
                             quest=badge.quest_title, url=badge.url)[:MAX_CAPTION]
         data = await badge_png(badge, self._badge_file)
         if data is None:  # the PNG cannot be had: the link alone, never nothing

@@ -259,6 +259,7 @@ class Question:
     text: str
     choices: tuple[Choice, ...] = ()
     time_limit_seconds: int | None = None
+    language: str = ""  # the reader's, for what the platform adds (a time limit, a button)
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +269,7 @@ class BadgeAwarded:
     quest_title: str
     url: str
     image_path: str | None = None
+    language: str = ""  # the recipient's, for the caption the platform writes
 
 
 Outbound = Text | Question | BadgeAwarded

@@ -15,7 +15,8 @@ def set_language(work: Work, command: SetLanguage) -> None:
                         for code in shipped)
         work.reply(Question(work.t("language.pick",
                                    current=language_name(work.language, in_a_sentence=True),
-                                   languages=", ".join(shipped)), choices))
+                                   languages=", ".join(shipped)), choices,
+                            language=work.language))
         return
     code = command.language.strip().lower()
     if code not in shipped:

@@ -120,6 +120,7 @@ def award_badge(
     work.changes.append(PutAward(award))
     work.effects.append(IssueBadge(award, to_actor))
     message = BadgeAwarded(award.award_id, award.badge_name, quest.title,
-                           work.ctx.settings.badge_url(award.award_id))
+                           work.ctx.settings.badge_url(award.award_id),
+                           language=work.language_for(learner))
     notify(work, learner, message, to_actor)
     return award

@@ -94,7 +94,7 @@ def _question(work: Work, step: QuizStep, quiz: ActiveQuiz) -> Question:
         heading += "\n" + work.t("quiz.type_answer")
     choices = tuple(Choice(label, f"{quiz.nonce}.{quiz.index}.{i}") for i, label in
                     enumerate(labels))
-    return Question(heading, choices, step.time_limit)
+    return Question(heading, choices, step.time_limit, language=work.language)
 
 
 def answer(work: Work, text: str | None = None, button: ChooseAnswer | None = None) -> None:

@@ -85,11 +85,15 @@ class Work:
     def t(self, key: str, **params: object) -> str:
         return translate(key, self.language, **params)
 
+    def language_for(self, learner: LearnerState) -> str:
+        """The language ``learner`` reads: the sender's, or another learner's own."""
+        if learner is self.snapshot.actor:
+            return self.language
+        return self.language_of(learner.language)
+
     def t_for(self, learner: LearnerState, key: str, **params: object) -> str:
         """A sentence for another learner (through the outbox), in their language."""
-        if learner is self.snapshot.actor:
-            return self.t(key, **params)
-        return translate(key, self.language_of(learner.language), **params)
+        return translate(key, self.language_for(learner), **params)
 
     def say(self, key: str, **params: object) -> None:
         self.replies.append(Text(self.t(key, **params)))
