@@ -27,11 +27,14 @@ def missing_requirements(learner: LearnerState, quest: Quest, step: AnyStep) -> 
 def require_available(work: Work, learner: LearnerState, quest: Quest, step: AnyStep) -> None:
     missing = missing_requirements(learner, quest, step)
     if missing:
-        names = ", ".join(step_title(quest, m) for m in missing)
-        raise Rejected("step.locked", step=step_title(quest, step.id), missing=names)
+        names = ", ".join(work.text(step_title(quest, m)) for m in missing)
+        raise Rejected("step.locked", step=work.text(step_title(quest, step.id)),
+                       missing=names)
 
 
 def step_title(quest: Quest, step_id: str) -> str:
+    """The step's title (a LocalizedText: ``work.text`` picks the learner's language), else
+    its id."""
     step = quest.steps.get(step_id)
     return (step.title or step.id) if step else step_id
 
@@ -57,7 +60,8 @@ def complete_step(
     state.completed_at = work.now
     state.evidence = evidence
     work.save_step(learner, state)
-    text = work.t("step.complete", step=step_title(quest, step_id), quest=quest.title)
+    text = work.t("step.complete", step=work.text(step_title(quest, step_id)),
+                  quest=work.text(quest.title))
     notify(work, learner, Text(text), to_actor)
     reach_milestones(work, learner, quest, to_actor=to_actor)
 
@@ -78,7 +82,8 @@ def reach_milestones(work: Work, learner: LearnerState, quest: Quest, *, to_acto
             award_badge(work, learner, quest, milestone, evidence=evidence, awarded_by=None,
                         to_actor=to_actor)
     if done == set(quest.steps):
-        notify(work, learner, Text(work.t("quest.complete", quest=quest.title)), to_actor)
+        notify(work, learner, Text(work.t("quest.complete", quest=work.text(quest.title))),
+               to_actor)
 
 
 def collect_evidence(
@@ -89,7 +94,7 @@ def collect_evidence(
         state = learner.steps.get((quest.id, step_id))
         if state and state.evidence:
             summary = "; ".join(f"{k}: {v}" for k, v in sorted(state.evidence.items()))
-            evidence[step_title(quest, step_id)] = summary
+            evidence[str(step_title(quest, step_id))] = summary  # the default language's
     return evidence
 
 
@@ -110,7 +115,7 @@ def award_badge(
         quest_id=quest.id,
         quest_version=quest.version,
         badge_key=milestone.badge_key,
-        badge_name=milestone.badge.name,
+        badge_name=str(milestone.badge.name),  # the quest's language, as its credential
         awarded_at=work.now,
         evidence=evidence,
         awarded_by=awarded_by,
@@ -118,7 +123,7 @@ def award_badge(
     learner.awards.append(award)
     work.changes.append(PutAward(award))
     work.effects.append(IssueBadge(award, to_actor))
-    message = BadgeAwarded(award.award_id, award.badge_name, quest.title,
+    message = BadgeAwarded(award.award_id, work.text(milestone.badge.name), work.text(quest.title),
                            work.ctx.settings.badge_url(award.award_id))
     notify(work, learner, message, to_actor)
     return award
