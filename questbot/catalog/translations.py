@@ -19,10 +19,11 @@ MAX_WARNINGS = 50  # per file, as for problems
 
 
 def localized_parts(value: object, at: At = ()) -> Iterator[tuple[At, frozenset[str]]]:
-    """Every text a learner reads, and every set of answers by language, with its place in
-    the file and the languages it is written in."""
+    """Every text a learner reads (but those without a letter, such as a choice "2"), and
+    every set of answers by language, with its place in the file and its languages."""
     if isinstance(value, LocalizedText):
-        yield at, value.languages
+        if any(char.isalpha() for char in value):  # "1", "42" read alike in every language
+            yield at, value.languages
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
             yield from localized_parts(getattr(value, name), (*at, name))
