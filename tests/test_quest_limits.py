@@ -270,7 +270,7 @@ async def test_a_hot_reload_applies_good_files_despite_hostile_ones(tmp_path: Pa
     (folder / "laughs.yaml").write_text(billion_laughs())
     (folder / "deep.yaml").write_text("a: " + "[" * 50_000 + "]" * 50_000 + "\n")
     good = folder / "python-basics.yaml"
-    good.write_text(good.read_text().replace("title: Python Basics", "title: Python Basics II",
+    good.write_text(good.read_text().replace("en: Python Basics", "en: Python Basics II",
                                              1))
     (folder / "new.yaml").write_text(VALID)
     assert library.changed()

@@ -28,7 +28,7 @@ async def test_reloads_apply_good_files_keep_broken_ones_and_keep_progress(
 
     quest_file = folder / "python-basics.yaml"
     good = quest_file.read_text()
-    quest_file.write_text(good.replace("title: Python Basics", "title: Python Basics II", 1))
+    quest_file.write_text(good.replace("en: Python Basics", "en: Python Basics II", 1))
     assert library.changed()
     served = len(load_catalog(QUESTS).catalog)
     assert f"Quests reloaded: {served} quest" in await admin.say("/reload")

@@ -216,6 +216,8 @@ def _validate(paths: list[Path]) -> int:
         files += len(quest_files(path))
         for problem in report.problems:
             print(problem)
+        for warning in report.warnings:  # missing translations: told, never failing
+            print(warning)
         problems += len(report.problems)
     sys.stdout.flush()
     print(f"{files} quest file(s) checked, {problems} problem(s)", file=sys.stderr)

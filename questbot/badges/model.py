@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,14 @@ class IssuerProfile:
     description: str = ""
     colour: str = "#1f4e79"
     accent: str = "#f2a900"
+
+
+class BadgeTexts(NamedTuple):
+    """A badge class's words in one language."""
+
+    name: str
+    description: str
+    criteria: str
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,24 @@ class BadgeClassInfo:
     alignment: tuple[dict[str, str], ...] = ()
     image_source: str | None = None  # the quest's own PNG, else one is rendered
     expires_after_seconds: int | None = None
+    # The language name, description and criteria (and so every credential) are in: the
+    # quest's default language. The quest's other translations, for a page to show a reader
+    # in their language; a credential states only the default language's words.
+    language: str = "en"
+    translations: tuple[tuple[str, BadgeTexts], ...] = ()
+
+    @property
+    def by_language(self) -> dict[str, BadgeTexts]:
+        """Language code to the badge's words, the default language's among them."""
+        texts = {self.language: BadgeTexts(self.name, self.description, self.criteria)}
+        return {**dict(self.translations), **texts}
+
+    def texts(self, language: str) -> BadgeTexts:
+        """The badge's words in ``language`` if the quest has them, else the default's."""
+        by_language = self.by_language
+        primary = language.split("-", maxsplit=1)[0].split("_", maxsplit=1)[0].lower()
+        return by_language.get(language) or by_language.get(primary) or by_language[
+            self.language]
 
     def to_json(self) -> dict[str, Any]:
         return {"class_id": self.class_id, "quest_id": self.quest_id,
@@ -37,12 +63,18 @@ class BadgeClassInfo:
                 "description": self.description, "criteria": self.criteria,
                 "tags": list(self.tags), "alignment": [dict(a) for a in self.alignment],
                 "image_source": self.image_source,
-                "expires_after_seconds": self.expires_after_seconds}
+                "expires_after_seconds": self.expires_after_seconds,
+                "language": self.language,
+                "translations": {lang: list(texts) for lang, texts in self.translations}}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> BadgeClassInfo:
+        """Read what ``to_json`` wrote, now or before translations were kept."""
+        translations = tuple((lang, BadgeTexts(*texts))
+                             for lang, texts in data.get("translations", {}).items())
         return cls(**{**data, "tags": tuple(data["tags"]),
-                      "alignment": tuple(data["alignment"])})
+                      "alignment": tuple(data["alignment"]),
+                      "translations": translations})
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,9 @@ def achievement(info: BadgeClassInfo, urls: Urls) -> dict[str, Any]:
         "description": info.description,
         "criteria": {"narrative": info.criteria},
         "image": {"id": urls.class_image(info.class_id), "type": "Image"},
+        # the language name, description and criteria are in: the quest's default language
+        # (OB 3.0's Achievement has inLanguage; its name and description are plain strings)
+        "inLanguage": info.language,
     }
     if info.tags:
         document["tag"] = list(info.tags)

@@ -2,6 +2,7 @@
 
 from questbot.catalog.catalog import Catalog
 from questbot.catalog.loader import LoadReport, load_catalog, load_quest_file, quest_files
+from questbot.catalog.localized import DEFAULT_LANGUAGE, LocalizedText
 from questbot.catalog.models import (
     AttendanceStep,
     BadgeSpec,
@@ -20,6 +21,7 @@ from questbot.catalog.schema import quest_json_schema, quest_json_schema_text
 from questbot.catalog.steps import AnyStep
 
 __all__ = [
+    "DEFAULT_LANGUAGE",
     "MAX_ANSWER_CHARS",
     "QUEST_BADGE",
     "AnswerPattern",
@@ -29,6 +31,7 @@ __all__ = [
     "Catalog",
     "ChoiceQuestion",
     "LoadReport",
+    "LocalizedText",
     "MilestoneBadge",
     "ParticipationStep",
     "PatternAnswer",

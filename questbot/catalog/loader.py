@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
 
@@ -21,6 +21,7 @@ from questbot.catalog.quest import Quest
 from questbot.catalog.source import parse_yaml, read_text
 from questbot.catalog.steps import STEP_KINDS
 from questbot.catalog.suggest import did_you_mean
+from questbot.catalog.translations import missing_translations
 from questbot.domain.errors import CatalogError, Problem
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,8 @@ def load_quest_file(path: Path) -> Quest:
     if problems:
         raise CatalogError(problems)
     version = hashlib.sha256(text.encode()).hexdigest()[:12]
-    return Quest(spec=spec, version=version, source=path)
+    warnings = tuple(missing_translations(path, spec, where))
+    return Quest(spec=spec, version=version, source=path, warnings=warnings)
 
 
 def _parse(path: Path, text: str) -> tuple[Any, Locations]:
@@ -202,6 +204,9 @@ class LoadReport:
     catalog: Catalog
     problems: list[Problem]
     kept_old: list[str]  # files with errors whose previous version stays in service
+    # What the author would want to fix but learners can live with (a missing translation):
+    # printed as ``file:line:column: warning: ...``, never a reason to refuse a file.
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def quest_files(root: Path) -> list[Path]:
@@ -214,6 +219,7 @@ def load_catalog(root: Path, previous: Catalog | None = None) -> LoadReport:
     """Load every quest file under ``root``. A file that fails keeps its previous version
     (if there was one); the problems are reported, never raised."""
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     kept_old: list[str] = []
     quests: dict[str, Quest] = {}
     if not root.exists():
@@ -234,7 +240,9 @@ def load_catalog(root: Path, previous: Catalog | None = None) -> LoadReport:
                                     f"by {other.source}"))
             continue
         quests[quest.id] = quest
-    return LoadReport(Catalog(quests), problems, kept_old)
+        if str(path) not in kept_old:  # the previous version's warnings were told before
+            warnings.extend(quest.warnings)
+    return LoadReport(Catalog(quests), problems, kept_old, warnings)
 
 
 def _problems_of(path: Path, exc: Exception) -> list[Problem]:

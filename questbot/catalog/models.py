@@ -4,9 +4,9 @@ whole file live in ``checks``."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ModelWrapValidatorHandler, model_validator
 
 from questbot.catalog.fields import (
     MAX_ALIGNMENTS,
@@ -20,6 +20,13 @@ from questbot.catalog.fields import (
     Slug,
     Strict,
     Url,
+)
+from questbot.catalog.localized import (
+    DEFAULT_LANGUAGE,
+    Language,
+    LongLocalized,
+    ShortLocalized,
+    quest_language,
 )
 from questbot.catalog.steps import (
     AttendanceStep,
@@ -60,9 +67,9 @@ class Alignment(Strict):
 
 
 class BadgeSpec(Strict):
-    name: ShortText
-    description: LongText
-    criteria: LongText = Field(description="what a learner did to earn it, in plain words")
+    name: ShortLocalized
+    description: LongLocalized
+    criteria: LongLocalized = Field(description="what a learner did to earn it, in plain words")
     image: str | None = Field(None, max_length=500,
                               description="PNG path relative to the quest file")
     tags: tuple[ShortText, ...] = Field((), max_length=MAX_TAGS)
@@ -72,9 +79,9 @@ class BadgeSpec(Strict):
 
 
 class MilestoneBadge(Strict):
-    name: ShortText
-    description: LongText | None = None
-    criteria: LongText | None = None
+    name: ShortLocalized
+    description: LongLocalized | None = None
+    criteria: LongLocalized | None = None
     image: str | None = Field(None, max_length=500)
     repeatable: bool = Field(False, description="may one learner hold it more than once?")
 
@@ -92,8 +99,20 @@ class Milestone(Strict):
 class QuestFile(Strict):
     schema_version: Literal[1]
     id: Slug
-    title: ShortText
-    description: LongText | None = None
+    language: Language = Field(
+        DEFAULT_LANGUAGE, description="the quest's default language: plain strings are in "
+        "it, and a learner whose language a text lacks reads it in this one")
+    title: ShortLocalized
+    description: LongLocalized | None = None
     badge: BadgeSpec
     steps: tuple[Step, ...] = Field(min_length=1, max_length=MAX_STEPS)
     milestones: tuple[Milestone, ...] = Field((), max_length=MAX_MILESTONES)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _texts_in_quest_language(cls, data: Any,
+                                 handler: ModelWrapValidatorHandler[QuestFile]) -> QuestFile:
+        """Plain strings anywhere in the file are texts in its ``language``."""
+        language = data.get("language", DEFAULT_LANGUAGE) if isinstance(data, dict) else None
+        with quest_language(language):
+            return handler(data)

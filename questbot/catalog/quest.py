@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from questbot.catalog.localized import LocalizedText
 from questbot.catalog.models import BadgeSpec, MilestoneBadge, QuestFile
 from questbot.catalog.steps import AnyStep
+from questbot.domain.errors import Problem
 
 QUEST_BADGE = "badge"
 
@@ -35,6 +37,7 @@ class Quest:
     spec: QuestFile
     version: str
     source: Path
+    warnings: tuple[Problem, ...] = ()  # e.g. missing translations; the quest still loads
     steps: Mapping[str, AnyStep] = field(init=False)
     milestones: tuple[ResolvedMilestone, ...] = field(init=False)
 
@@ -48,13 +51,18 @@ class Quest:
         return self.spec.id
 
     @property
-    def title(self) -> str:
+    def title(self) -> LocalizedText:
         return self.spec.title
+
+    @property
+    def language(self) -> str:
+        """The quest's default language, in which its credentials are issued."""
+        return self.spec.language
 
     def milestone_for_badge(self, badge_key: str) -> ResolvedMilestone | None:
         return next((m for m in self.milestones if m.badge and m.badge_key == badge_key), None)
 
-    def badge_name(self, badge_key: str) -> str | None:
+    def badge_name(self, badge_key: str) -> LocalizedText | None:
         milestone = self.milestone_for_badge(badge_key)
         return milestone.badge.name if milestone and milestone.badge else None
 

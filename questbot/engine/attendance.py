@@ -52,7 +52,8 @@ def issue_code(work: Work, command: IssueCode) -> None:
                                     work.now, str(work.event.actor))
         work.changes.append(PutSession(session))
     code = current_code(session, work.now, step.rotate_every, code_length(step.code_length))
-    work.say("code.issued", code=code, step=step.title or step.id, quest=quest.title,
+    work.say("code.issued", code=code, step=work.text(step.title) or step.id,
+             quest=work.text(quest.title),
              opens=_fmt(work, step.opens), closes=_fmt(work, step.closes))
     if step.rotate_every:
         left = seconds_left_in_slot(session, work.now, step.rotate_every)
@@ -85,15 +86,15 @@ def check_in(work: Work, command: CheckIn) -> None:
                 guessed_at.append((session.quest_id, session.step_id))
             continue
         if session.failures >= limit:
-            raise Rejected("checkin.locked", step=step.title or step.id)
+            raise Rejected("checkin.locked", step=work.text(step.title) or step.id)
         if not step.opens <= work.now <= step.closes:
-            raise Rejected("checkin.closed", step=step.title or step.id,
+            raise Rejected("checkin.closed", step=work.text(step.title) or step.id,
                            opens=_fmt(work, step.opens), closes=_fmt(work, step.closes))
         if learner.is_complete(quest.id, step.id):
-            raise Rejected("checkin.already", step=step.title or step.id)
+            raise Rejected("checkin.already", step=work.text(step.title) or step.id)
         require_available(work, learner, quest, step)
         if ensure_enrolled(work, learner, quest):
-            work.say("quest.joined_by_checkin", quest=quest.title)
+            work.say("quest.joined_by_checkin", quest=work.text(quest.title))
         complete_step(work, learner, quest, step.id,
                       {"checked in": work.now.strftime("%Y-%m-%d %H:%M UTC")})
         return

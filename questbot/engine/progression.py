@@ -27,11 +27,14 @@ def missing_requirements(learner: LearnerState, quest: Quest, step: AnyStep) -> 
 def require_available(work: Work, learner: LearnerState, quest: Quest, step: AnyStep) -> None:
     missing = missing_requirements(learner, quest, step)
     if missing:
-        names = ", ".join(step_title(quest, m) for m in missing)
-        raise Rejected("step.locked", step=step_title(quest, step.id), missing=names)
+        names = ", ".join(work.text(step_title(quest, m)) for m in missing)
+        raise Rejected("step.locked", step=work.text(step_title(quest, step.id)),
+                       missing=names)
 
 
 def step_title(quest: Quest, step_id: str) -> str:
+    """The step's title (a LocalizedText: ``work.text`` picks the learner's language), else
+    its id."""
     step = quest.steps.get(step_id)
     return (step.title or step.id) if step else step_id
 
@@ -57,7 +60,10 @@ def complete_step(
     state.completed_at = work.now
     state.evidence = evidence
     work.save_step(learner, state)
-    text = work.t_for(learner, "step.complete", step=step_title(quest, step_id), quest=quest.title)
+    language = work.language_for(learner)
+    text = work.t_for(learner, "step.complete",
+                      step=work.text(step_title(quest, step_id), language),
+                      quest=work.text(quest.title, language))
     notify(work, learner, Text(text), to_actor)
     reach_milestones(work, learner, quest, to_actor=to_actor)
 
@@ -78,7 +84,8 @@ def reach_milestones(work: Work, learner: LearnerState, quest: Quest, *, to_acto
             award_badge(work, learner, quest, milestone, evidence=evidence, awarded_by=None,
                         to_actor=to_actor)
     if done == set(quest.steps):
-        done_text = work.t_for(learner, "quest.complete", quest=quest.title)
+        done_text = work.t_for(learner, "quest.complete",
+                               quest=work.text(quest.title, work.language_for(learner)))
         notify(work, learner, Text(done_text), to_actor)
 
 
@@ -90,7 +97,7 @@ def collect_evidence(
         state = learner.steps.get((quest.id, step_id))
         if state and state.evidence:
             summary = "; ".join(f"{k}: {v}" for k, v in sorted(state.evidence.items()))
-            evidence[step_title(quest, step_id)] = summary
+            evidence[str(step_title(quest, step_id))] = summary  # the default language's
     return evidence
 
 
@@ -111,7 +118,7 @@ def award_badge(
         quest_id=quest.id,
         quest_version=quest.version,
         badge_key=milestone.badge_key,
-        badge_name=milestone.badge.name,
+        badge_name=str(milestone.badge.name),  # the quest's language, as its credential
         awarded_at=work.now,
         evidence=evidence,
         awarded_by=awarded_by,
@@ -119,8 +126,9 @@ def award_badge(
     learner.awards.append(award)
     work.changes.append(PutAward(award))
     work.effects.append(IssueBadge(award, to_actor))
-    message = BadgeAwarded(award.award_id, award.badge_name, quest.title,
-                           work.ctx.settings.badge_url(award.award_id),
-                           language=work.language_for(learner))
+    language = work.language_for(learner)
+    message = BadgeAwarded(award.award_id, work.text(milestone.badge.name, language),
+                           work.text(quest.title, language),
+                           work.ctx.settings.badge_url(award.award_id), language=language)
     notify(work, learner, message, to_actor)
     return award

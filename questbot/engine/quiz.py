@@ -41,9 +41,9 @@ def start_quiz(work: Work, command: StartQuiz) -> None:
     quest, step = _choose_quiz(work, learner, command)
     state = learner.step(quest.id, step.id)
     if state.completed_at is not None:
-        raise Rejected("quiz.passed", step=step.title or step.id)
+        raise Rejected("quiz.passed", step=work.text(step.title) or step.id)
     if state.count >= step.attempts:
-        raise Rejected("quiz.no_attempts", step=step.title or step.id)
+        raise Rejected("quiz.no_attempts", step=work.text(step.title) or step.id)
     if step.cooldown and state.last_attempt_at is not None:
         wait = step.cooldown - (work.now - state.last_attempt_at).total_seconds()
         if wait > 0:
@@ -55,7 +55,7 @@ def start_quiz(work: Work, command: StartQuiz) -> None:
     learner.quiz = ActiveQuiz(quest.id, step.id, state.count, work.ctx.new_id()[:8], 0, 0,
                               work.now, work.event.conversation.chat_id)
     work.touch(learner)
-    work.say("quiz.intro", step=step.title or step.id, count=len(step.questions),
+    work.say("quiz.intro", step=work.text(step.title) or step.id, count=len(step.questions),
              mark=round(step.pass_mark * 100), attempt=state.count, attempts=step.attempts)
     work.reply(_question(work, step, learner.quiz))
 
@@ -83,10 +83,10 @@ def _choose_quiz(work: Work, learner: LearnerState, command: StartQuiz) -> tuple
 def _question(work: Work, step: QuizStep, quiz: ActiveQuiz) -> Question:
     question = step.questions[quiz.index]
     heading = work.t("quiz.question", number=quiz.index + 1, count=len(step.questions),
-                     text=question.text)
+                     text=work.text(question.text))
     labels: tuple[str, ...]
     if isinstance(question, ChoiceQuestion):
-        labels = question.choices
+        labels = tuple(work.text(choice) for choice in question.choices)
     elif isinstance(question, TrueFalseQuestion):
         labels = (work.t("quiz.true"), work.t("quiz.false"))
     else:
@@ -114,7 +114,7 @@ def answer(work: Work, text: str | None = None, button: ChooseAnswer | None = No
         choice = _choice_from_token(button.token, quiz)
         correct = _grade_choice(question, choice)
     else:
-        correct = _grade_text(question, text or "")
+        correct = _grade_text(work, quest, question, text or "")
     late = step.time_limit is not None and (
         (work.now - quiz.asked_at).total_seconds() > step.time_limit)
     if late:
@@ -125,7 +125,7 @@ def answer(work: Work, text: str | None = None, button: ChooseAnswer | None = No
     else:
         work.say("quiz.wrong")
     if question.explanation:
-        work.say("quiz.explanation", text=question.explanation)
+        work.say("quiz.explanation", text=work.text(question.explanation))
     quiz.correct += int(correct)
     quiz.index += 1
     quiz.asked_at = work.now
@@ -179,7 +179,7 @@ def _grade_choice(question: QuizQuestion, choice: int) -> bool:
     raise Rejected("quiz.type_it")
 
 
-def _grade_text(question: QuizQuestion, text: str) -> bool:
+def _grade_text(work: Work, quest: Quest, question: QuizQuestion, text: str) -> bool:
     """Grade a typed answer. This runs inside the event's transaction (on SQLite's writer),
     so its cost is bounded: answers longer than MAX_ANSWER_CHARS are refused before any
     comparison, and patterns run on RE2, at most O(program x answer) (see catalog.patterns:
@@ -193,7 +193,7 @@ def _grade_text(question: QuizQuestion, text: str) -> bool:
     if isinstance(question, ChoiceQuestion):
         if given.isdigit() and 1 <= int(given) <= len(question.choices):
             return _grade_choice(question, int(given) - 1)
-        folded = [normalise(c) for c in question.choices]
+        folded = [normalise(work.text(c)) for c in question.choices]
         if given not in folded:
             raise Rejected("quiz.pick_choice", count=len(question.choices))
         return _grade_choice(question, folded.index(given))
@@ -203,7 +203,7 @@ def _grade_text(question: QuizQuestion, text: str) -> bool:
         if given in _FALSE:
             return question.answer is False
         raise Rejected("quiz.true_or_false")
-    expected = question.answer
+    expected = question.answers_for(work.language, quest.language)
     if isinstance(expected, PatternAnswer):
         return expected.matches(stripped)
     accepted = (expected,) if isinstance(expected, str) else expected

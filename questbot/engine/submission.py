@@ -64,7 +64,7 @@ def submit(work: Work, command: Submit) -> None:
     learner = work.actor()
     quest = work.quest(command.quest_id)
     step = _step(work, quest, command.step_id)
-    title = step.title or step.id
+    title = work.text(step.title) or step.id
     if learner.is_complete(quest.id, step.id):
         raise Rejected("submission.done", step=title)
     require_available(work, learner, quest, step)
@@ -74,7 +74,8 @@ def submit(work: Work, command: Submit) -> None:
         if not step.pattern.matches(value):
             raise Rejected("submission.no_match", step=title)
         if ensure_enrolled(work, learner, quest):
-            work.say("quest.joined", quest=quest.title, badge=quest.spec.badge.name)
+            work.say("quest.joined", quest=work.text(quest.title),
+                     badge=work.text(quest.spec.badge.name))
         accepted = _accepted(work, form, value, extra, command.public)
         complete_step(work, learner, quest, step.id, {**accepted, "accepted": "by its rule"})
         return
@@ -86,7 +87,7 @@ def submit(work: Work, command: Submit) -> None:
                       VALUE: value, PUBLIC: "yes" if command.public else "no", **extra}
     state.last_attempt_at = work.now
     work.save_step(learner, state)
-    work.say("submission.received", step=title, quest=quest.title)
+    work.say("submission.received", step=title, quest=work.text(quest.title))
 
 
 def _evidence(work: Work, learner: LearnerState, step: SubmissionStep, command: Submit
@@ -143,7 +144,7 @@ def list_pending(work: Work, command: ListSubmissions) -> None:
 def _line(work: Work, pending: PendingSubmission) -> str:
     evidence = pending.step.evidence
     quest = work.ctx.catalog.get(pending.step.quest_id)
-    step = step_title(quest, pending.step.step_id) if quest else pending.step.step_id
+    step = work.text(step_title(quest, pending.step.step_id)) if quest else pending.step.step_id
     value = evidence.get(VALUE, "")
     shown = (f"{evidence.get(FILE_NAME, 'file')} {evidence_url(work, value)}"
              if evidence.get(FORM) == "file" else value[:200])
@@ -164,7 +165,8 @@ def review(work: Work, command: ReviewSubmission) -> None:
     quest = work.ctx.catalog.get(found.quest_id)
     if quest is None:
         raise Rejected("quest.unknown", quest=found.quest_id)
-    title = step_title(quest, found.step_id)
+    title = work.text(step_title(quest, found.step_id))
+    theirs = work.text(step_title(quest, found.step_id), work.language_for(learner))
     tutor_name = tutor.display_name or "a tutor"
     name = learner.display_name or "the learner"
     evidence = found.evidence
@@ -175,7 +177,7 @@ def review(work: Work, command: ReviewSubmission) -> None:
         if command.feedback:
             accepted[FEEDBACK] = command.feedback
         work.deliver(learner, Text(work.t_for(learner, "submission.approved", tutor=tutor_name,
-                                              step=title, feedback=command.feedback or "-")))
+                                              step=theirs, feedback=command.feedback or "-")))
         complete_step(work, learner, quest, found.step_id, accepted, to_actor=False)
         work.say("review.approved", learner=name, step=title)
         return
@@ -183,7 +185,7 @@ def review(work: Work, command: ReviewSubmission) -> None:
                       BY: tutor_name}
     work.save_step(learner, found)
     work.deliver(learner, Text(work.t_for(learner, "submission.rejected", tutor=tutor_name,
-                                          step=title, feedback=command.feedback,
+                                          step=theirs, feedback=command.feedback,
                                           quest=quest.id, id=found.step_id)))
     work.say("review.rejected", learner=name, step=title)
 

@@ -41,15 +41,16 @@ def help_text(work: Work) -> None:
 
 def list_quests(work: Work) -> None:
     learner = work.actor()
-    quests = sorted(work.ctx.catalog, key=lambda q: q.title)
+    quests = sorted(work.ctx.catalog, key=lambda q: work.text(q.title))
     if not quests:
         work.say("quests.none")
         return
     lines = []
     for quest in quests:
         mark = "✓ " if quest.id in learner.enrolments else "• "
-        lines.append(work.t("quests.line", mark=mark, title=quest.title, id=quest.id,
-                            steps=len(quest.steps), badge=quest.spec.badge.name))
+        lines.append(work.t("quests.line", mark=mark, title=work.text(quest.title),
+                            id=quest.id, steps=len(quest.steps),
+                            badge=work.text(quest.spec.badge.name)))
     work.say("quests.list", quests="\n".join(lines))
 
 
@@ -57,10 +58,11 @@ def join(work: Work, command: JoinQuest) -> None:
     learner = work.actor()
     quest = work.quest(command.quest_id)
     if not ensure_enrolled(work, learner, quest):
-        raise Rejected("quest.already_joined", quest=quest.title)
-    text = work.t("quest.joined", quest=quest.title, badge=quest.spec.badge.name)
+        raise Rejected("quest.already_joined", quest=work.text(quest.title))
+    text = work.t("quest.joined", quest=work.text(quest.title),
+                  badge=work.text(quest.spec.badge.name))
     if quest.spec.description:
-        text += "\n" + quest.spec.description
+        text += "\n" + work.text(quest.spec.description)
     work.say("raw", text=text + "\n\n" + _steps_text(work, learner, quest))
 
 
@@ -77,9 +79,9 @@ def progress(work: Work, command: ShowProgress) -> None:
         work.say("progress.none")
         return
     parts = []
-    for quest in sorted(quests, key=lambda q: q.title):
+    for quest in sorted(quests, key=lambda q: work.text(q.title)):
         done = sum(learner.is_complete(quest.id, s) for s in quest.steps)
-        header = work.t("progress.header", quest=quest.title,
+        header = work.t("progress.header", quest=work.text(quest.title),
                         bar=progress_bar(done, len(quest.steps)), done=done,
                         total=len(quest.steps))
         parts.append(header + "\n" + _steps_text(work, learner, quest))
@@ -91,17 +93,17 @@ def _steps_text(work: Work, learner: LearnerState, quest: Quest) -> str:
     lines = []
     for step in quest.spec.steps:
         state = learner.steps.get((quest.id, step.id))
-        title = step.title or step.id
+        title = work.text(step.title) or step.id
         if state and state.completed_at:
             lines.append(work.t("step.line_done", title=title))
             continue
         missing = missing_requirements(learner, quest, step)
         if missing:
-            after = ", ".join(step_title(quest, m) for m in missing)
+            after = ", ".join(work.text(step_title(quest, m)) for m in missing)
             lines.append(work.t("step.line_locked", title=title, after=after))
             continue
         key, params = step.todo(quest.id, state)
-        detail = work.t(key, **params)
+        detail = work.t(key, **work.texts(params))
         lines.append(work.t("step.line_todo", title=title, detail=detail))
     return "\n".join(lines)
 

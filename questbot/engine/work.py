@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import overload
 
-from questbot.catalog import Catalog, Quest
+from questbot.catalog import Catalog, LocalizedText, Quest
 from questbot.domain.changes import (
     Change,
     CreateLearner,
@@ -94,6 +95,23 @@ class Work:
     def t_for(self, learner: LearnerState, key: str, **params: object) -> str:
         """A sentence for another learner (through the outbox), in their language."""
         return translate(key, self.language_for(learner), **params)
+
+    @overload
+    def text(self, quest_text: str, language: str | None = None) -> str: ...
+    @overload
+    def text(self, quest_text: str | None, language: str | None = None) -> str | None: ...
+
+    def text(self, quest_text: str | None, language: str | None = None) -> str | None:
+        """A quest's text (a title, a question...) in the learner's language (or
+        ``language``), else in the quest's default language."""
+        if isinstance(quest_text, LocalizedText):
+            return quest_text.text(language or self.language)
+        return quest_text
+
+    def texts(self, params: Mapping[str, object]) -> dict[str, object]:
+        """Message parameters with any quest text among them in the learner's language."""
+        return {name: self.text(value) if isinstance(value, LocalizedText) else value
+                for name, value in params.items()}
 
     def say(self, key: str, **params: object) -> None:
         self.replies.append(Text(self.t(key, **params)))

@@ -7,7 +7,8 @@ from collections.abc import Iterator, Mapping
 
 from pydantic import Field
 
-from questbot.catalog.fields import MAX_STEPS, LongText, ShortText, Slug, Strict
+from questbot.catalog.fields import MAX_STEPS, Slug, Strict
+from questbot.catalog.localized import LongLocalized, ShortLocalized
 from questbot.domain.progress import StepState
 
 Location = tuple[str | int, ...]  # a path inside the step, as (field, index, ...)
@@ -17,8 +18,8 @@ Todo = tuple[str, Mapping[str, object]]  # a message-catalogue key and its param
 
 class StepBase(Strict):
     id: Slug
-    title: ShortText | None = None
-    description: LongText | None = None
+    title: ShortLocalized | None = None
+    description: LongLocalized | None = None
     requires: tuple[Slug, ...] = Field((), max_length=MAX_STEPS,
                                        description="steps that must be complete first")
 

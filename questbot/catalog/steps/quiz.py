@@ -3,7 +3,7 @@ with a pass mark, attempts, a cooldown and an optional time limit per question."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -21,10 +21,16 @@ from questbot.catalog.fields import (
     MAX_ATTEMPTS,
     MAX_QUESTIONS,
     Cooldown,
-    LongText,
     ShortText,
     Strict,
     TimeLimit,
+)
+from questbot.catalog.localized import (
+    MAX_LANGUAGES,
+    Language,
+    LongLocalized,
+    ShortLocalized,
+    primary_language,
 )
 from questbot.catalog.patterns import (
     MAX_PATTERN_ANSWERS,
@@ -78,38 +84,63 @@ class PatternAnswer(Strict):
 
 
 class ChoiceQuestion(Strict):
-    text: LongText
-    choices: tuple[ShortText, ...] = Field(min_length=2, max_length=10)
-    answer: ShortText = Field(description="the correct choice, spelled as in choices")
-    explanation: LongText | None = None
+    text: LongLocalized
+    choices: tuple[ShortLocalized, ...] = Field(min_length=2, max_length=10)
+    answer: ShortText = Field(
+        description="the correct choice, spelled as in choices (in the quest's language)")
+    explanation: LongLocalized | None = None
 
 
 class TrueFalseQuestion(Strict):
-    text: LongText
+    text: LongLocalized
     answer: bool
-    explanation: LongText | None = None
+    explanation: LongLocalized | None = None
 
 
 def _answer_shape(value: Any) -> str:
-    if isinstance(value, dict | PatternAnswer):
+    if isinstance(value, PatternAnswer):
         return "pattern-answer"
+    if isinstance(value, dict):  # {pattern: ...} or {en: [...], fr: [...]}
+        return "pattern-answer" if value.keys() & PatternAnswer.model_fields else "by-language"
     return "answer-list" if isinstance(value, list | tuple) else "one-answer"
 
 
-TextAnswer = Annotated[
+Answers = Annotated[
     Annotated[ShortText, Tag("one-answer")]
     | Annotated[tuple[ShortText, ...], Tag("answer-list")]
     | Annotated[PatternAnswer, Tag("pattern-answer")],
     Discriminator(_answer_shape),
 ]
+AnswersByLanguage = Annotated[
+    Mapping[Language, Answers],
+    Field(min_length=1, max_length=MAX_LANGUAGES,
+          # so that {pattern: ...} is a pattern answer only, as the loader reads it
+          json_schema_extra={"additionalProperties": False})]
+TextAnswer = Annotated[
+    Annotated[ShortText, Tag("one-answer")]
+    | Annotated[tuple[ShortText, ...], Tag("answer-list")]
+    | Annotated[PatternAnswer, Tag("pattern-answer")]
+    | Annotated[AnswersByLanguage, Tag("by-language")],
+    Discriminator(_answer_shape),
+]
 
 
 class TextQuestion(Strict):
-    text: LongText
+    text: LongLocalized
     answer: TextAnswer = Field(
-        description="accepted answer(s), compared ignoring case and spacing, or {pattern: REGEX}"
-    )
-    explanation: LongText | None = None
+        description="accepted answer(s), compared ignoring case and spacing, or {pattern: "
+                    "REGEX}; or either by language: {en: [colour], fr: [couleur]}")
+    explanation: LongLocalized | None = None
+
+    def answers_for(self, language: str, default: str) -> str | tuple[str, ...] | PatternAnswer:
+        """The answers accepted from a learner in ``language``: that language's, else the
+        quest's default language's, else the first given."""
+        if not isinstance(self.answer, Mapping):
+            return self.answer
+        for wanted in (language, primary_language(language), default):
+            if wanted in self.answer:
+                return self.answer[wanted]
+        return next(iter(self.answer.values()))
 
 
 def _question_shape(value: Any) -> str:

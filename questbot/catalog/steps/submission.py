@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from questbot.catalog.localized import PromptLocalized
 from questbot.catalog.steps.base import Problem, StepBase, Todo
 from questbot.catalog.steps.quiz import PatternAnswer
 from questbot.domain.progress import StepState
@@ -26,8 +27,8 @@ class SubmissionStep(StepBase):
                              "at once when it matches the pattern")
     pattern: PatternAnswer | None = Field(
         None, description="for review: auto, the RE2 pattern a link or text must match")
-    prompt: str | None = Field(None, min_length=1, max_length=1000,
-                               description="what to hand in, shown by /progress")
+    prompt: PromptLocalized | None = Field(
+        None, description="what to hand in, shown by /progress")
 
     def problems(self) -> Iterator[Problem]:
         if len(set(self.accepts)) != len(self.accepts):
