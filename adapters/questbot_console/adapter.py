@@ -163,6 +163,8 @@ class ConsoleAdapter:
             self._print(render(reply, self._language))
         self._choices = next((r.choices for r in reversed(replies) if isinstance(r, Question)),
                              () if replies else self._choices)
+        # the terminal's own words follow the language the engine answers in
+        self._language = next((r.language for r in replies if r.language), self._language)
         if not replies and not line.startswith("/"):
             self._print(self._t("posted", channel=self._channel))
         if line.lower().startswith("/help"):

@@ -8,6 +8,9 @@ from questbot_console.strings import say
 
 
 def render(message: Outbound, language: str = "en") -> str:
+    """``language``: the community's, unless the engine said whose the message is."""
+    if message.language:
+        language = message.language
     match message:
         case Text(text=text):
             return text

@@ -158,7 +158,7 @@ class DiscordAdapter:
     async def _render(self, reply: Outbound, language: str) -> list[dict[str, Any]]:
         """``language``: the platform's or the community's, unless the engine said whose
         language the message is in."""
-        if isinstance(reply, Question | BadgeAwarded) and reply.language:
+        if reply.language:
             language = reply.language
         match reply:
             case Text(text=text):

@@ -246,6 +246,7 @@ def post_key(conversation: ConversationRef, message_id: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Text:
     text: str
+    language: str = ""  # the language it is written in, when the engine knows it
 
 
 @dataclass(frozen=True, slots=True)

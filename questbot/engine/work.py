@@ -114,7 +114,7 @@ class Work:
                 for name, value in params.items()}
 
     def say(self, key: str, **params: object) -> None:
-        self.replies.append(Text(self.t(key, **params)))
+        self.replies.append(Text(self.t(key, **params), self.language))
 
     def reply(self, message: Outbound) -> None:
         self.replies.append(message)

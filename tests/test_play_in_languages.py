@@ -1,0 +1,144 @@
+"""A whole sample quest played in French and in Gaelic through the Telegram fake and the
+terminal chat: nothing English reaches the learner, neither a sentence of any catalogue nor
+a text of the quest."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from string import Formatter
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+from questbot_telegram.adapter import TelegramAdapter
+
+from questbot.catalog import load_quest_file
+from questbot.catalog.localized import LocalizedText
+from questbot.i18n import ADDED, ENGLISH, translate
+from tests.adapters import context_for, telegram_settings
+from tests.fakes.telegram_api import FakeTelegram
+from tests.paths import QUESTS
+from tests.server import Server, free_port, running_server
+from tests.test_console_e2e import finish, start
+from tests.test_telegram import last_question
+
+LEARNER, TUTOR, GROUP = 2001, 2002, -100777
+WORD = re.compile(r"(?<![/\w])[a-z]{2,}\b")  # a word in lower case, not a /command or USAGE
+SAMPLE = QUESTS / "python-basics.yaml"
+
+
+def texts_of(node: object) -> Iterator[LocalizedText]:
+    if isinstance(node, LocalizedText):
+        yield node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from texts_of(getattr(node, name))
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from texts_of(value)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            yield from texts_of(value)
+
+
+def english_pieces(language: str) -> set[str]:
+    """Every English piece of three words or more a learner could be shown: the core's and
+    the adapters' sentences, and the sample quest's English texts where it has another."""
+    literals = [*ENGLISH.values(), *ADDED["en"].values()]
+    literals += [text.translations["en"] for text in texts_of(load_quest_file(SAMPLE).spec)
+                 if "en" in text.translations and language in text.translations
+                 and text.translations["en"] != text.translations[language]]
+    pieces: set[str] = set()
+    for text in literals:
+        for literal, _, _, _ in Formatter().parse(text):
+            pieces |= {piece.strip() for piece in re.split(r"[\n:;()!?.,]", literal)
+                       if len(WORD.findall(piece)) >= 3}
+    return pieces
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    api = FakeTelegram()
+    await api.start()
+    yield api
+    await api.stop()
+
+
+async def reply_to(fake: FakeTelegram, chat: int, before: int) -> None:
+    await fake.wait_for(lambda: len(fake.to(chat)) > before)
+
+
+def everything_sent(fake: FakeTelegram, *chats: int) -> str:
+    parts = []
+    for chat in chats:
+        for sent in fake.to(chat):
+            parts += [sent.text or "", sent.caption or ""]
+            parts += [b["text"] for row in sent.keyboard or () for b in row]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("language", ["fr", "gd"])
+async def test_the_sample_quest_on_telegram_shows_no_english(
+        tmp_path: Path, fake: FakeTelegram, language: str) -> None:
+    async with running_server(tmp_path, tutors=(f"telegram:{TUTOR}",)) as server:
+        adapter = telegram_adapter(server, fake)
+        await adapter.start()
+        try:
+            await play_on_telegram(fake, language)
+        finally:
+            await adapter.stop()
+    text = everything_sent(fake, LEARNER, GROUP)
+    assert len(text) > 800
+    assert sorted(piece for piece in english_pieces(language) if piece in text) == []
+    assert any(s.document for s in fake.to(LEARNER))  # the badge itself arrived
+
+
+def telegram_adapter(server: Server, fake: FakeTelegram) -> TelegramAdapter:
+    settings = telegram_settings(fake, (f"general={GROUP}",))
+    return TelegramAdapter(context_for(server, settings), settings, outbox_interval=0.2)
+
+
+async def play_on_telegram(fake: FakeTelegram, language: str) -> None:
+    learner = fake.user(LEARNER, "Amélie", language=language)
+    tutor = fake.user(TUTOR, "Tina", language="en")
+    group = fake.group(GROUP, "Python")
+
+    async def say(text: str, chat: dict[str, Any] | None = None) -> None:
+        before = len(fake.to(LEARNER)) + len(fake.to(GROUP))
+        fake.says(learner, text, chat=chat)
+        await fake.wait_for(lambda: len(fake.to(LEARNER)) + len(fake.to(GROUP)) > before)
+
+    for line in ("/start", "/help", "/quests", "/join python-basics"):
+        await say(line)
+    for n in range(3):
+        fake.says(learner, f"salut {n}", chat=group)
+    await reply_to(fake, GROUP, 0)
+    await say("/quiz")
+    fake.presses(learner, last_question(fake, LEARNER), "2")
+    await reply_to(fake, LEARNER, len(fake.to(LEARNER)))
+    await say("def")
+    fake.presses(learner, last_question(fake, LEARNER), translate("quiz.true", language))
+    await reply_to(fake, LEARNER, len(fake.to(LEARNER)))
+    await say("ab")
+    fake.says(tutor, "/code python-basics")
+    await reply_to(fake, TUTOR, 0)
+    code = fake.texts_to(TUTOR).split("): ")[1].split("\n")[0]
+    await say(f"/checkin {code}")
+    await fake.wait_for(lambda: any(s.document for s in fake.to(LEARNER)))
+    for line in ("/progress", "/badges"):
+        await say(line)
+
+
+@pytest.mark.parametrize("language", ["fr", "gd"])
+async def test_the_sample_quest_in_the_terminal_shows_no_english(
+        tmp_path: Path, language: str) -> None:
+    term = await start(tmp_path, free_port(), "--as", "amelie")
+    lines = [f"/language {language}", "/help", "/quests", "/join python-basics", "salut 1",
+             "salut 2", "salut 3", "/quiz", "2", "def", "1", "ab", "/progress", "/badges"]
+    transcript = [await term.type(line) for line in lines]
+    assert await finish(term) == 0
+    text = "\n".join(transcript[1:])
+    english = english_pieces(language) | {translate("console.posted", "en", channel="general")}
+    assert sorted(piece for piece in english if piece in text) == []
