@@ -18,10 +18,13 @@ from questbot.catalog import load_quest_file
 from questbot.catalog.localized import LocalizedText
 from questbot.i18n import ADDED, ENGLISH, translate
 from tests.adapters import context_for, telegram_settings
+from tests.fakes.discord_api import GENERAL, FakeDiscord, Post
 from tests.fakes.telegram_api import FakeTelegram
 from tests.paths import QUESTS
 from tests.server import Server, free_port, running_server
 from tests.test_console_e2e import finish, start
+from tests.test_discord import ALICE, TINA, button, question
+from tests.test_discord import adapter_for as discord_adapter
 from tests.test_telegram import last_question
 
 LEARNER, TUTOR, GROUP = 2001, 2002, -100777
@@ -142,3 +145,84 @@ async def test_the_sample_quest_in_the_terminal_shows_no_english(
     text = "\n".join(transcript[1:])
     english = english_pieces(language) | {translate("console.posted", "en", channel="general")}
     assert sorted(piece for piece in english if piece in text) == []
+
+
+@pytest.fixture
+async def discord_fake() -> AsyncIterator[FakeDiscord]:
+    api = FakeDiscord()
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@pytest.mark.parametrize(("language", "locale"), [("fr", "fr"), ("gd", "en-GB")])
+async def test_the_sample_quest_on_discord_shows_no_english(
+        tmp_path: Path, discord_fake: FakeDiscord, language: str, locale: str) -> None:
+    fake = discord_fake
+    async with running_server(tmp_path) as server:
+        adapter = discord_adapter(server, fake)
+        await adapter.start()
+        try:
+            learner = await play_on_discord(fake, language, locale)
+        finally:
+            await adapter.stop()
+    shown = []
+    for post in fake.posts:
+        ours = post.interaction_token in learner if post.interaction_token else \
+            post.channel_id == GENERAL  # what the channel sees, not the tutor's own answers
+        if ours:
+            shown += [post.content or "", str(post.embeds), str(post.data.get("title", ""))]
+            shown += [str(b.get("label", "")) for b in post.buttons()]
+            shown += [str(c.get("label", "")) for row in post.data.get("components", [])
+                      for c in row.get("components", [])]
+    text = "\n".join(shown)
+    assert len(text) > 800
+    assert sorted(piece for piece in english_pieces(language) if piece in text) == []
+    assert any(post.files for post in fake.posts)  # the badge itself arrived
+
+
+async def play_on_discord(fake: FakeDiscord, language: str, locale: str) -> set[str]:
+    """The learner's interactions' tokens, after playing the sample quest to its badge."""
+    amelie = fake.member(ALICE, "Amélie", locale=locale)
+    tina = fake.member(TINA, "Tina", tutor=True)
+    tokens: set[str] = set()
+
+    async def slash(name: str, **options: Any) -> str:
+        token = await fake.slash(amelie, name, **options)
+        tokens.add(token)
+        await fake.wait_for(lambda: any(p.kind == "followup" for p in fake.to_interaction(token)))
+        return token
+
+    if language == "gd":  # Discord has no Gaelic locale: the learner says so
+        await slash("language", language="gd")
+    for name in ("help", "quests"):
+        await slash(name)
+    await slash("join", quest="python-basics")
+    for n in range(3):
+        await fake.say(amelie, f"salut {n}")
+    await fake.wait_for(lambda: sum(p.channel_id == GENERAL for p in fake.posts) >= 1)
+    def asking(number: int) -> list[Post]:
+        return [p for p in fake.posts if p.buttons() and f"{number}/4" in (p.content or "")]
+
+    token = await slash("quiz")
+    tokens.add(await fake.press(amelie, button(question(fake, token), "2")))
+    await fake.wait_for(lambda: bool(asking(2)))
+    form = await fake.press(amelie, asking(2)[-1].buttons()[0]["custom_id"])
+    tokens.add(form)
+    await fake.wait_for(lambda: any(p.callback_type == 9 for p in fake.to_interaction(form)))
+    modal = next(p for p in fake.to_interaction(form) if p.callback_type == 9).data
+    field = modal["components"][0]["components"][0]["custom_id"]
+    tokens.add(await fake.submit_modal(amelie, modal["custom_id"], field, "def"))
+    await fake.wait_for(lambda: bool(asking(3)))
+    tokens.add(await fake.press(amelie, button(asking(3)[-1],
+                                               translate("quiz.true", language))))
+    await fake.wait_for(lambda: bool(asking(4)))
+    await slash("answer", text="ab")
+    code_token = await fake.slash(tina, "code", quest="python-basics")
+    await fake.wait_for(lambda: "): " in fake.text_of(code_token))
+    code = fake.text_of(code_token).split("): ")[1].split("\n")[0]
+    token = await slash("checkin", code=code)
+    await fake.wait_for(lambda: any(p.files for p in fake.to_interaction(token)))
+    for name in ("progress", "badges"):
+        await slash(name)
+    return tokens

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import OrderedDict
 from typing import Any
 
 import aiohttp
@@ -44,6 +45,7 @@ from questbot_discord.strings import say
 
 log = logging.getLogger(__name__)
 READY_TIMEOUT = 60.0
+MAX_REMEMBERED_LOCALES = 100_000  # members, most recent kept
 
 
 class DiscordAdapter:
@@ -57,6 +59,7 @@ class DiscordAdapter:
         self._client: QuestClient | None = None
         self._runner: asyncio.Task[None] | None = None
         self._tasks = BackgroundTasks()
+        self._locales: OrderedDict[int, str] = OrderedDict()  # member id -> Discord locale
 
     @property
     def client(self) -> QuestClient:
@@ -121,6 +124,14 @@ class DiscordAdapter:
 
     def _event(self, event_id: str, user: discord.abc.User, conversation: ConversationRef,
                command: Command, language: str = "", message_id: int | None = None) -> Event:
+        # Discord says a member's language with interactions only; their messages and
+        # reactions are read in the language their last interaction said
+        if language:
+            self._locales[user.id] = language
+            self._locales.move_to_end(user.id)
+            while len(self._locales) > MAX_REMEMBERED_LOCALES:
+                self._locales.popitem(last=False)
+        language = language or self._locales.get(user.id, "")
         return Event(event_id, member_ref(user), conversation, command,
                      (user.display_name or user.name)[:100], language.split("-", maxsplit=1)[0],
                      self._role(user), None if message_id is None else str(message_id))

@@ -59,6 +59,7 @@ class FakeDiscord:
     allow_message_content: bool = True
     posts: list[Post] = field(default_factory=list)
     commands: list[dict[str, Any]] = field(default_factory=list)
+    locales: dict[int, str] = field(default_factory=dict)
     dispatched: list[dict[str, Any]] = field(default_factory=list)
     rate_limit_next: int = 0  # answer this many REST calls with 429 first
     rate_limited: int = 0
@@ -110,11 +111,13 @@ class FakeDiscord:
             await socket.close(code=4000, message=b"reconnect")
 
     # --- people ---------------------------------------------------------------------------
-    def member(self, user_id: int, name: str, tutor: bool = False) -> dict[str, Any]:
+    def member(self, user_id: int, name: str, tutor: bool = False, locale: str = "en-US"
+               ) -> dict[str, Any]:
         member = {"user": user_json(user_id, name), "roles": [str(TUTOR_ROLE)] if tutor else [],
                   "joined_at": snowflake_time(), "deaf": False, "mute": False, "flags": 0,
                   "permissions": "1071698660929", "nick": None, "avatar": None}
         self.members[user_id] = member
+        self.locales[user_id] = locale  # the Discord language the member uses
         return member
 
     # --- what users do --------------------------------------------------------------------
@@ -181,7 +184,8 @@ class FakeDiscord:
             "data": data, "guild_id": str(GUILD_ID), "channel_id": str(channel),
             "channel": {"id": str(channel), "type": 0, "guild_id": str(GUILD_ID),
                         "name": "general" if channel == GENERAL else "help"},
-            "member": member, "token": token, "version": 1, "locale": "en-US",
+            "member": member, "token": token, "version": 1,
+            "locale": self.locales.get(int(member["user"]["id"]), "en-US"),
             "guild_locale": "en-US", "app_permissions": "1071698660929", "entitlements": [],
             "authorizing_integration_owners": {"0": str(GUILD_ID)}, "context": 0,
             "attachment_size_limit": 25 * 1024 * 1024}
