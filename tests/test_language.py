@@ -62,3 +62,13 @@ async def test_the_choice_survives_a_restart_and_forgetting_clears_it(
     assert "Àitheantan" in await again.say("/help")
     await again.say("/forget confirm")
     assert "Commands:" in await again.say("/help")
+
+
+async def test_true_or_false_may_be_typed_in_the_learners_language(
+        engine: QuestEngine) -> None:
+    amelie = Player(engine, UserRef("console", "amelie"), "Amélie", language="fr")
+    await amelie.say("/join python-basics")
+    await amelie.say("/quiz")
+    await amelie.say("2")
+    await amelie.say("def")
+    assert "Question 4/4" in await amelie.say("Vrai")  # the third question: true or false

@@ -198,9 +198,10 @@ def _grade_text(work: Work, quest: Quest, question: QuizQuestion, text: str) -> 
             raise Rejected("quiz.pick_choice", count=len(question.choices))
         return _grade_choice(question, folded.index(given))
     if isinstance(question, TrueFalseQuestion):
-        if given in _TRUE:
+        # the words of the learner's language as well as English's (vrai, fìor...)
+        if given in _TRUE or given == normalise(work.t("quiz.true")):
             return question.answer is True
-        if given in _FALSE:
+        if given in _FALSE or given == normalise(work.t("quiz.false")):
             return question.answer is False
         raise Rejected("quiz.true_or_false")
     expected = question.answers_for(work.language, quest.language)
