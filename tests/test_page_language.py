@@ -202,3 +202,29 @@ def test_accept_language_is_read_by_quality_and_odd_parts_are_dropped() -> None:
     assert preferred_languages("fr;q=0, *, <script>, en;q=2, de;q=x, gd") == ["gd"]
     assert preferred_languages("") == []
     assert len(preferred_languages("en," * 10_000)) < 200
+
+
+WEB_KEY = re.compile(r"""(?:\bt|\bsay|message\(request,)\(?\s*["']([a-z_]+\.[a-z_.]+)["']""")
+MESSAGE_KEYS = re.compile(r"""message\(request, "([a-z_.]+)", "([a-z_.]+)\"""")
+REJECTED_KEY = re.compile(r"""UploadRejected\(\d+, "([a-z_.]+)"\)""")
+CHECK_KEY = re.compile(r"""verdict\.fail\(\s*"[a-z_]+",\s*"[a-z_]+",\s*"([a-z_]+)"|"""
+                       r"""verdict\.passed\(\s*"[a-z_]+",\s*"([a-z_]+)\"""")
+
+
+def test_every_key_the_web_and_the_badges_say_is_in_their_english_catalogue() -> None:
+    from questbot.i18n import ADDED  # noqa: PLC0415
+
+    web_files = [*(ROOT / "questbot/web").glob("*.py"),
+                 *(ROOT / "questbot/web/templates").glob("*.html")]
+    used = {f"web.{key}" for path in web_files for key in WEB_KEY.findall(path.read_text())}
+    for path in (ROOT / "questbot/web").glob("*.py"):
+        text = path.read_text()
+        used |= {f"web.{key}" for pair in MESSAGE_KEYS.findall(text) for key in pair}
+        used |= {f"web.{key}" for key in REJECTED_KEY.findall(text)}
+    badge_files = list((ROOT / "questbot/badges").glob("*.py"))
+    used |= {f"badges.check.{key}" for path in badge_files
+             for pair in CHECK_KEY.findall(path.read_text()) for key in pair if key}
+    used |= {f"badges.{key}" for path in badge_files
+             for key in re.findall(r"""\bsay\(\s*"([a-z_]+\.[a-z_.]+)\"""", path.read_text())}
+    assert len(used) > 60
+    assert sorted(key for key in used if key not in ADDED["en"]) == []
