@@ -26,9 +26,9 @@ CORE: dict[str, tuple[set[str], set[str]]] = {
     "catalog": ({"domain"}, {"pydantic", "pydantic_core", "yaml", "re2"}),
     "engine": ({"domain", "catalog", "ports", "i18n"}, set()),
     "storage": ({"domain", "ports"}, {"aiosqlite", "asyncpg"}),
-    "badges": ({"domain", "catalog", "ports"},
-               {"PIL", "aiohttp", "base58", "nacl", "pebble", "pyld", "qrcode"}),
-    "web": ({"domain", "ports", "badges"}, {"aiohttp", "jinja2"}),
+    "badges": ({"domain", "catalog", "ports", "i18n"},
+               {"PIL", "aiohttp", "babel", "base58", "nacl", "pebble", "pyld", "qrcode"}),
+    "web": ({"domain", "ports", "badges", "i18n"}, {"aiohttp", "babel", "jinja2"}),
     "kit": ({"domain", "ports", "i18n"}, {"pydantic"}),
 }
 ADAPTER_CORE = {"domain", "ports", "kit", "i18n"}

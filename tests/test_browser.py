@@ -133,3 +133,38 @@ async def test_pages_break_no_content_security_policy(server: Server,
         assert any("Content Security Policy" in m for m in console_errors(browser))
 
     await asyncio.to_thread(visit)
+
+
+async def test_a_badge_page_in_gaelic_switches_to_french_and_keeps_it(
+        server: Server, browser: webdriver.Chrome) -> None:
+    award_id = await server.grant_badge()
+    png = server.settings.data_dir / "badges" / "awards" / f"{award_id}.png"
+
+    def language() -> str:
+        return str(browser.find_element(By.TAG_NAME, "html").get_attribute("lang"))
+
+    def switch() -> None:
+        browser.get(f"{server.base}/badges/{award_id}?lang=gd")
+        assert language() == "gd"
+        assert browser.find_element(By.ID, "status").text.lower() == "dligheach"
+        links = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".actions a")]
+        assert "Luchdaich a-nuas am bràiste (PNG)" in links
+        assert browser.find_element(By.ID, "lang-fr").text == "Français"
+        browser.find_element(By.ID, "lang-fr").click()
+        WebDriverWait(browser, 10).until(lambda _: language() == "fr")
+        assert browser.current_url.endswith(f"/badges/{award_id}?lang=fr")
+        assert browser.find_element(By.ID, "status").text.lower() == "valide"
+        assert browser.find_element(By.ID, "lang-gd").text == "Gàidhlig"
+        # the page's own links keep French: on to the verify page, and a verdict in French
+        browser.find_element(By.LINK_TEXT, "Vérifier").click()
+        WebDriverWait(browser, 10).until(
+            lambda driver: "/verify" in driver.current_url and language() == "fr")
+        browser.find_element(By.ID, "file").send_keys(str(png))
+        browser.find_element(By.CSS_SELECTOR, "#verify-form button").click()
+        verdict = WebDriverWait(browser, 15).until(
+            expected_conditions.presence_of_element_located((By.ID, "verdict-status")))
+        assert verdict.text.lower() == "valide" and language() == "fr"
+        assert "authentique" in browser.find_element(By.ID, "verdict-summary").text
+        assert console_errors(browser) == []
+
+    await asyncio.to_thread(switch)

@@ -27,6 +27,8 @@ from tests.paths import ROOT
 LANGUAGES = ("en", "fr", "gd")
 TRANSLATED = ("fr", "gd")
 CATALOGUES = [("questbot/locale", "questbot"),
+              ("questbot/web/locale", "questbot_web"),  # the badge server's pages
+              ("questbot/badges/locale", "questbot_badges"),  # verdicts and certificates
               *((f"adapters/{name}/locale", name)
                 for name in ("questbot_console", "questbot_telegram", "questbot_discord"))]
 COMMAND = re.compile(r"(?<![\w/])/[a-z]+\b")
@@ -179,3 +181,18 @@ def test_a_fresh_compiled_catalogue_is_used_and_a_stale_one_is_not(tmp_path: Pat
     assert load(tmp_path, "questbot", "fr").gettext("quiz.true") == "Vrai"  # type: ignore[union-attr]
     assert load(tmp_path, "questbot", "de") is None
     assert io.BytesIO(mo.read_bytes()).read(4) in {b"\xde\x12\x04\x95", b"\x95\x04\x12\xde"}
+
+
+@pytest.mark.parametrize(("folder", "domain", "namespace"),
+                         [("questbot/web/locale", "questbot_web", "web"),
+                          ("questbot/badges/locale", "questbot_badges", "badges")])
+def test_the_web_and_badge_catalogues_are_registered_in_every_language(
+        folder: str, domain: str, namespace: str) -> None:
+    import questbot.web.language  # noqa: F401, PLC0415  (registers both catalogues)
+
+    for language in LANGUAGES:
+        for message in _read(folder, domain, language):
+            if message.id:
+                key = f"{namespace}.{message.id}"
+                assert translate(key, language) == str(message.string).format_map(
+                    _Filled({})), (language, key)

@@ -34,24 +34,22 @@ def inspect(data: bytes, verdict: Verdict) -> Inspection:
         return found
     credential_text = texts.get(OB3_KEYWORD)
     if credential_text is not None:
-        found.credential = _document(credential_text, verdict, "Open Badges 3.0 credential")
+        found.credential = _document(credential_text, verdict, "ob3")
         if found.credential is not None:
             found.credential_text = credential_text
             try:
                 found.view = read_credential(found.credential)
             except ShapeError as exc:
-                verdict.fail("invalid", "format", f"The credential is not an Open Badges 3.0"
-                             f" credential: {exc}.")
+                verdict.fail("invalid", "format", "not_ob3", reason=exc)
     assertion_text = texts.get(OB2_KEYWORD)
     if assertion_text is not None:
         stripped = assertion_text.strip()
         if stripped.startswith(("https://", "http://")) and not stripped.startswith("{"):
             found.assertion_url = stripped  # a legacy baked badge names its hosted assertion
         else:
-            found.assertion = _document(assertion_text, verdict, "Open Badges 2.0 assertion")
+            found.assertion = _document(assertion_text, verdict, "ob2")
             if found.assertion is not None and not _is_assertion(found.assertion):
-                verdict.fail("invalid", "format",
-                             "The Open Badges 2.0 data is not an assertion.")
+                verdict.fail("invalid", "format", "not_ob2_assertion")
     return found
 
 
@@ -66,33 +64,32 @@ def _texts(data: bytes, verdict: Verdict) -> dict[str, str] | None:
         try:
             document = load_bounded(data)
         except JsonRejected as exc:
-            verdict.fail("invalid", "format", f"The file is not a badge: {exc}.")
+            verdict.fail("invalid", "format", "file_not_badge", reason=exc)
             return None
         if not isinstance(document, dict):
-            verdict.fail("invalid", "format", "The file is not a badge: not a JSON object.")
+            verdict.fail("invalid", "format", "file_not_object")
             return None
         ob3 = "proof" in document or "credentialSubject" in document
         return {OB3_KEYWORD if ob3 else OB2_KEYWORD: data.decode("utf-8", "replace")}
     try:
         texts = unbake(data)
     except NotABadgeImage as exc:
-        verdict.fail("invalid", "format", f"Not a badge: {exc}.")
+        verdict.fail("invalid", "format", "not_badge", reason=exc)
         return None
-    verdict.passed("format", "A baked PNG badge.")
+    verdict.passed("format", "baked_png")
     return texts
 
 
 def _document(text: str, verdict: Verdict, what: str) -> dict[str, Any] | None:
     if _COMPACT_JWS.match(text.strip()):
-        verdict.fail("unverifiable", "format", f"The {what} is a JWS; this verifier checks"
-                     " Data Integrity proofs only.")
+        verdict.fail("unverifiable", "format", f"{what}_jws")
         return None
     try:
         document = load_bounded(text)
     except JsonRejected as exc:
-        verdict.fail("invalid", "format", f"The {what} is not usable: {exc}.")
+        verdict.fail("invalid", "format", f"{what}_unusable", reason=exc)
         return None
     if not isinstance(document, dict):
-        verdict.fail("invalid", "format", f"The {what} is not a JSON object.")
+        verdict.fail("invalid", "format", f"{what}_not_object")
         return None
     return document

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import io
 import textwrap
+from datetime import date as Date
 from functools import lru_cache
 
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
 from questbot.badges.assets import asset
+from questbot.badges.words import long_date, say
 
 SIZE = 600
 
@@ -75,8 +77,10 @@ def render_badge(name: str, issuer: str, colour: str, accent: str) -> bytes:
 
 
 def render_certificate(badge_png: bytes, *, badge_name: str, recipient: str | None,
-                       issuer: str, date: str, url: str, colour: str, accent: str,
-                       stamp: str | None = None, stamp_colour: str = "#a4161a") -> bytes:
+                       issuer: str, date: Date, url: str, colour: str, accent: str,
+                       stamp: str | None = None, stamp_colour: str = "#a4161a",
+                       language: str = "en") -> bytes:
+    """The certificate, its fixed words and date in ``language``; PNG bytes."""
     width, height = 1600, 1130
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
@@ -84,14 +88,17 @@ def render_certificate(badge_png: bytes, *, badge_name: str, recipient: str | No
     draw.rectangle((0, 0, width, 150), fill=main)
     draw.rectangle((0, 150, width, 162), fill=edge)
     draw.text((80, 75), issuer, font=_font(48, True), fill="white", anchor="lm")
-    draw.text((80, 250), "Certificate of achievement", font=_font(40), fill=(90, 90, 90))
-    draw.text((80, 330), recipient or "This badge's holder", font=_font(72, True), fill=main)
-    draw.text((80, 440), "has earned the badge", font=_font(40), fill=(90, 90, 90))
+    draw.text((80, 250), say("certificate.title", language), font=_font(40), fill=(90, 90, 90))
+    holder = recipient or say("certificate.holder", language)
+    draw.text((80, 330), holder, font=_fitting(draw, holder, 960, 72), fill=main)
+    draw.text((80, 440), say("certificate.earned", language), font=_font(40),
+              fill=(90, 90, 90))
     lines, font = _fit(draw, badge_name, 900, (64, 56, 48), bold=True)
     for number, line in enumerate(lines):
         draw.text((80, 510 + number * 76), line, font=font, fill=(30, 30, 30))
-    draw.text((80, 800), f"Awarded {date}", font=_font(36), fill=(90, 90, 90))
-    draw.text((80, 860), "Verify: " + url, font=_font(28), fill=main)
+    draw.text((80, 800), say("certificate.awarded", language, date=long_date(date, language)),
+              font=_font(36), fill=(90, 90, 90))
+    draw.text((80, 860), say("certificate.verify", language, url=url), font=_font(28), fill=main)
     badge = Image.open(io.BytesIO(badge_png)).convert("RGBA").resize((420, 420))
     image.paste(badge, (width - 520, 230), badge)
     code = qrcode.QRCode(border=2, box_size=8)
@@ -105,6 +112,15 @@ def render_certificate(badge_png: bytes, *, badge_name: str, recipient: str | No
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
     return out.getvalue()
+
+
+def _fitting(draw: ImageDraw.ImageDraw, text: str, width: int,
+             largest: int) -> ImageFont.FreeTypeFont:
+    """The largest bold font, down to half ``largest``, in which ``text`` fits ``width``."""
+    for size in range(largest, largest // 2, -4):
+        if draw.textlength(text, font=_font(size, True)) <= width:
+            return _font(size, True)
+    return _font(largest // 2, True)
 
 
 def _stamped(image: Image.Image, text: str, colour: tuple[int, int, int]) -> Image.Image:

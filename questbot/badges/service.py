@@ -164,8 +164,9 @@ class BadgeService:
         return str(await self.write_png(record)) if record else None
 
     async def certificate(self, record: CredentialRecord, stamp: str | None = None,
-                          stamp_colour: str = "#a4161a") -> bytes:
-        """A certificate with a QR code, stamped (REVOKED, EXPIRED) when ``stamp`` is given.
+                          stamp_colour: str = "#a4161a", language: str = "en") -> bytes:
+        """A certificate with a QR code, in ``language``, stamped (REVOKED, EXPIRED) when
+        ``stamp`` is given.
         The file is named by a hash of everything it shows, so it is rendered again when the
         holder hides or deletes their name or the badge's state changes."""
         info = await self.class_info(record.class_id)
@@ -173,8 +174,9 @@ class BadgeService:
         base = await self.class_image(info)
         award_id = record.award.award_id
         name = record.display_name if record.show_name else None
-        date = record.award.awarded_at.date().isoformat()
-        shows = json.dumps([name, stamp, stamp_colour, info.name, date, self.urls.base,
+        date = record.award.awarded_at.date()
+        shows = json.dumps([name, stamp, stamp_colour, info.name, date.isoformat(), language,
+                            self.urls.base,
                             str(self.issuer), hashlib.sha256(base).hexdigest()])
         folder = self.folder / "certificates"
         path = folder / f"{award_id}-{hashlib.sha256(shows.encode()).hexdigest()[:16]}.png"
@@ -184,7 +186,7 @@ class BadgeService:
             render_certificate, base, badge_name=info.name, recipient=name,
             issuer=self.issuer.name, date=date, url=self.urls.page(award_id),
             colour=self.issuer.colour, accent=self.issuer.accent, stamp=stamp,
-            stamp_colour=stamp_colour)
+            stamp_colour=stamp_colour, language=language)
 
         def replace() -> None:  # earlier renderings may show a name the holder withdrew
             _write_atomically(path, png)

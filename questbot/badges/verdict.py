@@ -1,10 +1,16 @@
 """A verification's answer: one status, the checks that led to it, and what the badge says
-of itself (name, issuer, dates), so a person sees why and a machine can act on it."""
+of itself (name, issuer, dates), so a person sees why and a machine can act on it.
+
+Each check is a catalogue key and its parameters, so a person reads it in their language
+(``text``); machines get the English one (``detail``, ``to_json``), whose dates stay ISO."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
+
+from questbot.badges.words import long_date, say
 
 Status = Literal["valid", "revoked", "expired", "tampered", "unverifiable", "unknown_issuer",
                  "invalid"]
@@ -12,11 +18,31 @@ _SEVERITY: dict[Status, int] = {"valid": 0, "unknown_issuer": 1, "unverifiable":
                                 "expired": 3, "revoked": 4, "tampered": 5, "invalid": 6}
 
 
+def _filled(params: dict[str, object], language: str | None) -> dict[str, object]:
+    """Dates written out for a person (``language``), or ISO for a machine (None)."""
+    return {name: (value.isoformat() if language is None else long_date(value, language))
+            if isinstance(value, date) else value for name, value in params.items()}
+
+
 @dataclass
 class Check:
     name: str
     passed: bool
-    detail: str
+    key: str  # badges.check.KEY in the catalogue
+    params: dict[str, object] = field(default_factory=dict)
+
+    def text(self, language: str | None = None) -> str:
+        """What the check found, in ``language``; English with ISO dates when None."""
+        return say(f"check.{self.key}", language or "en", **_filled(self.params, language))
+
+    @property
+    def detail(self) -> str:
+        return self.text()
+
+
+def status_label(status: str, language: str) -> str:
+    """A status as a person reads it: Valid, Révoqué, Dligheach..."""
+    return say(f"status.{status}", language)
 
 
 @dataclass
@@ -32,8 +58,8 @@ class Verdict:
     award_id: str | None = None
     revocation_reason: str | None = None
 
-    def fail(self, status: Status, name: str, detail: str) -> None:
-        self.checks.append(Check(name, False, detail))
+    def fail(self, status: Status, name: str, key: str, **params: object) -> None:
+        self.checks.append(Check(name, False, key, params))
         if _SEVERITY[status] > _SEVERITY[self.status]:
             self.status = status
 
@@ -42,18 +68,21 @@ class Verdict:
         """Not a badge at all: nothing further can be checked."""
         return self.status == "invalid"
 
-    def passed(self, name: str, detail: str) -> None:
-        self.checks.append(Check(name, True, detail))
+    def passed(self, name: str, key: str, **params: object) -> None:
+        self.checks.append(Check(name, True, key, params))
+
+    def summary_in(self, language: str | None = None) -> str:
+        """The verdict in one sentence, in ``language`` (English with ISO dates when None)."""
+        failed = [c for c in self.checks if not c.passed]
+        if failed:
+            return failed[0].text(language)
+        if self.this_server:
+            return say("summary.valid_here", language or "en")
+        return say("summary.valid_elsewhere", language or "en", issuer=self.issuer_id)
 
     @property
     def summary(self) -> str:
-        failed = [c.detail for c in self.checks if not c.passed]
-        if failed:
-            return failed[0]
-        if self.this_server:
-            return "The badge is authentic and in force."
-        return (f"The badge is authentic and in force; it was issued by {self.issuer_id},"
-                " not by this server.")
+        return self.summary_in()
 
     def to_json(self) -> dict[str, Any]:
         return {"status": self.status, "summary": self.summary, "badge": self.badge_name,

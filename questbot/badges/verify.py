@@ -13,7 +13,7 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from questbot.badges.credential_view import CredentialView
@@ -64,7 +64,7 @@ class Verifier:
     async def verify_bytes(self, data: bytes, now: datetime) -> Verdict:
         verdict = Verdict()
         if len(data) > MAX_INPUT:
-            verdict.fail("invalid", "format", "The upload is larger than 2 MB.")
+            verdict.fail("invalid", "format", "too_large")
             return verdict
         # A small upload is read at once: a thread hop would cost more than the reading.
         found = inspect(data, verdict) if len(data) <= READ_INLINE else \
@@ -73,7 +73,7 @@ class Verifier:
             return verdict
         if found.credential is None and found.assertion is None and \
                 found.assertion_url is None:
-            verdict.fail("invalid", "format", "This holds no Open Badge.")
+            verdict.fail("invalid", "format", "no_badge")
             return verdict
         keyring = self.keys()
         if found.view is not None and found.credential_text is not None:
@@ -94,10 +94,10 @@ class Verifier:
         verdict.expires = view.valid_until_text
         verdict.this_server = self.identity.is_ours(view.issuer_id, keyring)
         if not view.proofs:
-            verdict.fail("invalid", "signature", "The credential carries no signature.")
+            verdict.fail("invalid", "signature", "no_signature")
             return
         if len(view.proofs) > MAX_PROOFS:
-            verdict.fail("invalid", "signature", "The credential carries too many proofs.")
+            verdict.fail("invalid", "signature", "too_many_proofs")
             return
         for index, proof in enumerate(view.proofs):
             await self._check_proof(view, text, index, proof, keyring, verdict)
@@ -105,24 +105,21 @@ class Verifier:
             method = view.proofs[0].get("verificationMethod") \
                 if isinstance(view.proofs[0], dict) else None
             key = self.identity.our_key(str(method), keyring)
-            which = "earlier (rotated) key" if key is not None and key is not keyring.active \
-                else "current key"
-            verdict.passed("issuer", f"Issued by this server, signed with its {which}.")
+            rotated = key is not None and key is not keyring.active
+            verdict.passed("issuer", "ours_rotated_key" if rotated else "ours_current_key")
         else:
-            verdict.passed("issuer", f"Issued by {view.issuer_id}, not by this server.")
+            verdict.passed("issuer", "foreign", issuer=view.issuer_id)
         if view.valid_until is not None and view.valid_until < now:
-            verdict.fail("expired", "expiry",
-                         f"The badge expired on {view.valid_until.date().isoformat()}.")
+            verdict.fail("expired", "expiry", "expired", date=view.valid_until.date())
         if view.valid_from is not None and view.valid_from > now + CLOCK_SKEW:
-            verdict.fail("invalid", "validity",
-                         f"The badge is not valid before {view.valid_from.date().isoformat()}.")
+            verdict.fail("invalid", "validity", "not_yet_valid", date=view.valid_from.date())
         if not verdict.this_server and verdict.status in ("valid", "expired"):
             await self._check_foreign_status(view, verdict)
 
     async def _check_proof(self, view: CredentialView, text: str, index: int, proof: Any,
                            keyring: Keyring, verdict: Verdict) -> None:
         if not isinstance(proof, dict) or not isinstance(proof.get("verificationMethod"), str):
-            verdict.fail("invalid", "signature", "The signature is malformed.")
+            verdict.fail("invalid", "signature", "malformed_signature")
             return
         method = str(proof["verificationMethod"])
         public_key = await self._key(method, view.issuer_id, keyring, verdict)
@@ -131,31 +128,25 @@ class Verifier:
         result = await self.proofs.check(text, index, public_key)
         match result.outcome:
             case "valid":
-                verdict.passed("signature", "The eddsa-rdfc-2022 signature is valid.")
+                verdict.passed("signature", "signature_valid")
             case "mismatch":
-                verdict.fail("tampered", "signature",
-                             "The signature check failed: the credential was changed after"
-                             " it was signed.")
+                verdict.fail("tampered", "signature", "signature_mismatch")
             case "malformed":
-                verdict.fail("unverifiable", "signature",
-                             f"The signature cannot be checked: {result.detail}.")
+                verdict.fail("unverifiable", "signature", "signature_unsupported",
+                             reason=result.detail)
             case "unreadable":
-                verdict.fail("invalid", "format",
-                             "The credential is not valid JSON-LD for its contexts.")
+                verdict.fail("invalid", "format", "unreadable_json_ld")
             case "too_complex":
-                verdict.fail("invalid", "format",
-                             f"The credential is too complex to check: {result.detail}.")
+                verdict.fail("invalid", "format", "too_complex", reason=result.detail)
             case "failed":
-                verdict.fail("unverifiable", "signature",
-                             "The signature could not be checked just now; try again.")
+                verdict.fail("unverifiable", "signature", "signature_failed")
 
     async def _key(self, method: str, issuer_id: str, keyring: Keyring,
                    verdict: Verdict) -> bytes | None:
         if self.identity.is_ours(method.split("#", 1)[0], keyring):
             key = self.identity.our_key(method, keyring)
             if key is None:
-                verdict.fail("tampered", "signature", "The signing key is not one of this"
-                             " server's keys.")
+                verdict.fail("tampered", "signature", "key_not_ours")
                 return None
             controller = self.identity.issuer_id(key) if method.startswith("did:web:") \
                 else key.did
@@ -164,16 +155,14 @@ class Verifier:
             try:
                 resolved = await self.resolver.resolve(method)
             except KeyUnavailable as exc:
-                verdict.fail("unverifiable", "signature",
-                             f"Cannot check the issuer's key: {exc}.")
+                verdict.fail("unverifiable", "signature", "key_unavailable", reason=exc)
                 return None
             except KeyNotAuthorized as exc:
-                verdict.fail("tampered", "signature", f"The signing key is not the issuer's:"
-                             f" {exc}.")
+                verdict.fail("tampered", "signature", "key_not_authorized", reason=exc)
                 return None
             controller, public = resolved.controller, resolved.public_key
         if controller != issuer_id:
-            verdict.fail("tampered", "signature", "The signing key is not the issuer's.")
+            verdict.fail("tampered", "signature", "key_not_issuers")
             return None
         return public
 
@@ -182,13 +171,12 @@ class Verifier:
             try:
                 revoked = await self.statuses.is_revoked(entry, view.issuer_id)
             except StatusUnavailable as exc:
-                verdict.fail("unverifiable", "status",
-                             f"The revocation status cannot be checked: {exc}.")
+                verdict.fail("unverifiable", "status", "status_unavailable", reason=exc)
                 continue
             if revoked:
-                verdict.fail("revoked", "status", "The issuer revoked this badge.")
+                verdict.fail("revoked", "status", "revoked")
             else:
-                verdict.passed("status", "Not revoked.")
+                verdict.passed("status", "not_revoked")
 
     # --- this server's records ---------------------------------------------------------------
     def _award_id(self, url: str | None, prefix: str) -> str | None:
@@ -206,8 +194,7 @@ class Verifier:
         has_assertion = found.assertion is not None or found.assertion_url is not None
         if found.credential is not None and has_assertion and \
                 not _same_award(found, from_credential, from_assertion):
-            verdict.fail("invalid", "consistency", "The Open Badges 2.0 and 3.0 data in this"
-                         " image describe different awards.")
+            verdict.fail("invalid", "consistency", "different_awards")
             return
         award_id = from_credential or from_assertion
         verdict.award_id = award_id
@@ -216,12 +203,11 @@ class Verifier:
         record = await self.lookup(award_id) if award_id else None
         if record is None:
             if found.credential is not None:
-                verdict.fail("tampered", "record", "This server has no record of this badge.")
+                verdict.fail("tampered", "record", "no_record")
             elif assertion_url is not None and from_assertion is not None:
-                verdict.fail("invalid", "record", "This server has no badge at that address.")
+                verdict.fail("invalid", "record", "no_badge_there")
             else:
-                verdict.fail("unknown_issuer", "issuer", "This server did not issue it, and it"
-                             " carries no Open Badges 3.0 credential to check.")
+                verdict.fail("unknown_issuer", "issuer", "unknown_issuer")
             return
         verdict.this_server = True
         verdict.issuer_id = verdict.issuer_id or urls.issuer
@@ -231,29 +217,27 @@ class Verifier:
         verdict.issued_on = verdict.issued_on or award.awarded_at.isoformat()
         if award.revoked:
             verdict.revocation_reason = award.revocation_reason
-            when = award.revoked_at.date().isoformat() if award.revoked_at else "?"
-            verdict.fail("revoked", "status",
-                         f"The issuer revoked this badge on {when}: {award.revocation_reason}")
+            when = award.revoked_at.date() if award.revoked_at else "?"
+            verdict.fail("revoked", "status", "revoked_on", date=when,
+                         reason=award.revocation_reason)
         else:
-            verdict.passed("status", "Not revoked.")
+            verdict.passed("status", "not_revoked")
         if found.credential is None:
             expires = json.loads(record.assertion).get("expires")
             verdict.expires = expires
             if isinstance(expires, str) and _before(expires, now):
-                verdict.fail("expired", "expiry", f"The badge expired on {expires[:10]}.")
+                verdict.fail("expired", "expiry", "expired", date=_day(expires))
 
     def _compare(self, record: CredentialRecord, found: Inspection, verdict: Verdict) -> None:
         if found.credential is not None and found.credential != json.loads(record.credential):
-            verdict.fail("tampered", "record", "The credential differs from the one issued.")
+            verdict.fail("tampered", "record", "credential_differs")
         if found.assertion is not None:
             if found.assertion != json.loads(record.assertion):
-                verdict.fail("tampered", "assertion",
-                             "The Open Badges 2.0 data in the image was changed.")
+                verdict.fail("tampered", "assertion", "assertion_changed")
             else:
-                verdict.passed("assertion", "The Open Badges 2.0 data matches the hosted one.")
+                verdict.passed("assertion", "assertion_matches")
         elif found.assertion_url is not None:
-            verdict.passed("assertion", "The image names its hosted Open Badges 2.0"
-                           " assertion, which this server holds.")
+            verdict.passed("assertion", "assertion_hosted")
 
 
 def _same_award(found: Inspection, from_credential: str | None,
@@ -272,3 +256,11 @@ def _before(text: str, now: datetime) -> bool:
     except ValueError:
         return False
     return moment.tzinfo is not None and moment < now
+
+
+def _day(text: str) -> date | str:
+    """The day an ISO date-time names, or its first ten characters when it is not one."""
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        return text[:10]

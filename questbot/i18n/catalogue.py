@@ -96,11 +96,12 @@ def register_messages(namespace: str, catalogues: Mapping[str, Mapping[str, str]
         added.update({f"{namespace}.{key}": text for key, text in texts.items()})
 
 
-def register_catalogues(namespace: str, package: str) -> None:
-    """A part's own gettext catalogues, ``PACKAGE/locale/LANG/LC_MESSAGES/PACKAGE.po``, whose
-    keys it says as ``NAMESPACE.KEY``."""
+def register_catalogues(namespace: str, package: str, domain: str | None = None) -> None:
+    """A part's own gettext catalogues, ``PACKAGE/locale/LANG/LC_MESSAGES/DOMAIN.po`` (the
+    domain is the package's name unless told), whose keys it says as ``NAMESPACE.KEY``."""
     folder = locale_folder(package)
-    found = {language: load(folder, package, language) for language in languages(folder)}
+    found = {language: load(folder, domain or package, language)
+             for language in languages(folder)}
     register_messages(namespace, {language: messages(translations)
                                   for language, translations in found.items()
                                   if translations is not None})

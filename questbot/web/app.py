@@ -5,7 +5,7 @@ every answer gets the security headers."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -15,6 +15,7 @@ from questbot.badges.verify import Verifier
 from questbot.ports import Clock, EvidenceReader
 from questbot.web import documents, evidence, identity, openapi, pages, verify_page
 from questbot.web.context import HTML, WEB, Web, revalidated, template_environment
+from questbot.web.language import DEFAULT, LANGUAGE
 from questbot.web.verify_page import MAX_UPLOAD
 from questbot.web.webhooks import Webhooks
 
@@ -52,8 +53,11 @@ ANSWERS = web.RequestKey("answers", Answers)
 
 def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verifier,
                      clock: Clock, webhooks: Webhooks | None = None,
-                     evidence_files: EvidenceReader | None = None) -> None:
-    app[WEB] = Web(badges, verifier, clock, template_environment())
+                     evidence_files: EvidenceReader | None = None,
+                     language: str = DEFAULT) -> None:
+    """The badge server's routes on ``app``; ``language`` is the community's, which pages
+    speak to readers whose browser names none of the shipped languages."""
+    app[WEB] = Web(badges, verifier, clock, template_environment(), language)
     if evidence_files is not None:
         app[evidence.EVIDENCE] = evidence_files
     app[WEBHOOKS] = webhooks or Webhooks()
@@ -102,8 +106,17 @@ async def _add_headers(request: web.Request, response: web.StreamResponse) -> No
     answers = request.get(ANSWERS, PAGE)
     if answers.cors:
         headers["Access-Control-Allow-Origin"] = "*"
-    if answers.vary and "accept" not in headers.get("Vary", "").lower():
-        headers["Vary"] = ", ".join(filter(None, (headers.get("Vary"), "Accept")))
+    if answers.vary:
+        _vary(headers, "Accept")
+    language = request.get(LANGUAGE)
+    if language is not None and not language.chosen:  # said in the header's language
+        _vary(headers, "Accept-Language")
+
+
+def _vary(headers: MutableMapping[str, str], header: str) -> None:
+    named = {name.strip().lower() for name in headers.get("Vary", "").split(",")}
+    if header.lower() not in named:
+        headers["Vary"] = ", ".join(filter(None, (headers.get("Vary"), header)))
 
 
 async def verify_preflight(request: web.Request) -> web.Response:

@@ -1,5 +1,5 @@
-"""What the badge server's handlers share: the badge service, the verifier, the templates,
-content negotiation and entity tags."""
+"""What the badge server's handlers share: the badge service, the verifier, the templates
+(rendered in the reader's language), content negotiation and entity tags."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from aiohttp import ETag, web
 from questbot.badges.service import BadgeService
 from questbot.badges.verify import Verifier
 from questbot.ports import Clock
+from questbot.web.language import DEFAULT, page_language, switcher
 
 HTML = "text/html"
 
@@ -25,17 +26,29 @@ class Web:
     verifier: Verifier
     clock: Clock
     templates: jinja2.Environment
+    language: str = DEFAULT  # the community's: pages say it to readers who name none
 
     def render(self, template: str, **values: Any) -> str:
         return self.templates.get_template(template).render(
             issuer=self.badges.issuer, urls=self.badges.urls, **values)
 
-    def page(self, template: str, status: int = 200, **values: Any) -> web.Response:
-        return web.Response(text=self.render(template, **values), content_type=HTML,
-                            status=status, headers={"Cache-Control": "no-cache"})
+    def page(self, request: web.Request, template: str, status: int = 200,
+             **values: Any) -> web.Response:
+        """A page in the request's language: its templates say ``t("KEY")`` for the web
+        catalogue's sentences, ``day(date)`` for a date, ``keep(url)`` for a link to
+        another page."""
+        language = page_language(request, self.language)
+        text = self.render(template, lang=language.code, t=language.say, day=language.date,
+                           keep=language.keep, languages=switcher(request), **values)
+        return web.Response(text=text, content_type=HTML, status=status,
+                            headers={"Cache-Control": "no-cache"})
 
-    def message(self, heading: str, text: str, status: int) -> web.Response:
-        return self.page("message.html", status=status, heading=heading, text=text, links=())
+    def message(self, request: web.Request, heading: str, text: str,
+                status: int) -> web.Response:
+        """A short page of one heading and one sentence, both keys of the web catalogue."""
+        language = page_language(request, self.language)
+        return self.page(request, "message.html", status=status,
+                         heading=language.say(heading), text=language.say(text), links=())
 
 
 WEB = web.AppKey("web", Web)

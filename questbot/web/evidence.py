@@ -24,7 +24,7 @@ async def evidence_file(request: web.Request) -> web.Response:
     reader = request.app.get(EVIDENCE)
     found = await reader.evidence_file(ref) if reader and _REF.match(ref) else None
     if found is None:
-        return request.app[WEB].message("No such file", "There is no file at this address.", 404)
+        return request.app[WEB].message(request, "error.no_file", "error.no_file_text", 404)
     # Images are shown in the page; a PDF is downloaded (a sandboxed PDF viewer shows nothing).
     how = "inline" if found.media_type.startswith("image/") else "attachment"
     ascii_name = found.file_name.encode("ascii", "replace").decode().replace("?", "_")

@@ -8,22 +8,24 @@ from datetime import datetime
 from aiohttp import web
 
 from questbot.badges.model import BadgeClassInfo
+from questbot.badges.verdict import status_label
 from questbot.domain.sharing import linkedin_add_url
 from questbot.ports import CredentialRecord
 from questbot.web.context import WEB, wants
 from questbot.web.documents import LD_JSON, MAX_ID, VC_JSON, json_response
+from questbot.web.language import page_language
 
-STATUS_TEXT = {"valid": "Valid", "revoked": "Revoked", "expired": "Expired"}
 STAMP_COLOURS = {"revoked": "#a4161a", "expired": "#7a5200"}  # as on the page's labels
 
 
 async def home(request: web.Request) -> web.Response:
     context = request.app[WEB]
     urls = context.badges.urls
-    return context.page("message.html", heading=context.badges.issuer.name,
-                        text="This server hosts and verifies the Open Badges its community"
-                             " earns.", links=(("Verify a badge", urls.verify),
-                                                ("Issuer keys", urls.keys)))
+    language = page_language(request, context.language)
+    return context.page(request, "message.html", heading=context.badges.issuer.name,
+                        text=language.say("home.text"),
+                        links=((language.say("link.verify"), language.keep(urls.verify)),
+                               (language.say("link.keys"), urls.keys)))
 
 
 async def favicon(request: web.Request) -> web.Response:
@@ -68,8 +70,7 @@ async def badge_page(request: web.Request) -> web.Response:
     if record is None:
         if wants(request, "application/json", LD_JSON, VC_JSON):
             return json_response({"error": "no such badge"}, status=404)
-        return context.message("No such badge", "There is no badge at this address. Check"
-                               " the link you were given.", 404)
+        return context.message(request, "error.no_badge", "error.no_badge_text", 404)
     info = await context.badges.class_info(record.class_id)
     assert info is not None
     status = _status(record, request)
@@ -81,9 +82,10 @@ async def badge_page(request: web.Request) -> web.Response:
     if kind is not None:
         return json_response(_summary(record, info, status, request))
     expires = _expires(record)
+    language = page_language(request, context.language)
     return context.page(
-        "badge.html", award=record.award, info=info, badge_status=status,
-        status_text=STATUS_TEXT[status],
+        request, "badge.html", award=record.award, info=info, badge_status=status,
+        status_text=status_label(status, language.code),
         recipient=record.display_name if record.show_name else None, expires=expires,
         # A revoked badge is not to be passed on: no download, certificate or LinkedIn.
         linkedin=None if status == "revoked" else _linkedin(record, info, expires, request))
@@ -131,18 +133,21 @@ async def badge_png(request: web.Request) -> web.Response:
 
 
 async def certificate(request: web.Request) -> web.Response:
-    """The certificate as the badge stands now: stamped once revoked or expired."""
+    """The certificate as the badge stands now, in the reader's language: stamped once
+    revoked or expired."""
     context = request.app[WEB]
     record = await _record(request)
     if record is None:
         return _no_image(request)
     status = _status(record, request)
-    stamp = None if status == "valid" else STATUS_TEXT[status].upper()
+    language = page_language(request, context.language).code
+    stamp = None if status == "valid" else status_label(status, language).upper()
     png = await context.badges.certificate(record, stamp,
-                                           STAMP_COLOURS.get(status, STAMP_COLOURS["revoked"]))
+                                           STAMP_COLOURS.get(status, STAMP_COLOURS["revoked"]),
+                                           language=language)
     return web.Response(body=png, content_type="image/png",
                         headers={"Cache-Control": "no-cache"})
 
 
 def _no_image(request: web.Request) -> web.Response:
-    return request.app[WEB].message("No such badge", "There is no badge at this address.", 404)
+    return request.app[WEB].message(request, "error.no_badge", "error.no_image_text", 404)
