@@ -228,3 +228,14 @@ def test_every_key_the_web_and_the_badges_say_is_in_their_english_catalogue() ->
              for key in re.findall(r"""\bsay\(\s*"([a-z_]+\.[a-z_.]+)\"""", path.read_text())}
     assert len(used) > 60
     assert sorted(key for key in used if key not in ADDED["en"]) == []
+
+
+@pytest.mark.parametrize(("language", "name"), [("fr", "Les bases de Python"),
+                                                ("gd", "Bunaitean Python"),
+                                                ("en", "Python Basics")])
+async def test_the_badges_own_words_are_in_the_readers_language(
+        server: Server, language: str, name: str) -> None:
+    award_id = await server.grant_badge()  # python-basics: its badge speaks three languages
+    _, _, html = await get(f"{server.base}/badges/{award_id}?lang={language}")
+    assert f"<h1>{name}</h1>" in unescape(html)
+    assert f'<meta property="og:title" content="{name}">' in unescape(html)

@@ -56,7 +56,8 @@ def build_app(settings: Settings, clock: Clock | None = None) -> web.Application
     app = web.Application(client_max_size=client_max_size())
     webhooks = Webhooks()
     app[SERVICES] = Services(settings, store, library, badges, clock, webhooks)
-    add_badge_routes(app, badges, verifier, clock, webhooks, evidence_files=store)
+    add_badge_routes(app, badges, verifier, clock, webhooks, evidence_files=store,
+                     language=settings.language.split("-", 1)[0].lower())
     app.cleanup_ctx.append(_store_ctx)
     app.cleanup_ctx.append(_engine_ctx)
     app.cleanup_ctx.append(_verifier_ctx(verifier))

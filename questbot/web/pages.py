@@ -85,6 +85,7 @@ async def badge_page(request: web.Request) -> web.Response:
     language = page_language(request, context.language)
     return context.page(
         request, "badge.html", award=record.award, info=info, badge_status=status,
+        words=info.texts(language.code),  # the badge's name and criteria in the reader's
         status_text=status_label(status, language.code),
         recipient=record.display_name if record.show_name else None, expires=expires,
         # A revoked badge is not to be passed on: no download, certificate or LinkedIn.
