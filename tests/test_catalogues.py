@@ -196,3 +196,8 @@ def test_the_web_and_badge_catalogues_are_registered_in_every_language(
                 key = f"{namespace}.{message.id}"
                 assert translate(key, language) == str(message.string).format_map(
                     _Filled({})), (language, key)
+
+
+def test_an_odd_count_picks_a_form_and_never_raises() -> None:
+    for odd in ("²", "9" * 5000, "-3", "", None, 2**80):
+        assert translate("quiz.cooldown", "gd", seconds=odd)

@@ -239,3 +239,10 @@ async def test_the_badges_own_words_are_in_the_readers_language(
     _, _, html = await get(f"{server.base}/badges/{award_id}?lang={language}")
     assert f"<h1>{name}</h1>" in unescape(html)
     assert f'<meta property="og:title" content="{name}">' in unescape(html)
+
+
+def test_accept_language_is_read_by_whole_entries_and_every_parameter() -> None:
+    assert "fr" not in preferred_languages("x" * 508 + ",fr;q=0")  # cut: its q=0 is not lost
+    assert preferred_languages("fr;x=1;q=0, gd;q=0.5") == ["gd"]
+    assert preferred_languages("fr;q=1_0, gd;q=１, en;q=0.500") == ["en"]
+    assert preferred_languages("gd;q=0.9, fr") == ["fr", "gd"]

@@ -4,6 +4,7 @@ plays the translated sample in French."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -162,3 +163,39 @@ def test_credentials_use_the_default_language_and_the_page_keeps_the_others() ->
     assert BadgeClassInfo.from_json(json.loads(json.dumps(info.to_json()))) == info
     document = achievement(info, URLS)
     assert document["inLanguage"] == "en" and document["name"] == "Python Basics"
+
+
+def _code(n: int) -> str:
+    return "".join(chr(ord("a") + (n // 26**i) % 26) for i in range(3))
+
+
+def test_a_quest_speaks_at_most_thirty_languages_and_warnings_stay_bounded(
+        tmp_path: Path) -> None:
+    many = {**quest("Demo"), "steps": [
+        {"id": f"q{n}", "kind": "participation",
+         "title": {_code(n * 30 + k): f"step {n}" for k in range(30)}} for n in range(40)]}
+    path = tmp_path / "babel.yaml"
+    path.write_text(yaml.safe_dump(many, sort_keys=False))
+    started = time.perf_counter()
+    report = load_catalog(path)
+    assert time.perf_counter() - started < 5  # 1,200 languages: refused, not churned through
+    [problem] = report.problems
+    assert "written in 1201 languages; at most 30" in str(problem)
+    few = {**quest({"en": "Demo", "fr": "Démo"}), "steps": [
+        {"id": f"q{n}", "kind": "participation", "title": f"step {n}"} for n in range(120)]}
+    path.write_text(yaml.safe_dump(few, sort_keys=False))
+    warnings = load_catalog(path).warnings
+    assert len(warnings) == 50 and "more texts lack a translation" in str(warnings[-1])
+
+
+@pytest.mark.parametrize(("answer", "refused"), [
+    (["a"], None), ([], "answer: Tuple should have at least 1 item"),
+    ({"en": ["a"], "fr": []}, "answer.fr: Tuple should have at least 1 item")])
+def test_an_empty_list_of_answers_is_refused(tmp_path: Path, answer: Any,
+                                             refused: str | None) -> None:
+    spec = {**quest("Demo"), "steps": [{"id": "q", "kind": "quiz", "pass_mark": 1,
+                                        "questions": [{"text": "Say a", "answer": answer}]}]}
+    path = tmp_path / "empty.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    problems = [str(p) for p in load_catalog(path).problems]
+    assert problems == [] if refused is None else any(refused in p for p in problems)

@@ -9,6 +9,7 @@ from questbot.catalog.locate import Locations
 from questbot.catalog.models import QuestFile
 from questbot.catalog.quest import QUEST_BADGE, resolve_milestones
 from questbot.catalog.suggest import did_you_mean
+from questbot.catalog.translations import MAX_QUEST_LANGUAGES, quest_languages
 from questbot.domain.errors import Problem
 
 __all__ = ["cross_check", "did_you_mean"]
@@ -20,6 +21,13 @@ def cross_check(path: Path, spec: QuestFile, where: Locations) -> list[Problem]:
     def problem(at: tuple[str | int, ...], message: str, hint: str | None = None) -> None:
         pos = where.value(at)
         problems.append(Problem(str(path), pos.line, pos.column, message, hint))
+
+    spoken = quest_languages(spec)
+    if len(spoken) > MAX_QUEST_LANGUAGES:
+        problem(("language",),
+                f"the quest is written in {len(spoken)} languages; at most"
+                f" {MAX_QUEST_LANGUAGES}", "a community rarely needs more than a few; split"
+                " the quest by language")
 
     seen: list[str] = []
     for index, step in enumerate(spec.steps):

@@ -34,27 +34,42 @@ def localized_parts(value: object, at: At = ()) -> Iterator[tuple[At, frozenset[
         yield at, frozenset(str(key) for key in value)
 
 
+MAX_QUEST_LANGUAGES = 30  # languages one quest file may speak (each text: at most these)
+NAMED = 5  # missing languages named in one warning; the rest are counted
+
+
+def quest_languages(spec: QuestFile) -> frozenset[str]:
+    """Every language the quest's texts are written in, its default included."""
+    return frozenset({spec.language}).union(
+        *(languages for _, languages in localized_parts(spec)))
+
+
 def missing_translations(path: Path, spec: QuestFile, where: Locations) -> list[Problem]:
-    parts = list(localized_parts(spec))
-    every = frozenset({spec.language}).union(*(languages for _, languages in parts))
+    """At most ``MAX_WARNINGS`` warnings, the rest counted, so the work stays bounded by the
+    texts times the (at most ``MAX_QUEST_LANGUAGES``) languages."""
+    every = quest_languages(spec)
     warnings: list[Problem] = []
-    for at, languages in parts:
-        missing = sorted(every - languages)
+    more = 0
+    for at, languages in localized_parts(spec):
+        missing = every - languages
         if not missing:
             continue
+        if len(warnings) >= MAX_WARNINGS - 1:
+            more += 1
+            continue
         pos = where.value(at)
-        names = ", ".join(missing)
+        named = sorted(missing)[:NAMED]
+        names = ", ".join(named) + (f" and {len(missing) - NAMED} more"
+                                    if len(missing) > NAMED else "")
         warnings.append(Problem(
             str(path), pos.line, pos.column,
             f"warning: {_dotted(at)} has no {names} text, which other texts of the quest have",
-            f"add {missing[0]}: ... to it; until then learners read it in "
+            f"add {named[0]}: ... to it; until then learners read it in "
             f"{_shown_instead(spec.language, languages)}"))
-    if len(warnings) > MAX_WARNINGS:
-        rest = len(warnings) - MAX_WARNINGS
-        last = warnings[MAX_WARNINGS - 1]
-        warnings = [*warnings[:MAX_WARNINGS - 1], Problem(
-            last.path, last.line, last.column,
-            f"warning: {rest + 1} more texts lack a translation", None)]
+    if more:
+        last = warnings[-1]
+        warnings.append(Problem(last.path, last.line, last.column,
+                                f"warning: {more} more texts lack a translation", None))
     return warnings
 
 

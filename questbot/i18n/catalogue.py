@@ -123,7 +123,7 @@ def _count(key: str, params: Mapping[str, object]) -> int:
     value = params.get(PLURAL_COUNTS[key])
     if isinstance(value, int) and not isinstance(value, bool):
         return abs(value)
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
         return int(value)
     return _UNKNOWN_COUNT
 
@@ -164,7 +164,7 @@ def format_day(value: date, language: str) -> str:
     """A date as the reader's language writes it (3 Dec 2026, 3 déc. 2026, 3 Dùbh 2026)."""
     from babel.dates import format_date  # noqa: PLC0415
 
-    return str(format_date(value, format="medium", locale=_language(language)))
+    return str(format_date(value, format="medium", locale=_known(language)))
 
 
 def format_moment(value: datetime, language: str) -> str:
@@ -172,7 +172,13 @@ def format_moment(value: datetime, language: str) -> str:
     writes it: 3 déc. 2026 14:05 UTC."""
     from babel.dates import format_date, format_time  # noqa: PLC0415
 
-    locale = _language(language)
+    locale = _known(language)
     zone = value.strftime("%Z") or "UTC"
     return (f"{format_date(value.date(), format='medium', locale=locale)}"
             f" {format_time(value.timetz(), format='short', locale=locale)} {zone}")
+
+
+def _known(language: str) -> str:
+    """A language Babel has data for: a shipped one, else the source language."""
+    code = _language(language)
+    return code if code in shipped_languages() else SOURCE_LANGUAGE

@@ -7,6 +7,7 @@ language. Every sentence of a page is a ``web.KEY`` of the web's own gettext cat
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,6 +21,7 @@ NAMESPACE = "web"
 QUERY = "lang"
 DEFAULT = "en"
 MAX_HEADER = 512  # an Accept-Language header longer than this is read only this far
+QUALITY = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?")
 
 register_catalogues(NAMESPACE, "questbot.web", domain="questbot_web")
 
@@ -71,7 +73,9 @@ def preferred_languages(header: str) -> list[str]:
     """An Accept-Language header's tags, most wanted first (q=0 and malformed ones left
     out, ``*`` too: any language is the default's)."""
     ranked: list[tuple[float, int, str]] = []
-    for position, part in enumerate(header[:MAX_HEADER].split(",")):
+    if len(header) > MAX_HEADER:  # whole entries only: a cut one could lose its q=0
+        header = header[:header.rfind(",", 0, MAX_HEADER) + 1]
+    for position, part in enumerate(header.split(",")):
         tag, _, parameters = part.partition(";")
         tag = tag.strip().replace("_", "-").lower()
         quality = _quality(parameters)
@@ -81,14 +85,14 @@ def preferred_languages(header: str) -> list[str]:
 
 
 def _quality(parameters: str) -> float:
-    name, _, value = parameters.strip().partition("=")
-    if name.strip().lower() != "q":
-        return 1.0
-    try:
-        quality = float(value)
-    except ValueError:
-        return 0.0
-    return quality if 0 <= quality <= 1 else 0.0
+    """The q of an entry's parameters (RFC 9110: 0, 1, or 0. and up to three digits); 1
+    when it has none, 0 when it is malformed."""
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.strip().partition("=")
+        if name.strip().lower() == "q":
+            value = value.strip()
+            return float(value) if QUALITY.fullmatch(value) else 0.0
+    return 1.0
 
 
 def switcher(request: web.Request) -> list[tuple[str, str, str]]:

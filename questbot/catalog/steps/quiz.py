@@ -105,9 +105,10 @@ def _answer_shape(value: Any) -> str:
     return "answer-list" if isinstance(value, list | tuple) else "one-answer"
 
 
+AnswerList = Annotated[tuple[ShortText, ...], Field(min_length=1, max_length=100)]
 Answers = Annotated[
     Annotated[ShortText, Tag("one-answer")]
-    | Annotated[tuple[ShortText, ...], Tag("answer-list")]
+    | Annotated[AnswerList, Tag("answer-list")]
     | Annotated[PatternAnswer, Tag("pattern-answer")],
     Discriminator(_answer_shape),
 ]
@@ -118,7 +119,7 @@ AnswersByLanguage = Annotated[
           json_schema_extra={"additionalProperties": False})]
 TextAnswer = Annotated[
     Annotated[ShortText, Tag("one-answer")]
-    | Annotated[tuple[ShortText, ...], Tag("answer-list")]
+    | Annotated[AnswerList, Tag("answer-list")]
     | Annotated[PatternAnswer, Tag("pattern-answer")]
     | Annotated[AnswersByLanguage, Tag("by-language")],
     Discriminator(_answer_shape),
