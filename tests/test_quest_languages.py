@@ -199,3 +199,12 @@ def test_an_empty_list_of_answers_is_refused(tmp_path: Path, answer: Any,
     path.write_text(yaml.safe_dump(spec, sort_keys=False))
     problems = [str(p) for p in load_catalog(path).problems]
     assert problems == [] if refused is None else any(refused in p for p in problems)
+
+
+def test_a_norwegian_text_whose_code_yaml_reads_as_false_says_to_quote_it(
+        tmp_path: Path) -> None:
+    path = tmp_path / "no.yaml"
+    path.write_text(yaml.safe_dump(quest("Demo"), sort_keys=False).replace(
+        "title: Demo", "title: {en: Demo, no: Demo på norsk}"))
+    [problem] = load_catalog(path).problems
+    assert "must be quoted" in str(problem) and str(problem).startswith(f"{path}:")

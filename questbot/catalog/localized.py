@@ -119,6 +119,14 @@ def _dump(value: LocalizedText) -> str | dict[str, str]:
     return dict(translations)
 
 
+def _unquoted_codes(value: Any) -> Any:
+    """YAML reads no, yes, on and off as true or false: say so instead of a puzzle."""
+    if isinstance(value, dict) and any(isinstance(key, bool) for key in value):
+        raise ValueError("a language code YAML reads as true or false (no, yes, on, off)"
+                         " must be quoted, e.g. 'no': ...")
+    return value
+
+
 def _shape(value: Any) -> str:
     return "by-language" if isinstance(value, dict) else "text"
 
@@ -140,7 +148,7 @@ class Localized:
         either = core_schema.tagged_union_schema(
             {"text": text, "by-language": by_language}, discriminator=_shape)
         return core_schema.no_info_after_validator_function(
-            _build, either,
+            _build, core_schema.no_info_before_validator_function(_unquoted_codes, either),
             serialization=core_schema.plain_serializer_function_ser_schema(_dump))
 
     def __get_pydantic_json_schema__(self, schema: CoreSchema,
