@@ -55,8 +55,10 @@ def catalogue(language: str) -> gettext.GNUTranslations | None:
     return load(locale_folder("questbot"), DOMAIN, language)
 
 
-def shipped_languages() -> list[str]:
-    return languages(locale_folder("questbot"))
+@functools.cache
+def shipped_languages() -> tuple[str, ...]:
+    """The languages the core ships (en first), read once: every reply asks."""
+    return tuple(languages(locale_folder("questbot")))
 
 
 def messages(translations: gettext.GNUTranslations) -> dict[str, str]:
