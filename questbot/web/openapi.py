@@ -176,6 +176,15 @@ def _path(name: str, description: str) -> dict[str, Any]:
             "schema": ID}
 
 
+LANG = {"name": "lang", "in": "query", "required": False,
+        "description": "the page's language (en, fr, gd); else Accept-Language decides, then"
+                       " the community's default",
+        "schema": {"type": "string", "maxLength": 16}}
+ACCEPT_LANGUAGE = {"name": "Accept-Language", "in": "header", "required": False,
+                   "description": "the reader's languages, when lang is not given",
+                   "schema": {"type": "string", "maxLength": 4096}}
+
+
 def _get(summary: str, responses: dict[str, Any], *, tag: str, etag: bool = False,
          parameters: tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
     operation: dict[str, Any] = {"summary": summary, "tags": [tag],
@@ -209,7 +218,8 @@ def _paths() -> dict[str, Any]:
     verdict_types = ((JSON, _ref("Verdict")), HTML)
     rejected = ((JSON, _ref("UploadRejected")), HTML)
     return {
-        "/": _get("The home page", {"200": _answer("A page.", HTML)}, tag="pages"),
+        "/": _get("The home page", {"200": _answer("A page.", HTML)}, tag="pages",
+                  parameters=(LANG, ACCEPT_LANGUAGE)),
         "/healthz": _get("Liveness", {"200": _answer("Up.", (JSON, _ref("Health")))},
                          tag="pages"),
         "/openapi.json": _get("This description", {
@@ -231,7 +241,8 @@ def _paths() -> dict[str, Any]:
                 "200": _answer("The badge, as negotiated (Vary: Accept).", HTML,
                                (JSON, _ref("BadgeSummary")), (LD_JSON, _ref("Assertion")),
                                (VC_JSON, _ref("Credential")), etag=True, cors=True),
-                "404": NO_BADGE}, tag="badges", etag=True, parameters=(award,)),
+                "404": NO_BADGE}, tag="badges", etag=True,
+            parameters=(award, LANG, ACCEPT_LANGUAGE)),
         "/badges/{award_id}/badge.png": _get(
             "The baked badge image: the 2.0 assertion and 3.0 credential in iTXt chunks", {
                 "200": _answer("A PNG.", PNG, etag=True, cors=True), "404": NO_BADGE_IMAGE},
@@ -240,7 +251,7 @@ def _paths() -> dict[str, Any]:
             "A certificate with a QR code of the badge's page (stamped when revoked or"
             " expired)", {"200": _answer("A PNG.", PNG, etag=True, cors=True),
                           "404": NO_BADGE_IMAGE}, tag="badges", etag=True,
-            parameters=(award,)),
+            parameters=(award, LANG, ACCEPT_LANGUAGE)),
         "/ob2/assertions/{award_id}": _get("The Open Badges 2.0 hosted assertion", {
             "200": _answer("The assertion.", (LD_JSON, _ref("Assertion")), etag=True,
                            cors=True),
@@ -290,7 +301,7 @@ def _paths() -> dict[str, Any]:
         "/did.json": did,
         "/verify": {
             **_get("The verify page: upload a badge", {"200": _answer("A page.", HTML)},
-                   tag="verify"),
+                   tag="verify", parameters=(LANG, ACCEPT_LANGUAGE)),
             "post": {
                 "summary": "Verify a baked PNG or a credential's JSON, uploaded as a form"
                            " (field `file`) or as the raw body; the verdict is JSON when"
