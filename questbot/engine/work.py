@@ -77,11 +77,14 @@ class Work:
 
     def language_of(self, chosen: str | None, platform: str = "") -> str:
         shipped = shipped_languages()
-        for candidate in (chosen, platform.split("-", 1)[0].lower() if platform else None,
-                          self.ctx.settings.default_language):
-            if candidate in shipped:
-                return candidate
-        return "en"
+        if chosen in shipped:
+            return chosen
+        if platform:
+            primary = platform.split("-", 1)[0].lower()
+            if primary in shipped:
+                return primary
+        default = self.ctx.settings.default_language
+        return default if default in shipped else "en"
 
     def t(self, key: str, **params: object) -> str:
         return translate(key, self.language, **params)

@@ -117,6 +117,8 @@ class _Params(dict[str, object]):
 
 
 def _language(language: str) -> str:
+    if language in shipped_languages():  # nearly always: the engine picked it
+        return language
     primary = language.split("-", maxsplit=1)[0].split("_", maxsplit=1)[0].lower()
     return primary if _LANGUAGE.fullmatch(primary) else SOURCE_LANGUAGE
 
