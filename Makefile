@@ -50,8 +50,10 @@ unit: $(STAMP) interop-deps
 
 test: lint typecheck unit
 
+# Every benchmark, one table and benchmarks/results/latest.json; `make bench QUICK=1` (or
+# BENCH_ARGS=--quick) in under two minutes, BENCH_ARGS='--json PATH' to write elsewhere.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/engine_throughput.py
+	$(BIN)/python -m benchmarks.suite $(if $(QUICK),--quick) $(BENCH_ARGS)
 
 schema: $(STAMP)
 	$(BIN)/questbot schema -o questbot/assets/schema/quest-v1.json

@@ -2,7 +2,7 @@
 stored) and unbake-and-verify, each next to a baseline measured in the same run: the same
 credential canonicalized the simplest way (PyLD normalize, URDNA2015) and signed with PyNaCl.
 
-    .venv/bin/python benchmarks/badge_issuing.py [--badges 300]
+    .venv/bin/python -m benchmarks.badge_issuing [--badges 300]
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 
 from nacl.signing import SigningKey
 
+from benchmarks.figures import FULL, Figure, Scale
 from questbot.app.tuning import tune_garbage_collector
 from questbot.badges import ob2, ob3
 from questbot.badges.bake import OB2_KEYWORD, OB3_KEYWORD, bake
@@ -147,12 +148,9 @@ def measure_verification(keyring: Keyring, key: SigningKey, did: str, baked: lis
             asyncio.run(check(verifier, count)), asyncio.run(through_workers()))
 
 
-def main() -> None:
-    tune_garbage_collector()
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--badges", type=int, default=300)
-    args = parser.parse_args()
-    count = args.badges
+def measure(count: int) -> dict[str, float]:
+    """Badges per second of each path and of both baselines, one after the other."""
+    count = max(count, 20)  # the baselines time at least 20
     key = SigningKey(b"\x07" * 32)
     did, method = did_key(bytes(key.verify_key)), verification_method(bytes(key.verify_key))
     base_png = render_badge("Python Basics", ISSUER.name, "#1f4e79", "#f2a900")
@@ -178,21 +176,53 @@ def main() -> None:
 
     verify_baseline, verify_fast, verify_pooled = measure_verification(
         keyring, key, did, baked, fast, count)
+    return {"baseline": baseline, "issue": issued, "service": service_rate,
+            "verify baseline": verify_baseline, "verify": verify_fast,
+            "verify pooled": verify_pooled, "template hits": fast.hits,
+            "fallbacks": fast.fallbacks}
+
+
+def figures(scale: Scale = FULL) -> list[Figure]:
+    """Issuing and unbake-and-verify, each next to its PyLD + PyNaCl baseline of this run."""
+    rates = measure(scale.badges)
+    unit = "badges/s"
+    return [
+        Figure("issue: build, sign, bake (vs PyLD + PyNaCl)", rates["issue"],
+               rates["baseline"], unit, target_ratio=10.0),
+        Figure("issue through the service (vs PyLD + PyNaCl)", rates["service"],
+               rates["baseline"], unit),
+        Figure("unbake + verify (vs PyLD)", rates["verify"], rates["verify baseline"], unit,
+               target_ratio=10.0),
+        Figure("unbake + verify, worker (vs PyLD)", rates["verify pooled"],
+               rates["verify baseline"], unit),
+    ]
+
+
+def main() -> None:
+    tune_garbage_collector()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--badges", type=int, default=FULL.badges)
+    args = parser.parse_args()
+    count = args.badges
+    rates = measure(count)
+    baseline, verify_baseline = rates["baseline"], rates["verify baseline"]
 
     print(f"one core, {count} badges; baseline: PyLD normalize (URDNA2015) + PyNaCl")
     print(f"{'':44}{'badges/s':>10}{'vs baseline':>13}")
     rows = [("baseline: canonicalize + sign", baseline, baseline),
-            ("issue: build, sign, bake both chunks", issued, baseline),
-            ("issue via the service (+ SQLite, PNG file)*", service_rate, baseline),
+            ("issue: build, sign, bake both chunks", rates["issue"], baseline),
+            ("issue via the service (+ SQLite, PNG file)*", rates["service"], baseline),
             ("baseline: unbake + verify (PyLD)", verify_baseline, verify_baseline),
-            ("unbake + verify", verify_fast, verify_baseline),
-            ("unbake + verify, signature in a worker**", verify_pooled, verify_baseline)]
+            ("unbake + verify", rates["verify"], verify_baseline),
+            ("unbake + verify, signature in a worker**", rates["verify pooled"],
+             verify_baseline)]
     for name, value, base in rows:
         print(f"{name:44}{value:>10.0f}{value / base:>12.1f}x")
     print("* 16 awards in flight at a time, each durable in SQLite before it is announced")
     print("** as the server checks uploads: small ones of its own shapes at once, others in a"
           " time-limited worker process")
-    print(f"fast canonicalization: {fast.hits} template hits, {fast.fallbacks} fallbacks")
+    print(f"fast canonicalization: {rates['template hits']:.0f} template hits,"
+          f" {rates['fallbacks']:.0f} fallbacks")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,11 @@ its change is durable. The baseline, measured in the same run on the same disk w
 durability settings, is the simplest correct loop: one read, one write and one commit per
 event through aiosqlite.
 
-    .venv/bin/python benchmarks/engine_throughput.py [--learners 1000] [--events 10]
+The paced latency run goes at a share (50%) of the capacity the saturation run just measured,
+so it means the same on a slower machine, and its p99 is reported next to the p99 of a raw
+write-and-fdatasync probe on the same disk at the same pace (benchmarks/fsync_probe.py).
+
+    .venv/bin/python -m benchmarks.engine_throughput [--learners 1000] [--events 10]
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from pathlib import Path
 import aiosqlite
 import asyncpg
 
+from benchmarks.figures import FULL, Figure, Scale
+from benchmarks.fsync_probe import fsync_latencies
 from questbot.app.tuning import tune_garbage_collector
 from questbot.catalog import load_catalog
 from questbot.domain import ConversationRef, Event, UserRef, parse_text
@@ -87,8 +93,10 @@ async def paced(handle: Handler, learners: int, rate: float, seconds: float) -> 
     return latencies
 
 
-async def questbot_run(folder: Path, learners: int, events: int, rate: float,
+async def questbot_run(folder: Path, learners: int, events: int, *, pace_share: float = 0.5,
+                       seconds: float = 3.0, rate: float | None = None,
                        postgres: str | None = None) -> dict[str, float]:
+    """Saturation, then a paced run at ``rate`` or else ``pace_share`` of the capacity."""
     catalog = load_catalog(ROOT / "quests").catalog
     schema = f"bench_{uuid.uuid4().hex[:12]}"
     store: SqliteStore | PostgresStore
@@ -136,17 +144,20 @@ async def questbot_run(folder: Path, learners: int, events: int, rate: float,
     before = (writer.batches, writer.jobs) if writer else (0, 0)
     throughput, _ = await saturate(handle, learners, events)
     per_commit = ((writer.jobs - before[1]) / (writer.batches - before[0])) if writer else 1.0
-    latencies = await paced(handle, learners, rate, 3.0)
+    pace = rate if rate is not None else pace_share * throughput
+    latencies = await paced(handle, learners, pace, seconds)
     await store.close()
     if postgres:
         await admin.execute(f"DROP SCHEMA {schema} CASCADE")
         await admin.close()
-    return {"events/s": throughput, "p50 ms": 1000 * statistics.median(latencies),
+    return {"events/s": throughput, "paced events/s": pace,
+            "p50 ms": 1000 * statistics.median(latencies),
             "p99 ms": 1000 * percentile(latencies, 0.99), "events per commit": per_commit}
 
 
-async def baseline_run(folder: Path, learners: int, events: int, rate: float
-                       ) -> dict[str, float]:
+async def baseline_run(folder: Path, learners: int, events: int, *, pace_share: float = 0.8,
+                       seconds: float = 3.0) -> dict[str, float]:
+    """Saturation, then (unless ``seconds`` is 0) a run paced at a share of its capacity."""
     db = await aiosqlite.connect(folder / "baseline.sqlite3", isolation_level=None)
     await db.execute("PRAGMA journal_mode = WAL")
     await db.execute("PRAGMA synchronous = FULL")
@@ -165,30 +176,68 @@ async def baseline_run(folder: Path, learners: int, events: int, rate: float
             await db.execute("COMMIT")
 
     throughput, _ = await saturate(handle, learners, events)
-    latencies = await paced(handle, learners, min(rate, throughput * 0.8), 3.0)
+    latencies = (await paced(handle, learners, pace_share * throughput, seconds)
+                 if seconds > 0 else [])
     await db.close()
-    return {"events/s": throughput, "p50 ms": 1000 * statistics.median(latencies),
-            "p99 ms": 1000 * percentile(latencies, 0.99), "events per commit": 1.0}
+    return {"events/s": throughput, "paced events/s": pace_share * throughput,
+            "p50 ms": 1000 * statistics.median(latencies) if latencies else float("nan"),
+            "p99 ms": 1000 * percentile(latencies, 0.99) if latencies else float("nan"),
+            "events per commit": 1.0}
+
+
+async def measure(folder: Path, scale: Scale) -> tuple[dict[str, float], dict[str, float],
+                                                       list[float]]:
+    """Baseline capacity, the engine's capacity and paced latency, and the fsync probe at
+    the engine's pace, all in ``folder`` (one disk), one after the other."""
+    base = await baseline_run(folder, scale.learners, scale.events, seconds=0)
+    ours = await questbot_run(folder, scale.learners, scale.events,
+                              pace_share=scale.pace_share, seconds=scale.paced_seconds)
+    probe = fsync_latencies(folder, ours["paced events/s"], scale.paced_seconds)
+    return base, ours, probe
+
+
+def figures(scale: Scale = FULL) -> list[Figure]:
+    """The engine's figures, each next to a baseline from this run on this machine."""
+    with tempfile.TemporaryDirectory() as tmp:
+        base, ours, probe = asyncio.run(measure(Path(tmp), scale))
+    share = f"{scale.pace_share:.0%}"
+    return [
+        Figure(f"engine events/s, {scale.learners} learners (vs aiosqlite)", ours["events/s"],
+               base["events/s"], "events/s", target_ratio=4.0),
+        Figure(f"engine p50 at {share} capacity (vs fsync probe)", ours["p50 ms"],
+               1000 * statistics.median(probe), "ms", higher_is_better=False),
+        Figure(f"engine p99 at {share} capacity (vs fsync probe)", ours["p99 ms"],
+               1000 * percentile(probe, 0.99), "ms", higher_is_better=False,
+               target_margin=10.0),
+    ]
 
 
 async def main() -> None:
     tune_garbage_collector()  # as `questbot run` and `serve` do once started
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--learners", type=int, default=1000)
-    parser.add_argument("--events", type=int, default=10, help="per learner, saturation run")
-    parser.add_argument("--rate", type=float, default=5000, help="paced run, events/s")
+    parser.add_argument("--learners", type=int, default=FULL.learners)
+    parser.add_argument("--events", type=int, default=FULL.events,
+                        help="per learner, saturation run")
+    parser.add_argument("--pace", type=float, default=FULL.pace_share,
+                        help="paced run at this share of the capacity just measured")
+    parser.add_argument("--rate", type=float, help="paced run at a fixed events/s instead")
+    parser.add_argument("--seconds", type=float, default=FULL.paced_seconds,
+                        help="length of each paced run")
     parser.add_argument("--postgres", metavar="URL", help="also measure the PostgreSQL store "
                         "(e.g. postgresql://postgres@127.0.0.1:5432/test) at --postgres-rate")
     parser.add_argument("--postgres-rate", type=float, default=1000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        base = await baseline_run(folder, args.learners, args.events, args.rate)
-        ours = await questbot_run(folder, args.learners, args.events, args.rate)
-        theirs = (await questbot_run(folder, args.learners, args.events, args.postgres_rate,
-                                     args.postgres) if args.postgres else None)
+        base = await baseline_run(folder, args.learners, args.events, seconds=args.seconds)
+        ours = await questbot_run(folder, args.learners, args.events, pace_share=args.pace,
+                                  seconds=args.seconds, rate=args.rate)
+        probe = fsync_latencies(folder, ours["paced events/s"], args.seconds)
+        theirs = (await questbot_run(folder, args.learners, args.events, seconds=args.seconds,
+                                     rate=args.postgres_rate, postgres=args.postgres)
+                  if args.postgres else None)
     print(f"{args.learners} concurrent learners, {args.learners * args.events} events per"
-          f" saturation run; paced run at {args.rate:.0f} events/s for questbot"
+          f" saturation run; paced run at {ours['paced events/s']:.0f} events/s for questbot"
           f" (80% of its own capacity for the baseline)")
     print(f"{'':24}{'events/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'events/commit':>15}")
     rows = [("baseline (aiosqlite)", base), ("questbot engine", ours)]
@@ -197,6 +246,8 @@ async def main() -> None:
     for name, row in rows:
         print(f"{name:24}{row['events/s']:>10.0f}{row['p50 ms']:>9.1f}{row['p99 ms']:>9.1f}"
               f"{row['events per commit']:>15.1f}")
+    print(f"{'write + fdatasync probe':24}{'':>10}{1000 * statistics.median(probe):>9.2f}"
+          f"{1000 * percentile(probe, 0.99):>9.2f}{1.0:>15.1f}")
     print(f"ratio: {ours['events/s'] / base['events/s']:.1f}x the baseline's events/s")
     if theirs:
         print(f"* paced at {args.postgres_rate:.0f} events/s; a commit per event, learners "
