@@ -4,6 +4,7 @@ received them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -138,6 +139,10 @@ async def test_discord_hides_tutor_and_admin_commands_from_members_without_permi
     # French members read the descriptions in French (Discord has no Gaelic locale)
     assert commands["join"]["description"] == "join a quest"
     assert commands["join"]["description_localizations"] == {"fr": "rejoindre une quête"}
+    assert commands["join"]["name_localizations"] == {"fr": "rejoindre"}
+    names = [c["name_localizations"]["fr"] for c in commands.values()]
+    assert len(set(names)) == len(names)  # no two commands share a French name
+    assert all(re.fullmatch(r"[-_\w]{1,32}", name) and name == name.lower() for name in names)
     assert grant["learner"]["description_localizations"]["fr"] != grant["learner"]["description"]
 
 

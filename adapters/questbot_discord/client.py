@@ -126,8 +126,9 @@ def slash_command(spec: CommandSpec, adapter: Handlers
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     described = app_commands.describe(**{
         param.name: _localized(f"param.{param.name}") for param in spec.params})(callback)
-    return app_commands.Command(name=spec.name, description=_localized(spec.help_key),
-                                callback=described)
+    return app_commands.Command(
+        name=app_commands.locale_str(spec.name, key=f"command.{spec.name}", verbatim=True),
+        description=_localized(spec.help_key), callback=described)
 
 
 _OPTION_TYPES: dict[Kind, Any] = {Kind.LEARNER: discord.User, Kind.FILE: discord.Attachment}
@@ -160,4 +161,6 @@ class CatalogueTranslator(app_commands.Translator):
         language = locale.value.split("-", 1)[0]
         if not key or language == "en" or language not in shipped_languages():
             return None
+        if string.extras.get("verbatim"):  # a command's name in that language
+            return translate(key, language)[:32]
         return _summary(key, language)
