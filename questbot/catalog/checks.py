@@ -81,12 +81,17 @@ def _check_rule(problem: _Reporter, at: tuple[str | int, ...], rule: StepsRule,
         for index, step_id in enumerate(listed):
             if step_id not in steps:
                 problem((*where, index), f"{what} names step '{step_id}', which does not exist",
-                        did_you_mean(step_id, steps))
+                        did_you_mean(step_id, steps) or _known_steps(steps))
     if isinstance(rule, AnyOf):
         count = len(steps) if rule.of == "all" else len(set(rule.of))
         if rule.any > count:
             problem((*at, "any"), f"{what} asks for {rule.any} steps of only {count}",
                     f"any can be at most {count}, the number of different steps listed")
+
+
+def _known_steps(steps: list[str], shown: int = 10) -> str:
+    more = ", …" if len(steps) > shown else ""
+    return f"the quest's steps are {', '.join(steps[:shown])}{more}"
 
 
 def _check_quest_rules(problem: _Reporter, spec: QuestFile) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ModelWrapValidatorHandler, model_validator
+from pydantic import Discriminator, Field, ModelWrapValidatorHandler, Tag, model_validator
 
 from questbot.catalog.fields import (
     MAX_ALIGNMENTS,
@@ -101,7 +101,19 @@ class AnyOf(Strict):
     of: Literal["all"] | StepIds = Field("all", description="step ids, or all")
 
 
-StepsRule = Literal["all"] | StepIds | AnyOf
+def _rule_shape(value: Any) -> str:
+    """Which shape of rule a value is meant as, so a mistake is reported in that shape only."""
+    if isinstance(value, AnyOf | dict):
+        return "rule-any"
+    return "rule-steps" if isinstance(value, list | tuple) else "rule-all"
+
+
+StepsRule = Annotated[
+    Annotated[Literal["all"], Tag("rule-all")]
+    | Annotated[StepIds, Tag("rule-steps")]
+    | Annotated[AnyOf, Tag("rule-any")],
+    Discriminator(_rule_shape),
+]
 
 
 class Repeatable(Strict):
