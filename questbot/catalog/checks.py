@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Protocol
 
 from questbot.catalog.locate import Locations
-from questbot.catalog.models import QuestFile
+from questbot.catalog.models import AnyOf, QuestFile, StepsRule
 from questbot.catalog.quest import QUEST_BADGE, resolve_milestones
 from questbot.catalog.suggest import did_you_mean
 from questbot.catalog.translations import MAX_QUEST_LANGUAGES, quest_languages
@@ -56,12 +56,8 @@ def cross_check(path: Path, spec: QuestFile, where: Locations) -> list[Problem]:
     for index, (milestone, resolved) in enumerate(
         zip(spec.milestones, resolve_milestones(spec), strict=False)
     ):
-        if milestone.after != "all":
-            for a_index, step_id in enumerate(milestone.after):
-                if step_id not in seen:
-                    problem(("milestones", index, "after", a_index),
-                            f"milestone names step '{step_id}', which does not exist",
-                            did_you_mean(step_id, seen))
+        _check_rule(problem, ("milestones", index, "after"), milestone.after, seen,
+                    "milestone")
         if resolved.id in milestone_ids or resolved.id == QUEST_BADGE:
             problem(("milestones", index), f"duplicate milestone id '{resolved.id}'",
                     "give the milestone an id of its own")
@@ -71,7 +67,43 @@ def cross_check(path: Path, spec: QuestFile, where: Locations) -> list[Problem]:
             if quest_badge_awards > 1:
                 problem(("milestones", index, "award"),
                         "the quest's badge is awarded by more than one milestone")
+    _check_rule(problem, ("complete_when",), spec.complete_when, seen, "complete_when")
+    _check_quest_rules(problem, spec)
     return problems
+
+
+def _check_rule(problem: _Reporter, at: tuple[str | int, ...], rule: StepsRule,
+                steps: list[str], what: str) -> None:
+    """Every step a rule names exists; ``any: N`` asks for no more steps than it lists."""
+    listed = rule.of if isinstance(rule, AnyOf) else rule
+    where = (*at, "of") if isinstance(rule, AnyOf) else at
+    if listed != "all":
+        for index, step_id in enumerate(listed):
+            if step_id not in steps:
+                problem((*where, index), f"{what} names step '{step_id}', which does not exist",
+                        did_you_mean(step_id, steps) or _known_steps(steps))
+    if isinstance(rule, AnyOf):
+        count = len(steps) if rule.of == "all" else len(set(rule.of))
+        if rule.any > count:
+            problem((*at, "any"), f"{what} asks for {rule.any} steps of only {count}",
+                    f"any can be at most {count}, the number of different steps listed")
+
+
+def _known_steps(steps: list[str], shown: int = 10) -> str:
+    more = ", …" if len(steps) > shown else ""
+    return f"the quest's steps are {', '.join(steps[:shown])}{more}"
+
+
+def _check_quest_rules(problem: _Reporter, spec: QuestFile) -> None:
+    if spec.opens and spec.closes and spec.closes <= spec.opens:
+        problem(("closes",), "the quest closes before it opens",
+                f"opens is {spec.opens.isoformat()}")
+    for index, other in enumerate(spec.requires_quests):
+        if other == spec.id:
+            problem(("requires_quests", index), f"quest '{spec.id}' requires itself",
+                    "list the quests a learner must finish first")
+        elif other in spec.requires_quests[:index]:
+            problem(("requires_quests", index), f"quest '{other}' is listed twice")
 
 
 class _Reporter(Protocol):

@@ -17,6 +17,7 @@ from questbot.catalog.catalog import Catalog
 from questbot.catalog.checks import cross_check
 from questbot.catalog.locate import Locations
 from questbot.catalog.models import QuestFile
+from questbot.catalog.prerequisites import check_prerequisites
 from questbot.catalog.quest import Quest
 from questbot.catalog.source import parse_yaml, read_text
 from questbot.catalog.steps import STEP_KINDS
@@ -39,7 +40,9 @@ def load_quest_file(path: Path) -> Quest:
         raise CatalogError(problems)
     version = hashlib.sha256(text.encode()).hexdigest()[:12]
     warnings = tuple(missing_translations(path, spec, where))
-    return Quest(spec=spec, version=version, source=path, warnings=warnings)
+    positions = (where.value(("requires_quests", i)) for i in range(len(spec.requires_quests)))
+    return Quest(spec=spec, version=version, source=path, warnings=warnings,
+                 requires_at=tuple((p.line, p.column) for p in positions))
 
 
 def _parse(path: Path, text: str) -> tuple[Any, Locations]:
@@ -242,6 +245,7 @@ def load_catalog(root: Path, previous: Catalog | None = None) -> LoadReport:
         quests[quest.id] = quest
         if str(path) not in kept_old:  # the previous version's warnings were told before
             warnings.extend(quest.warnings)
+    problems.extend(check_prerequisites(quests))
     return LoadReport(Catalog(quests), problems, kept_old, warnings)
 
 

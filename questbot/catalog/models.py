@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ModelWrapValidatorHandler, model_validator
+from pydantic import Discriminator, Field, ModelWrapValidatorHandler, Tag, model_validator
 
 from questbot.catalog.fields import (
     MAX_ALIGNMENTS,
@@ -14,8 +14,10 @@ from questbot.catalog.fields import (
     MAX_STEPS,
     MAX_TAGS,
     MAX_XP,
+    Cooldown,
     ExpiryDuration,
     LongText,
+    Moment,
     ShortText,
     Slug,
     Strict,
@@ -41,6 +43,7 @@ from questbot.catalog.steps import (
 
 __all__ = [
     "Alignment",
+    "AnyOf",
     "AttendanceStep",
     "BadgeSpec",
     "ChoiceQuestion",
@@ -50,6 +53,8 @@ __all__ = [
     "PatternAnswer",
     "QuestFile",
     "QuizStep",
+    "Repeatable",
+    "StepsRule",
     "TextQuestion",
     "TrueFalseQuestion",
 ]
@@ -86,10 +91,38 @@ class MilestoneBadge(Strict):
     repeatable: bool = Field(False, description="may one learner hold it more than once?")
 
 
+StepIds = Annotated[tuple[Slug, ...], Field(max_length=MAX_STEPS)]
+
+
+class AnyOf(Strict):
+    """Any ``any`` of the steps listed in ``of`` (or of all the quest's steps)."""
+
+    any: int = Field(ge=1, le=MAX_STEPS, description="how many of the steps must be done")
+    of: Literal["all"] | StepIds = Field("all", description="step ids, or all")
+
+
+def _rule_shape(value: Any) -> str:
+    """Which shape of rule a value is meant as, so a mistake is reported in that shape only."""
+    if isinstance(value, AnyOf | dict):
+        return "rule-any"
+    return "rule-steps" if isinstance(value, list | tuple) else "rule-all"
+
+
+StepsRule = Annotated[
+    Annotated[Literal["all"], Tag("rule-all")]
+    | Annotated[StepIds, Tag("rule-steps")]
+    | Annotated[AnyOf, Tag("rule-any")],
+    Discriminator(_rule_shape),
+]
+
+
+class Repeatable(Strict):
+    cooldown: Cooldown = Field(description="how long after finishing before a new round")
+
+
 class Milestone(Strict):
     id: Slug | None = Field(None, description="defaults to the award's name, slugified")
-    after: Literal["all"] | Annotated[tuple[Slug, ...], Field(max_length=MAX_STEPS)] = Field(
-        description="step ids, or all")
+    after: StepsRule = Field(description="step ids, all, or {any: N, of: [step ids]}")
     award: Literal["badge"] | MilestoneBadge | None = Field(
         None, description="badge: the quest's badge; or a smaller badge of its own"
     )
@@ -107,6 +140,14 @@ class QuestFile(Strict):
     badge: BadgeSpec
     steps: tuple[Step, ...] = Field(min_length=1, max_length=MAX_STEPS)
     milestones: tuple[Milestone, ...] = Field((), max_length=MAX_MILESTONES)
+    complete_when: StepsRule = Field(
+        "all", description="when the quest is finished: all, step ids, or {any: N, of: [...]}")
+    requires_quests: tuple[Slug, ...] = Field(
+        (), max_length=MAX_STEPS, description="quests a learner must finish before joining")
+    opens: Moment | None = Field(None, description="no one may join before this time")
+    closes: Moment | None = Field(None, description="no one may join after this time")
+    repeatable: Repeatable | None = Field(
+        None, description="a learner who finished may join again once the cooldown passed")
 
     @model_validator(mode="wrap")
     @classmethod

@@ -14,6 +14,7 @@ from questbot.domain.errors import Rejected
 from questbot.domain.messages import CheckIn, IssueCode
 from questbot.domain.progress import AttendanceSession, Role
 from questbot.engine.codes import code_length, code_matches, current_code, seconds_left_in_slot
+from questbot.engine.joining import require_joinable
 from questbot.engine.progression import complete_step, ensure_enrolled, require_available
 from questbot.engine.work import Work
 from questbot.i18n import format_moment
@@ -92,6 +93,8 @@ def check_in(work: Work, command: CheckIn) -> None:
                            opens=_fmt(work, step.opens), closes=_fmt(work, step.closes))
         if learner.is_complete(quest.id, step.id):
             raise Rejected("checkin.already", step=work.text(step.title) or step.id)
+        if quest.id not in learner.enrolments:  # joining by doing: the same rules
+            require_joinable(work, learner, quest)
         require_available(work, learner, quest, step)
         if ensure_enrolled(work, learner, quest):
             work.say("quest.joined_by_checkin", quest=work.text(quest.title))

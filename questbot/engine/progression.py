@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from questbot.catalog import AnyStep, Quest, ResolvedMilestone
+from datetime import datetime
+
+from questbot.catalog import QUEST_BADGE, AnyStep, Quest, ResolvedMilestone
 from questbot.domain.changes import IssueBadge, PutAward, PutEnrolment, PutMilestone
 from questbot.domain.errors import Rejected
 from questbot.domain.messages import BadgeAwarded, Outbound, Text
@@ -65,28 +67,61 @@ def complete_step(
                       step=work.text(step_title(quest, step_id), language),
                       quest=work.text(quest.title, language))
     notify(work, learner, Text(text), to_actor)
-    reach_milestones(work, learner, quest, to_actor=to_actor)
+    reach_milestones(work, learner, quest, step_id, to_actor=to_actor)
 
 
-def reach_milestones(work: Work, learner: LearnerState, quest: Quest, *, to_actor: bool) -> None:
-    done = {s for s in quest.steps if learner.is_complete(quest.id, s)}
+def done_steps(learner: LearnerState, quest: Quest) -> set[str]:
+    return {s for s in quest.steps if learner.is_complete(quest.id, s)}
+
+
+def quest_finished(learner: LearnerState, quest: Quest) -> bool:
+    """Its ``complete_when`` is met, or the learner holds its badge (a repeatable quest's new
+    round, or a tutor's grant, does not undo having finished it)."""
+    return (quest.completion.met(done_steps(learner, quest))
+            or learner.live_award(quest.id, QUEST_BADGE) is not None)
+
+
+def finished_at(learner: LearnerState, quest: Quest) -> datetime | None:
+    """When this round's ``complete_when`` was met: the moment its last needed step was done."""
+    moments = sorted(state.completed_at for s in quest.completion.steps
+                     if (state := learner.steps.get((quest.id, s))) and state.completed_at)
+    need = quest.completion.need
+    return moments[need - 1] if need and len(moments) >= need else None
+
+
+def reach_milestones(work: Work, learner: LearnerState, quest: Quest, step_id: str, *,
+                     to_actor: bool) -> None:
+    """Milestones ``step_id`` (just done) reaches. A milestone gives its XP once; its badge
+    again in a later round only if the badge is repeatable."""
+    done = done_steps(learner, quest)
+    before = done - {step_id}
     for milestone in quest.milestones:
-        if (quest.id, milestone.id) in learner.milestones or not milestone.after <= done:
+        rule = milestone.rule
+        if not rule.met(done):
             continue
-        learner.milestones[(quest.id, milestone.id)] = milestone.xp
-        work.changes.append(PutMilestone(learner.learner_id, quest.id, milestone.id,
-                                         milestone.xp, work.now))
-        if milestone.xp:
-            notify(work, learner, Text(work.t_for(learner, "milestone.xp", xp=milestone.xp,
-                                              total=learner.xp)), to_actor)
-        if milestone.badge and learner.live_award(quest.id, milestone.badge_key) is None:
+        if (quest.id, milestone.id) not in learner.milestones:
+            record_milestone(work, learner, quest, milestone, to_actor=to_actor)
+            again = learner.live_award(quest.id, milestone.badge_key) is None
+        else:
+            again = bool(milestone.badge and milestone.badge.repeatable) and not rule.met(before)
+        if milestone.badge and again:
             evidence = collect_evidence(learner, quest, milestone)
             award_badge(work, learner, quest, milestone, evidence=evidence, awarded_by=None,
                         to_actor=to_actor)
-    if done == set(quest.steps):
+    if quest.completion.met(done) and not quest.completion.met(before):
         done_text = work.t_for(learner, "quest.complete",
                                quest=work.text(quest.title, work.language_for(learner)))
         notify(work, learner, Text(done_text), to_actor)
+
+
+def record_milestone(work: Work, learner: LearnerState, quest: Quest,
+                     milestone: ResolvedMilestone, *, to_actor: bool) -> None:
+    learner.milestones[(quest.id, milestone.id)] = milestone.xp
+    work.changes.append(PutMilestone(learner.learner_id, quest.id, milestone.id,
+                                     milestone.xp, work.now))
+    if milestone.xp:
+        notify(work, learner, Text(work.t_for(learner, "milestone.xp", xp=milestone.xp,
+                                              total=learner.xp)), to_actor)
 
 
 def collect_evidence(

@@ -36,6 +36,7 @@ from questbot.domain.submissions import (
     sniff,
     status_of,
 )
+from questbot.engine.joining import require_joinable
 from questbot.engine.progression import (
     complete_step,
     ensure_enrolled,
@@ -67,6 +68,8 @@ def submit(work: Work, command: Submit) -> None:
     title = work.text(step.title) or step.id
     if learner.is_complete(quest.id, step.id):
         raise Rejected("submission.done", step=title)
+    if quest.id not in learner.enrolments:  # joining by doing: the same rules
+        require_joinable(work, learner, quest)
     require_available(work, learner, quest, step)
     form, value, extra = _evidence(work, learner, step, command)
     if step.review == "auto":

@@ -7,6 +7,7 @@ from questbot.domain.commands import offered
 from questbot.domain.errors import Rejected
 from questbot.domain.messages import JoinQuest, SetEmail, ShowName, ShowProgress
 from questbot.domain.progress import LearnerState, Role
+from questbot.engine.joining import quest_notes, require_joinable, start_new_round
 from questbot.engine.progression import ensure_enrolled, missing_requirements, step_title
 from questbot.engine.work import Work
 from questbot.i18n import format_day
@@ -51,16 +52,21 @@ def list_quests(work: Work) -> None:
         lines.append(work.t("quests.line", mark=mark, title=work.text(quest.title),
                             id=quest.id, steps=len(quest.steps),
                             badge=work.text(quest.spec.badge.name)))
+        lines.extend(f"   {note}" for note in quest_notes(work, learner, quest))
     work.say("quests.list", quests="\n".join(lines))
 
 
 def join(work: Work, command: JoinQuest) -> None:
     learner = work.actor()
     quest = work.quest(command.quest_id)
-    if not ensure_enrolled(work, learner, quest):
-        raise Rejected("quest.already_joined", quest=work.text(quest.title))
-    text = work.t("quest.joined", quest=work.text(quest.title),
-                  badge=work.text(quest.spec.badge.name))
+    if quest.id in learner.enrolments:
+        start_new_round(work, learner, quest)
+        text = work.t("quest.new_round", quest=work.text(quest.title))
+    else:
+        require_joinable(work, learner, quest)
+        ensure_enrolled(work, learner, quest)
+        text = work.t("quest.joined", quest=work.text(quest.title),
+                      badge=work.text(quest.spec.badge.name))
     if quest.spec.description:
         text += "\n" + work.text(quest.spec.description)
     work.say("raw", text=text + "\n\n" + _steps_text(work, learner, quest))
