@@ -5,29 +5,30 @@ a text of the quest."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from string import Formatter
 from typing import Any
 
 import pytest
 from pydantic import BaseModel
-from questbot_telegram.adapter import TelegramAdapter
 
 from questbot.catalog import load_quest_file
 from questbot.catalog.localized import LocalizedText
 from questbot.i18n import ADDED, ENGLISH, translate
-from tests.adapters import context_for, telegram_settings
 from tests.fakes.discord_api import GENERAL, FakeDiscord, Post
 from tests.fakes.telegram_api import FakeTelegram
 from tests.paths import QUESTS
-from tests.server import Server, free_port, running_server
+from tests.server import free_port, running_server
 from tests.test_console_e2e import finish, start
 from tests.test_discord import ALICE, TINA, button, question
 from tests.test_discord import adapter_for as discord_adapter
-from tests.test_telegram import last_question
+from tests.test_discord import fake as discord_fake  # noqa: F401 (a fixture)
+from tests.test_telegram import GROUP_ID, last_question
+from tests.test_telegram import adapter_for as telegram_adapter
+from tests.test_telegram import fake as fake_telegram  # noqa: F401 (a fixture)
 
-LEARNER, TUTOR, GROUP = 2001, 2002, -100777
+LEARNER, TUTOR, GROUP = 2001, 2002, GROUP_ID
 WORD = re.compile(r"(?<![/\w])[a-z]{2,}\b")  # a word in lower case, not a /command or USAGE
 SAMPLE = QUESTS / "python-basics.yaml"
 
@@ -61,14 +62,6 @@ def english_pieces(language: str) -> set[str]:
     return pieces
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    api = FakeTelegram()
-    await api.start()
-    yield api
-    await api.stop()
-
-
 async def reply_to(fake: FakeTelegram, chat: int, before: int) -> None:
     await fake.wait_for(lambda: len(fake.to(chat)) > before)
 
@@ -84,9 +77,11 @@ def everything_sent(fake: FakeTelegram, *chats: int) -> str:
 
 @pytest.mark.parametrize("language", ["fr", "gd"])
 async def test_the_sample_quest_on_telegram_shows_no_english(
-        tmp_path: Path, fake: FakeTelegram, language: str) -> None:
+        tmp_path: Path, fake_telegram: FakeTelegram,  # noqa: F811
+        language: str) -> None:
+    fake = fake_telegram
     async with running_server(tmp_path, tutors=(f"telegram:{TUTOR}",)) as server:
-        adapter = telegram_adapter(server, fake)
+        adapter = telegram_adapter(server, fake)  # its channel "general" is GROUP
         await adapter.start()
         try:
             await play_on_telegram(fake, language)
@@ -96,11 +91,6 @@ async def test_the_sample_quest_on_telegram_shows_no_english(
     assert len(text) > 800
     assert sorted(piece for piece in english_pieces(language) if piece in text) == []
     assert any(s.document for s in fake.to(LEARNER))  # the badge itself arrived
-
-
-def telegram_adapter(server: Server, fake: FakeTelegram) -> TelegramAdapter:
-    settings = telegram_settings(fake, (f"general={GROUP}",))
-    return TelegramAdapter(context_for(server, settings), settings, outbox_interval=0.2)
 
 
 async def play_on_telegram(fake: FakeTelegram, language: str) -> None:
@@ -147,17 +137,10 @@ async def test_the_sample_quest_in_the_terminal_shows_no_english(
     assert sorted(piece for piece in english if piece in text) == []
 
 
-@pytest.fixture
-async def discord_fake() -> AsyncIterator[FakeDiscord]:
-    api = FakeDiscord()
-    await api.start()
-    yield api
-    await api.stop()
-
-
 @pytest.mark.parametrize(("language", "locale"), [("fr", "fr"), ("gd", "en-GB")])
 async def test_the_sample_quest_on_discord_shows_no_english(
-        tmp_path: Path, discord_fake: FakeDiscord, language: str, locale: str) -> None:
+        tmp_path: Path, discord_fake: FakeDiscord,  # noqa: F811
+        language: str, locale: str) -> None:
     fake = discord_fake
     async with running_server(tmp_path) as server:
         adapter = discord_adapter(server, fake)

@@ -4,12 +4,8 @@ core's catalogue; their texts are the gettext catalogues
 
 from __future__ import annotations
 
-from questbot.i18n import register_catalogues, translate
+from questbot.i18n import own_sentences
 
 NAMESPACE = "discord"
 
-register_catalogues(NAMESPACE, "questbot_discord")
-
-
-def say(key: str, language: str = "en", **params: object) -> str:
-    return translate(f"{NAMESPACE}.{key}", language, **params)
+say = own_sentences(NAMESPACE, "questbot_discord")

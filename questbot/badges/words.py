@@ -10,18 +10,14 @@ from datetime import date
 from babel.core import UnknownLocaleError
 from babel.dates import format_date
 
-from questbot.i18n import register_catalogues, translate
+from questbot.i18n import own_sentences
 
 NAMESPACE = "badges"
 # English dates are written day first, as the pages always wrote them ("10 January 2024").
 DATE_LOCALES = {"en": "en_GB"}
 FALLBACK_DATE_LOCALE = "en_GB"
 
-register_catalogues(NAMESPACE, "questbot.badges", domain="questbot_badges")
-
-
-def say(key: str, language: str = "en", **params: object) -> str:
-    return translate(f"{NAMESPACE}.{key}", language, **params)
+say = own_sentences(NAMESPACE, "questbot.badges", domain="questbot_badges")
 
 
 def long_date(day: date, language: str) -> str:

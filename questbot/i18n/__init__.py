@@ -9,6 +9,7 @@ from questbot.i18n.catalogue import (
     format_day,
     format_moment,
     language_name,
+    own_sentences,
     register_catalogues,
     register_messages,
     shipped_languages,
@@ -16,6 +17,5 @@ from questbot.i18n.catalogue import (
 )
 
 __all__ = ["ADDED", "ENGLISH", "PLURAL_COUNTS", "format_day", "format_moment", "language_name",
-           "register_catalogues",
-           "register_messages",
-           "shipped_languages", "translate"]
+           "own_sentences", "register_catalogues", "register_messages", "shipped_languages",
+           "translate"]

@@ -15,7 +15,7 @@ import gettext
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import cast
+from typing import Protocol, cast
 
 from questbot.i18n.files import languages, load, locale_folder
 
@@ -107,6 +107,21 @@ def register_catalogues(namespace: str, package: str, domain: str | None = None)
     register_messages(namespace, {language: messages(translations)
                                   for language, translations in found.items()
                                   if translations is not None})
+
+
+class Sayer(Protocol):
+    def __call__(self, key: str, language: str = "en", **params: object) -> str:
+        ...
+
+
+def own_sentences(namespace: str, package: str, domain: str | None = None) -> Sayer:
+    """Registers a part's catalogues (see ``register_catalogues``) and gives the part its
+    ``say(key, language, **params)``, which is ``translate("NAMESPACE.key", ...)``."""
+    register_catalogues(namespace, package, domain)
+
+    def say(key: str, language: str = "en", **params: object) -> str:
+        return translate(f"{namespace}.{key}", language, **params)
+    return say
 
 
 class _Params(dict[str, object]):

@@ -15,7 +15,7 @@ from aiohttp import web
 from babel.core import negotiate_locale
 
 from questbot.badges.words import long_date
-from questbot.i18n import register_catalogues, shipped_languages, translate
+from questbot.i18n import own_sentences, shipped_languages
 
 NAMESPACE = "web"
 QUERY = "lang"
@@ -23,7 +23,7 @@ DEFAULT = "en"
 MAX_HEADER = 512  # an Accept-Language header longer than this is read only this far
 QUALITY = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?")
 
-register_catalogues(NAMESPACE, "questbot.web", domain="questbot_web")
+say = own_sentences(NAMESPACE, "questbot.web", domain="questbot_web")
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class PageLanguage:
     chosen: bool  # named by ?lang=: the page's links keep it, and no header changes it
 
     def say(self, key: str, **params: object) -> str:
-        return translate(f"{NAMESPACE}.{key}", self.code, **params)
+        return say(key, self.code, **params)
 
     def date(self, day: date) -> str:
         return long_date(day, self.code)
@@ -98,7 +98,7 @@ def _quality(parameters: str) -> float:
 def switcher(request: web.Request) -> list[tuple[str, str, str]]:
     """The links to this very page in each shipped language: code, name in that language,
     address."""
-    return [(code, translate(f"{NAMESPACE}.language", code),
+    return [(code, say("language", code),
              str(request.rel_url.update_query({QUERY: code})))
             for code in shipped_languages()]
 
