@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from questbot.catalog import load_catalog, load_quest_file, quest_json_schema_text
+from questbot.catalog.schema import FILE_MODELS, file_json_schema_text, schema_file_name
 from questbot.catalog.steps import STEP_KINDS
 from questbot.domain.errors import CatalogError
 from tests.conftest import QUESTS
@@ -156,3 +157,10 @@ def test_the_json_schema_describes_the_format_and_is_committed() -> None:
     assert {"ParticipationStep", "QuizStep", "AttendanceStep"} <= set(schema["$defs"])
     committed = (ASSETS / "schema" / "quest-v1.json").read_text()
     assert committed == text, "run `make schema` to refresh questbot/assets/schema/quest-v1.json"
+
+
+@pytest.mark.parametrize("kind", sorted(FILE_MODELS))
+def test_every_kind_of_file_has_its_committed_schema(kind: str) -> None:
+    committed = (ASSETS / "schema" / schema_file_name(kind)).read_text()
+    assert committed == file_json_schema_text(kind), "run `make schema` to refresh it"
+    assert json.loads(committed)["properties"]["kind"]

@@ -153,7 +153,8 @@ class ConsoleAdapter:
         event = Event(
             f"console-{uuid.uuid4().hex}",
             UserRef(PLATFORM, self._user),
-            ConversationRef(PLATFORM, self._channel, self._channel, private=False),
+            ConversationRef(PLATFORM, self._channel, self._channel, private=False,
+                            community=PLATFORM),
             command,
             display_name=self._user,
             language=self._language,

@@ -120,7 +120,7 @@ class DiscordAdapter:
         if guild_id is None:
             return ConversationRef(PLATFORM, channel_id, None, private=True)
         return ConversationRef(PLATFORM, channel_id, getattr(channel, "name", None) or
-                               channel_id, private=False)
+                               channel_id, private=False, community=str(guild_id))
 
     def _event(self, event_id: str, user: discord.abc.User, conversation: ConversationRef,
                command: Command, language: str = "", message_id: int | None = None) -> Event:

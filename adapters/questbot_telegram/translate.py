@@ -29,7 +29,8 @@ def user_ref(user: User) -> UserRef:
 def conversation(chat: Chat, channels: Mapping[int, str]) -> ConversationRef:
     private = chat.type == Chat.PRIVATE
     name = channels.get(chat.id) or chat.username or _slug(chat.title or "")
-    return ConversationRef(PLATFORM, str(chat.id), None if private else name, private)
+    return ConversationRef(PLATFORM, str(chat.id), None if private else name, private,
+                           community=None if private else str(chat.id))
 
 
 def _slug(title: str) -> str:

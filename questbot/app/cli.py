@@ -20,7 +20,8 @@ from questbot.app.config import Settings, check_quests_dir, load_settings
 from questbot.app.logging_filters import configure_logging, redact_text, secret_values
 from questbot.app.outbox_admin import outbox
 from questbot.app.runtime import serve
-from questbot.catalog import load_catalog, quest_files, quest_json_schema_text
+from questbot.catalog import load_catalog, quest_files
+from questbot.catalog.schema import FILE_MODELS, file_json_schema_text
 from questbot.domain.errors import ConfigError, StoreError
 
 
@@ -51,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
         "schema", parents=[common], help="print the JSON Schema of quest files",
         description="Write the JSON Schema of the quest format, for editors.")
     schema.add_argument("--output", "-o", type=Path, help="write to this file, not stdout")
+    schema.add_argument("--kind", choices=sorted(FILE_MODELS), default="quest",
+                        help="which kind of file (default: quest)")
     keys = commands.add_parser(
         "keys", parents=[common], help="show (or rotate) the issuer's signing keys",
         description="Show the issuer's public keys and did:key. Rotating adds a new signing "
@@ -128,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "schema":
-        return _schema(args.output)
+        return _schema(args.output, args.kind)
     overrides: dict[str, object] = {}
     settings = load_settings(args.config)
     if args.command == "validate":
@@ -224,8 +227,8 @@ def _validate(paths: list[Path]) -> int:
     return 1 if problems else 0
 
 
-def _schema(output: Path | None) -> int:
-    text = quest_json_schema_text()
+def _schema(output: Path | None, kind: str = "quest") -> int:
+    text = file_json_schema_text(kind)
     if output is None:
         sys.stdout.write(text)
         return 0

@@ -1,4 +1,4 @@
-"""The immutable set of quests the engine plays."""
+"""The immutable set of quests the engine plays, and the communities it plays them in."""
 
 from __future__ import annotations
 
@@ -6,12 +6,19 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from questbot.catalog.community import DEFAULT, Community, place_of
 from questbot.catalog.quest import Quest
+from questbot.domain.ids import ConversationRef
 
 
 class Catalog:
-    def __init__(self, quests: Mapping[str, Quest] | None = None) -> None:
+    def __init__(self, quests: Mapping[str, Quest] | None = None,
+                 communities: Mapping[str, Community] | None = None) -> None:
         self._quests: Mapping[str, Quest] = MappingProxyType(dict(quests or {}))
+        self.communities: Mapping[str, Community] = MappingProxyType(dict(communities or {}))
+        self._by_place = {place: c for c in self.communities.values() for place in c.spec.places}
+        self.default_community = next(
+            (c for c in self.communities.values() if not c.spec.places), DEFAULT)
 
     def __iter__(self) -> Iterator[Quest]:
         return iter(self._quests.values())
@@ -25,5 +32,12 @@ class Catalog:
     def get(self, quest_id: str) -> Quest | None:
         return self._quests.get(quest_id)
 
-    def by_source(self, path: Path) -> Quest | None:
-        return next((q for q in self._quests.values() if q.source == path), None)
+    def community_for(self, conversation: ConversationRef) -> Community:
+        """The community whose file names where this happened, else the default one."""
+        place = place_of(conversation)
+        found = self._by_place.get(place) if place is not None else None
+        return found or self.default_community
+
+    def by_source(self, path: Path) -> Quest | Community | None:
+        items: list[Quest | Community] = [*self._quests.values(), *self.communities.values()]
+        return next((item for item in items if str(item.source) == str(path)), None)

@@ -7,14 +7,16 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from questbot.catalog.catalog import Catalog
 from questbot.catalog.checks import cross_check
+from questbot.catalog.community import Community, CommunityFile
 from questbot.catalog.locate import Locations
 from questbot.catalog.models import QuestFile
 from questbot.catalog.prerequisites import check_prerequisites
@@ -32,20 +34,47 @@ MAX_PROBLEMS = 50  # per file: a file wrong everywhere needs its first mistakes 
 
 
 def load_quest_file(path: Path) -> Quest:
+    loaded = load_file(path)
+    if not isinstance(loaded, Quest):
+        raise CatalogError([Problem(str(path), 1, 1, "not a quest file",
+                                    f"its kind is {loaded.spec.kind}")])
+    return loaded
+
+
+def load_file(path: Path) -> Loaded:
+    """One file of the quest folder, of whichever kind its ``kind`` field says."""
     text = read_text(path)
     data, where = _parse(path, text)
-    spec = _validate(path, data, where)
+    kind = data.get("kind", "quest")
+    version = hashlib.sha256(text.encode()).hexdigest()[:12]
+    if kind == "quest":
+        return _quest(path, data, where, version)
+    if kind == "community":
+        spec = _validate(CommunityFile, path, data, where)
+        return Community(spec, version, str(path))
+    position = where.value(("kind",))
+    hint = did_you_mean(str(kind)[:100], list(FILE_KINDS)) or (
+        f"kind must be one of {', '.join(FILE_KINDS)}")
+    raise CatalogError([Problem(str(path), position.line, position.column,
+                                f"unknown file kind '{_short(str(kind))}'", hint)])
+
+
+FILE_KINDS = ("quest", "community")
+Loaded = Quest | Community
+
+
+def _quest(path: Path, data: dict[str, Any], where: Locations, version: str) -> Quest:
+    spec = _validate(QuestFile, path, data, where)
     problems = cross_check(path, spec, where)
     if problems:
         raise CatalogError(problems)
-    version = hashlib.sha256(text.encode()).hexdigest()[:12]
     warnings = tuple(missing_translations(path, spec, where))
     positions = (where.value(("requires_quests", i)) for i in range(len(spec.requires_quests)))
     return Quest(spec=spec, version=version, source=path, warnings=warnings,
                  requires_at=tuple((p.line, p.column) for p in positions))
 
 
-def _parse(path: Path, text: str) -> tuple[Any, Locations]:
+def _parse(path: Path, text: str) -> tuple[dict[str, Any], Locations]:
     root, data = parse_yaml(path, text)
     where = Locations(root)
     if where.duplicates:
@@ -60,19 +89,25 @@ def _parse(path: Path, text: str) -> tuple[Any, Locations]:
     return data, where
 
 
-def _validate(path: Path, data: dict[str, Any], where: Locations) -> QuestFile:
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def _validate(model: type[Model], path: Path, data: dict[str, Any], where: Locations) -> Model:
     try:
-        return QuestFile.model_validate(data, context={"patterns": 0})
+        return model.model_validate(data, context={"patterns": 0})
     except ValidationError as exc:
         # A file wrong in every one of its 100,000 values must not cost 100,000² here.
         errors = _root_causes(exc.errors(include_url=False)[:4 * MAX_PROBLEMS])
-        problems = _dedupe([_problem(path, error, data, where) for error in errors])
+        names = _field_names(model)
+        problems = _dedupe([_problem(path, error, data, where, names) for error in errors])
         raise CatalogError(problems[:MAX_PROBLEMS]) from exc
 
 
-def _field_names() -> list[str]:
+@cache
+def _field_names(root: type[BaseModel]) -> list[str]:
+    """Every field name a file of this kind may use, for "did you mean" hints."""
     names: set[str] = set()
-    pending: list[type[BaseModel]] = [QuestFile]
+    pending: list[type[BaseModel]] = [root]
     while pending:
         model = pending.pop()
         for name, info in model.model_fields.items():
@@ -87,9 +122,6 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
     return [m for arg in get_args(annotation) for m in _models_in(arg)]
 
 
-_FIELD_NAMES = _field_names()
-
-
 def _root_causes(errors: list[ErrorDetails]) -> list[ErrorDetails]:
     """Drop 'needs at least one item' errors on a list whose items were themselves wrong:
     pydantic reports both, and only the item's error helps."""
@@ -100,7 +132,8 @@ def _root_causes(errors: list[ErrorDetails]) -> list[ErrorDetails]:
     return [e for e in errors if not (e["type"] == "too_short" and nested_under(e))]
 
 
-def _problem(path: Path, error: ErrorDetails, data: Any, where: Locations) -> Problem:
+def _problem(path: Path, error: ErrorDetails, data: Any, where: Locations,
+             field_names: list[str]) -> Problem:
     at = _data_path(error["loc"], data)
     kind = error["type"]
     name = _dotted(at)
@@ -108,7 +141,7 @@ def _problem(path: Path, error: ErrorDetails, data: Any, where: Locations) -> Pr
     if kind == "extra_forbidden":
         pos = where.key(at)
         message = f"unknown field '{_short(str(at[-1]))}'"
-        hint = did_you_mean(str(at[-1])[:100], _FIELD_NAMES)
+        hint = did_you_mean(str(at[-1])[:100], field_names)
     elif kind == "missing":
         pos = where.value(at[:-1])
         message = f"missing field '{_dotted(at)}'"
@@ -219,34 +252,55 @@ def quest_files(root: Path) -> list[Path]:
 
 
 def load_catalog(root: Path, previous: Catalog | None = None) -> LoadReport:
-    """Load every quest file under ``root``. A file that fails keeps its previous version
-    (if there was one); the problems are reported, never raised."""
+    """Load every file under ``root``: quests and community files. A file that fails keeps
+    its previous version (if there was one); the problems are reported, never raised."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
     kept_old: list[str] = []
     quests: dict[str, Quest] = {}
+    communities: dict[str, Community] = {}
     if not root.exists():
         problems.append(Problem(str(root), 1, 1, "quest folder not found"))
     for path in quest_files(root) if root.exists() else []:
         try:
-            quest: Quest | None = load_quest_file(path)
+            loaded: Loaded | None = load_file(path)
         except Exception as exc:  # one file must never stop the others, even through a bug
             problems.extend(_problems_of(path, exc))
-            quest = previous.by_source(path) if previous else None
-            if quest is not None:
+            loaded = previous.by_source(path) if previous is not None else None
+            if loaded is not None:
                 kept_old.append(str(path))
-        if quest is None:
+        if isinstance(loaded, Community):
+            problems.extend(_add_community(communities, loaded, path))
             continue
-        if quest.id in quests:
-            other = quests[quest.id]
-            problems.append(Problem(str(path), 1, 1, f"quest id '{quest.id}' is already used",
+        if loaded is None:
+            continue
+        if loaded.id in quests:
+            other = quests[loaded.id]
+            problems.append(Problem(str(path), 1, 1, f"quest id '{loaded.id}' is already used",
                                     f"by {other.source}"))
             continue
-        quests[quest.id] = quest
+        quests[loaded.id] = loaded
         if str(path) not in kept_old:  # the previous version's warnings were told before
-            warnings.extend(quest.warnings)
+            warnings.extend(loaded.warnings)
     problems.extend(check_prerequisites(quests))
-    return LoadReport(Catalog(quests), problems, kept_old, warnings)
+    return LoadReport(Catalog(quests, communities), problems, kept_old, warnings)
+
+
+def _add_community(communities: dict[str, Community], community: Community,
+                   path: Path) -> list[Problem]:
+    """A community id, a place and the default (a file naming no place) belong to one file."""
+    for other in communities.values():
+        clash = None
+        if other.id == community.id:
+            clash = f"community id '{community.id}' is already used"
+        elif not other.spec.places and not community.spec.places:
+            clash = "a second default community (a file that names no places)"
+        elif shared := set(other.spec.places) & set(community.spec.places):
+            clash = f"place '{_short(sorted(shared)[0])}' already belongs to '{other.id}'"
+        if clash:
+            return [Problem(str(path), 1, 1, clash, f"see {other.source}")]
+    communities[community.id] = community
+    return []
 
 
 def _problems_of(path: Path, exc: Exception) -> list[Problem]:

@@ -131,6 +131,8 @@ class Milestone(Strict):
 
 class QuestFile(Strict):
     schema_version: Literal[1]
+    kind: Literal["quest"] = Field(
+        "quest", description="quest (the default); other files in the folder say their kind")
     id: Slug
     language: Language = Field(
         DEFAULT_LANGUAGE, description="the quest's default language: plain strings are in "

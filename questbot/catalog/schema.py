@@ -1,24 +1,42 @@
-"""The JSON Schema of the quest format, for editors (e.g. the VS Code YAML extension)."""
+"""The JSON Schemas of the files in the quest folder, for editors (e.g. the VS Code YAML
+extension): one per kind of file."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from pydantic import BaseModel
+
+from questbot.catalog.community import CommunityFile
 from questbot.catalog.models import QuestFile
 
-SCHEMA_ID = "https://questbot.invalid/schema/quest-v1.json"
+SCHEMA_BASE = "https://questbot.invalid/schema/"
+SCHEMA_ID = SCHEMA_BASE + "quest-v1.json"
+FILE_MODELS: dict[str, type[BaseModel]] = {"quest": QuestFile, "community": CommunityFile}
 
 
-def quest_json_schema() -> dict[str, Any]:
-    schema = QuestFile.model_json_schema()
+def schema_file_name(kind: str) -> str:
+    return f"{kind}-v1.json"
+
+
+def file_json_schema(kind: str) -> dict[str, Any]:
+    schema = FILE_MODELS[kind].model_json_schema()
     return {
         **schema,
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID,
-        "title": "questbot quest file",
+        "$id": SCHEMA_BASE + schema_file_name(kind),
+        "title": f"questbot {kind} file",
     }
 
 
+def quest_json_schema() -> dict[str, Any]:
+    return file_json_schema("quest")
+
+
+def file_json_schema_text(kind: str) -> str:
+    return json.dumps(file_json_schema(kind), indent=2, sort_keys=True) + "\n"
+
+
 def quest_json_schema_text() -> str:
-    return json.dumps(quest_json_schema(), indent=2, sort_keys=True) + "\n"
+    return file_json_schema_text("quest")

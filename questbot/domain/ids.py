@@ -47,9 +47,12 @@ class UserRef:
 
 @dataclass(frozen=True, slots=True)
 class ConversationRef:
-    """Where an event happened: a private chat, a group, a channel."""
+    """Where an event happened: a private chat, a group, a channel. ``community`` is the
+    place a community lives on the platform (a Discord server, a Telegram group), when the
+    platform says; community files name it as ``platform:community``."""
 
     platform: str
     chat_id: str
     channel: str | None = None
     private: bool = True
+    community: str | None = None
