@@ -96,6 +96,15 @@ class QueueDelivery:
 
 
 @dataclass(frozen=True, slots=True)
+class NotifyAccount:
+    """A message for one account, learner or not (an admin named in the settings)."""
+
+    account: UserRef
+    message: Outbound
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class PutLinkCode:
     """A learner's new link code; their earlier ones (and every expired one) go."""
 
@@ -186,7 +195,7 @@ Change = (
     CreateLearner | UpdateLearner | PutEnrolment | PutStep | PutMilestone | PutAward
     | RevokeAward | PutSession | QueueDelivery | PutLinkCode | MergeLearner | ForgetLearner
     | FailCheckIn | FailLinkCode | ClaimEmail | RecordGrant | RecordPost | CountReaction
-    | KeepEvidenceFile
+    | KeepEvidenceFile | NotifyAccount
 )
 
 

@@ -13,6 +13,7 @@ from questbot.domain.changes import (
     CreateLearner,
     Decision,
     Effect,
+    NotifyAccount,
     PutStep,
     QueueDelivery,
     UpdateLearner,
@@ -172,6 +173,14 @@ class Work:
 
     def deliver(self, learner: LearnerState, message: Outbound) -> None:
         self.changes.append(QueueDelivery(learner.learner_id, message, self.now))
+
+    def tell_admins(self, key: str, **params: object) -> None:
+        """A notice for every admin the settings name, on their own platforms, in the
+        community's language (through the outbox, with this event's changes)."""
+        language = self.language_of(None)
+        text = Text(translate(key, language, **params), language)
+        for admin in sorted(self.ctx.settings.admins, key=str):
+            self.changes.append(NotifyAccount(admin, text, self.now))
 
     def decision(self) -> Decision:
         changes = list(self.changes)

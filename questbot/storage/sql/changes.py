@@ -16,6 +16,7 @@ from questbot.domain.changes import (
     ForgetLearner,
     KeepEvidenceFile,
     MergeLearner,
+    NotifyAccount,
     PutAward,
     PutEnrolment,
     PutLinkCode,
@@ -31,6 +32,7 @@ from questbot.domain.changes import (
 from questbot.domain.codec import outbound_to_dict
 from questbot.storage.serial import dump_json, dump_quiz, dump_times, ts
 from questbot.storage.sql.dialect import PerDialect
+from questbot.storage.sql.outbox import ENQUEUE
 from questbot.storage.sql.privacy import personal_data, scrub_after_forget
 from questbot.storage.sql.program import Program, Statement, sql
 from questbot.storage.sql.rows import AWARD_COLUMNS
@@ -145,6 +147,9 @@ def apply_changes(changes: Sequence[Change]) -> Program[None]:
                           change.media_type, change.data, ts(change.kept_at))
             case QueueDelivery(learner_id=lid, message=message, created_at=at):
                 yield sql(QUEUE_DELIVERY, dump_json(outbound_to_dict(message)), ts(at), lid)
+            case NotifyAccount(account=account, message=message, created_at=at):
+                yield sql(ENQUEUE, account.platform, account.user_id,
+                          dump_json(outbound_to_dict(message)), ts(at))
 
 
 STATUS_LIST_SIZE = 131_072
