@@ -26,6 +26,12 @@ class LoadRequest:
     submission: str | None = None  # load the learner whose pending submission has this id
     submissions: bool = False  # load the submissions waiting for review (oldest first)
 
+    @property
+    def names_actor_only(self) -> bool:
+        """No other learner is read (so none needs locking): most events."""
+        return (self.target is None and self.award_id is None and self.submission is None
+                and self.link_code_hash is None)
+
 
 @dataclass(frozen=True, slots=True)
 class Outcome:

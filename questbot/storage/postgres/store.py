@@ -1,6 +1,7 @@
-"""The PostgreSQL store, for several bot and web processes sharing one database. Each event is
-one transaction; events of one learner are serialized with advisory locks, events of
-different learners run side by side, and a transaction that collides with another is retried."""
+"""The PostgreSQL store, for several bot and web processes sharing one database. Events that
+arrive together are committed together (``batcher``), each in its own savepoint; events of one
+learner are serialized with advisory locks, events of different learners run side by side,
+and an event that collides with another transaction is retried on its own."""
 
 from __future__ import annotations
 
@@ -10,41 +11,67 @@ import asyncpg
 
 from questbot.domain.errors import StoreError
 from questbot.ports import Decide, LoadRequest, Outcome
+from questbot.storage.postgres.batcher import Batcher, Busy
 from questbot.storage.postgres.executor import run
 from questbot.storage.postgres.migrations import migrate
 from questbot.storage.sql import events
 from questbot.storage.sql.program import Program
-from questbot.storage.sql.snapshot import find_learners
+from questbot.storage.sql.snapshot import Learners, find_learners
 from questbot.storage.sql.store import SqlStore
 
 T = TypeVar("T")
 RETRIES = 5
 _RETRYABLE = (asyncpg.UniqueViolationError, asyncpg.SerializationError,
               asyncpg.DeadlockDetectedError)
-LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
+# Several keys in one round trip, always in sorted order, so two transactions cannot deadlock.
+LOCK = ("SELECT pg_advisory_xact_lock(hashtextextended(k, 0))"
+        " FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS keys")
+TRY_LOCK = ("SELECT bool_and(pg_try_advisory_xact_lock(hashtextextended(k, 0)))"
+            " FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS keys")
+# In a batch, where locks are only tried, a lock and the read that needs it share a round
+# trip. The read's snapshot may predate the lock, so it is used only where that is safe: a
+# learner id (a second learner for one account would break the accounts' unique key, and
+# the job would be retried on its own) and the event's record (the account's lock, taken in
+# an earlier statement, already serializes deliveries of one event).
+TRY_LOCK_ACCOUNT = (f"SELECT ({TRY_LOCK}), (SELECT learner_id FROM accounts"
+                    " WHERE platform = $2 AND platform_user_id = $3)")
+TRY_LOCK_LEARNER = (f"SELECT ({TRY_LOCK}), (SELECT replies FROM processed_events"
+                    " WHERE platform = $2 AND event_id = $3)")
+
+
+async def _end_transaction(conn: asyncpg.Connection) -> None:
+    """What a connection needs before it goes back to the pool: no open transaction. (The
+    default reset also drops session state this store never makes: advisory locks are per
+    transaction, no LISTEN, no cursors; skipping it saves a round trip per event.)"""
+    if conn.is_in_transaction():
+        await conn.execute("ROLLBACK")
 
 
 class PostgresStore(SqlStore):
     def __init__(self, dsn: str, min_size: int = 2, max_size: int = 10,
-                 server_settings: dict[str, str] | None = None) -> None:
+                 server_settings: dict[str, str] | None = None, batch_workers: int = 4,
+                 max_batch: int = 64) -> None:
         self._dsn = dsn
         self._min_size = min_size
-        self._max_size = max_size
+        self._max_size = max(max_size, batch_workers + 2)  # room for reads and lone events
         self._server_settings = server_settings or {}
         self._pool: asyncpg.Pool | None = None
+        self.batcher = Batcher(lambda: self.pool, batch_workers, max_batch)
 
     async def open(self) -> None:
         try:
             self._pool = await asyncpg.create_pool(
                 self._dsn, min_size=self._min_size, max_size=self._max_size,
-                server_settings=self._server_settings)
+                server_settings=self._server_settings, reset=_end_transaction)
             async with self._pool.acquire() as conn:
                 await migrate(conn)
+            self.batcher.start()
         except (OSError, asyncpg.PostgresError, RuntimeError) as exc:
             await self.close()
             raise StoreError(f"cannot open the PostgreSQL database: {exc}") from exc
 
     async def close(self) -> None:
+        await self.batcher.stop()
         if self._pool is not None:
             await self._pool.close()
             self._pool = None
@@ -65,6 +92,14 @@ class PostgresStore(SqlStore):
 
     async def handle_event(self, platform: str, event_id: str, request: LoadRequest,
                            decide: Decide) -> Outcome:
+        async def in_batch(conn: asyncpg.Connection) -> Outcome:
+            return await self._handle(conn, platform, event_id, request, decide, wait=False)
+
+        return await self.batcher.submit(
+            in_batch, lambda: self._handle_alone(platform, event_id, request, decide))
+
+    async def _handle_alone(self, platform: str, event_id: str, request: LoadRequest,
+                            decide: Decide) -> Outcome:
         for attempt in range(RETRIES):
             try:
                 async with self.pool.acquire() as conn, conn.transaction():
@@ -75,15 +110,45 @@ class PostgresStore(SqlStore):
         raise AssertionError("unreachable")
 
     async def _handle(self, conn: asyncpg.Connection, platform: str, event_id: str,
-                      request: LoadRequest, decide: Decide) -> Outcome:
+                      request: LoadRequest, decide: Decide, *, wait: bool = True) -> Outcome:
+        if not wait and request.names_actor_only:
+            return await self._handle_actor_in_batch(conn, platform, event_id, request, decide)
         # The accounts first (a new learner is created under its account's lock), then the
-        # learners they belong to; always in sorted order, so two events cannot deadlock.
-        accounts = sorted({f"a:{request.actor}"} |
-                          ({f"a:{request.target}"} if request.target else set()))
-        for key in accounts:
-            await conn.execute(LOCK, key)
+        # learners they belong to.
+        accounts = [f"a:{request.actor}"] + ([f"a:{request.target}"] if request.target else [])
+        await self._lock(conn, accounts, wait)
         learners = await run(conn, find_learners(request))
-        for key in sorted({f"l:{i}" for i in (learners.actor_id, learners.target_id) if i}):
-            await conn.execute(LOCK, key)
+        await self._lock(conn, [f"l:{i}" for i in (learners.actor_id, learners.target_id) if i],
+                         wait)
         return await run(conn, events.handle_event(platform, event_id, request, decide,
                                                    learners))
+
+    async def _handle_actor_in_batch(self, conn: asyncpg.Connection, platform: str,
+                                     event_id: str, request: LoadRequest,
+                                     decide: Decide) -> Outcome:
+        """Most events name their sender only: two round trips before the snapshot."""
+        actor = request.actor
+        locked, learner_id = await conn.fetchrow(
+            TRY_LOCK_ACCOUNT, [f"a:{actor}"], actor.platform, actor.user_id)
+        if not locked:
+            raise Busy("account")
+        recorded = None
+        if learner_id is not None:
+            locked, recorded = await conn.fetchrow(
+                TRY_LOCK_LEARNER, [f"l:{learner_id}"], platform, event_id)
+            if not locked:
+                raise Busy("learner")
+        else:
+            recorded = await conn.fetchval(events.RECORDED_REPLIES, platform, event_id)
+        learners = Learners(None if learner_id is None else str(learner_id), None)
+        return await run(conn, events.handle_event(platform, event_id, request, decide,
+                                                   learners, recorded))
+
+    @staticmethod
+    async def _lock(conn: asyncpg.Connection, keys: list[str], wait: bool) -> None:
+        if not keys:
+            return
+        if wait:
+            await conn.execute(LOCK, keys)
+        elif not await conn.fetchval(TRY_LOCK, keys):
+            raise Busy(keys)

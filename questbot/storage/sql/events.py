@@ -20,12 +20,17 @@ PRUNE_EVENTS = ("DELETE FROM processed_events WHERE (platform, event_id) IN ("
                 f" LIMIT {PRUNE_BATCH})")
 
 
+NOT_READ = object()  # the store has not looked for the event's record yet
+
+
 def handle_event(platform: str, event_id: str, request: LoadRequest, decide: Decide,
-                 learners: Learners) -> Program[Outcome]:
-    """``learners``: the actor and target the store found (and locked, where it locks)."""
-    recorded = (yield sql(RECORDED_REPLIES, platform, event_id)).value()
+                 learners: Learners, recorded: object = NOT_READ) -> Program[Outcome]:
+    """``learners``: the actor and target the store found (and locked, where it locks);
+    ``recorded``: the event's recorded replies if the store already read them (or None)."""
+    if recorded is NOT_READ:
+        recorded = (yield sql(RECORDED_REPLIES, platform, event_id)).value()
     if recorded is not None:
-        return Outcome(tuple(load_outbounds(recorded)), duplicate=True)
+        return Outcome(tuple(load_outbounds(str(recorded))), duplicate=True)
     decision = decide((yield from load_snapshot(request, learners)))
     yield from apply_changes(decision.changes)
     yield sql(RECORD_EVENT, platform, event_id, dump_outbounds(decision.replies), now())
