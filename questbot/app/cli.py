@@ -23,6 +23,7 @@ from questbot.app.runtime import serve
 from questbot.catalog import load_catalog, quest_files
 from questbot.catalog.schema import FILE_MODELS, file_json_schema_text
 from questbot.domain.errors import ConfigError, StoreError
+from questbot.storage import migrate_database
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,6 +100,10 @@ def _parser() -> argparse.ArgumentParser:
                     "into the new folder PATH (never overwritten), while questbot runs. "
                     "PostgreSQL is backed up with pg_dump (see README.md).")
     backup.add_argument("path", type=Path, metavar="PATH", help="a folder that does not exist")
+    commands.add_parser(
+        "migrate", parents=[common], help="apply pending database migrations",
+        description="Bring the database's schema up to this questbot's, then exit: run it "
+                    "before starting processes that have QUESTBOT_AUTO_MIGRATE off.")
     restore = commands.add_parser(
         "restore", parents=[common], help="bring a backup back into an empty data folder",
         description="Copy a backup made by `questbot backup` into the data folder, which "
@@ -150,6 +155,8 @@ def _dispatch(args: argparse.Namespace) -> int:
                                   max(1, min(args.limit, 10_000))))
     if args.command == "backup":
         return backup_command(settings, args.path)
+    if args.command == "migrate":
+        return asyncio.run(_migrate(settings))
     if args.command == "restore":
         return restore_command(settings, args.path)
     if args.command == "run":
@@ -163,6 +170,15 @@ def _dispatch(args: argparse.Namespace) -> int:
     check_quests_dir(settings)
     _configure_logging(settings)
     asyncio.run(serve(settings, interactive=args.command == "run"))
+    return 0
+
+
+async def _migrate(settings: Settings) -> int:
+    before, after = await migrate_database(settings.database)  # StoreError: exit 1
+    if before == after:
+        print(f"the database is at schema version {after}: nothing to do")
+    else:
+        print(f"the database went from schema version {before} to {after}")
     return 0
 
 

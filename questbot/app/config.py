@@ -42,6 +42,9 @@ class Settings(BaseModel):
     port: int = Field(8080, ge=0, le=65535, description="port of the badge server")
     base_url: str | None = Field(None, description="public URL badges point to")
     database_url: str | None = Field(None, description="sqlite:///PATH (default in data_dir)")
+    auto_migrate: bool = Field(True, description="apply pending database migrations at start;"
+                                                 " off: refuse to start until `questbot"
+                                                 " migrate` has (several processes)")
     admins: tuple[str, ...] = Field((), description="platform:id accounts that are admins")
     tutors: tuple[str, ...] = Field((), description="platform:id accounts that are tutors")
     language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Za-z]{2})?$")

@@ -37,7 +37,7 @@ class Offline:
 
 @contextlib.asynccontextmanager
 async def offline_services(settings: Settings) -> AsyncIterator[Offline]:
-    store = open_store(settings.database)
+    store = open_store(settings.database, auto_migrate=settings.auto_migrate)
     library = QuestLibrary(settings.quests_dir)
     library.load()
     badges, verifier = badge_services(settings, store, library)

@@ -20,7 +20,7 @@ async def outbox(settings: Settings, platform: str | None, retry: Sequence[int],
     """List failed and uncertain deliveries (exit 0), or make some pending again."""
     if retry and retry_all:
         raise ConfigError("outbox: give --retry IDs or --retry-all, not both")
-    store = open_store(settings.database)
+    store = open_store(settings.database, auto_migrate=settings.auto_migrate)
     await store.open()
     try:
         if not retry and not retry_all:

@@ -50,7 +50,7 @@ SERVICES = web.AppKey("services", Services)
 
 def build_app(settings: Settings, clock: Clock | None = None) -> web.Application:
     clock = clock or SystemClock()
-    store = open_store(settings.database)
+    store = open_store(settings.database, auto_migrate=settings.auto_migrate)
     library = QuestLibrary(settings.quests_dir)
     badges, verifier = badge_services(settings, store, library)
     app = web.Application(client_max_size=client_max_size())

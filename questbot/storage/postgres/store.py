@@ -50,8 +50,9 @@ async def _end_transaction(conn: asyncpg.Connection) -> None:
 class PostgresStore(SqlStore):
     def __init__(self, dsn: str, min_size: int = 2, max_size: int = 10,
                  server_settings: dict[str, str] | None = None, batch_workers: int = 4,
-                 max_batch: int = 64) -> None:
+                 max_batch: int = 64, *, auto_migrate: bool = True) -> None:
         self._dsn = dsn
+        self._auto_migrate = auto_migrate
         self._min_size = min_size
         self._max_size = max(max_size, batch_workers + 2)  # room for reads and lone events
         self._server_settings = server_settings or {}
@@ -64,7 +65,7 @@ class PostgresStore(SqlStore):
                 self._dsn, min_size=self._min_size, max_size=self._max_size,
                 server_settings=self._server_settings, reset=_end_transaction)
             async with self._pool.acquire() as conn:
-                await migrate(conn)
+                await migrate(conn, apply=self._auto_migrate)
             self.batcher.start()
         except (OSError, asyncpg.PostgresError, RuntimeError) as exc:
             await self.close()

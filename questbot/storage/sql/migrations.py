@@ -255,10 +255,19 @@ CURRENT_VERSION = "SELECT coalesce(max(version), 0) FROM schema_version"
 RECORD_VERSION = "INSERT INTO schema_version (version) VALUES ($1)"
 
 
-def to_apply(current: int, upto: int = LATEST) -> list[tuple[int, Migration]]:
+class SchemaBehind(RuntimeError):
+    """The database needs migrations and this process was told not to apply them."""
+
+
+def to_apply(current: int, upto: int = LATEST, *, apply: bool = True
+             ) -> list[tuple[int, Migration]]:
     """The migrations a database at version ``current`` still needs, numbered, to ``upto``."""
     if current > LATEST:
         raise RuntimeError(
             f"the database is at schema version {current}, newer than this questbot "
             f"({LATEST}); upgrade questbot")
+    if not apply and current < upto:
+        raise SchemaBehind(
+            f"the database is at schema version {current}, this questbot needs {upto}: run"
+            " `questbot migrate` (QUESTBOT_AUTO_MIGRATE is off)")
     return list(enumerate(MIGRATIONS[current:upto], start=current + 1))

@@ -16,11 +16,12 @@ from questbot.storage.sql.migrations import (
 __all__ = ["migrate"]
 
 
-def migrate(conn: sqlite3.Connection, upto: int = LATEST) -> int:
-    """Bring the schema up to version ``upto`` (by default the latest); returns it."""
+def migrate(conn: sqlite3.Connection, upto: int = LATEST, *, apply: bool = True) -> int:
+    """Bring the schema up to version ``upto`` (by default the latest); returns the version
+    it is at. With ``apply`` False, only check it is there already (SchemaBehind if not)."""
     conn.execute(SCHEMA_VERSION_TABLE)
     current = int(conn.execute(CURRENT_VERSION).fetchone()[0])
-    for version, migration in to_apply(current, upto):
+    for version, migration in to_apply(current, upto, apply=apply):
         conn.execute("BEGIN IMMEDIATE")
         try:
             for statement in migration.statements(Dialect.SQLITE):

@@ -36,15 +36,16 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 class SqliteStore(SqlStore):
-    def __init__(self, path: Path, max_batch: int = 256) -> None:
+    def __init__(self, path: Path, max_batch: int = 256, *, auto_migrate: bool = True) -> None:
         self.path = path
+        self._auto_migrate = auto_migrate
         self._writer = BatchWriter(self._connect_and_migrate, max_batch)
         self._reader: aiosqlite.Connection | None = None
 
     def _connect_and_migrate(self) -> sqlite3.Connection:
         conn = connect(self.path)
         try:
-            migrate(conn)
+            migrate(conn, apply=self._auto_migrate)
         except Exception:
             conn.close()
             raise
