@@ -71,6 +71,11 @@ class Settings(BaseModel):
                                                  " learner ends as failed (the back-off"
                                                  " doubles from 5 s up to 1 h)")
 
+    metrics_port: int = Field(0, ge=0, le=65535, description="serve Prometheus metrics on"
+                                                              " this port; 0: off")
+    metrics_host: str = Field("127.0.0.1", min_length=1,
+                              description="address the metrics port binds")
+
     # Each adapter's validated section (its plugin's settings model), by platform.
     adapters: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
 

@@ -19,6 +19,7 @@ from questbot.app.adapters import create_adapter, discover_plugins
 from questbot.app.badge_wiring import badge_services
 from questbot.app.config import Settings
 from questbot.app.library import QuestLibrary
+from questbot.app.metrics import Metrics, counting, metrics_app
 from questbot.app.tuning import tune_garbage_collector
 from questbot.badges.service import BadgeService, RetryPolicy
 from questbot.badges.verify import Verifier
@@ -41,6 +42,7 @@ class Services:
     badges: BadgeService
     clock: Clock
     webhooks: Webhooks
+    metrics: Metrics | None = None
     engine: QuestEngine | None = None
     stop: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -53,9 +55,12 @@ def build_app(settings: Settings, clock: Clock | None = None) -> web.Application
     store = open_store(settings.database, auto_migrate=settings.auto_migrate)
     library = QuestLibrary(settings.quests_dir)
     badges, verifier = badge_services(settings, store, library)
+    metrics = Metrics.create() if settings.metrics_port else None
+    if metrics is not None:
+        verifier = counting(verifier, metrics)
     app = web.Application(client_max_size=client_max_size())
     webhooks = Webhooks()
-    app[SERVICES] = Services(settings, store, library, badges, clock, webhooks)
+    app[SERVICES] = Services(settings, store, library, badges, clock, webhooks, metrics)
     add_badge_routes(app, badges, verifier, clock, webhooks, evidence_files=store,
                      language=settings.language.split("-", 1)[0].lower())
     app.cleanup_ctx.append(_store_ctx)
@@ -110,7 +115,8 @@ async def _engine_ctx(app: web.Application) -> AsyncIterator[None]:
     library.load()
     engine = QuestEngine(services.store, library.catalog, settings.engine_settings(),
                          clock=services.clock, issuer=services.badges,
-                         reloader=library.reload)
+                         reloader=library.reload,
+                         observer=services.metrics.observe_event if services.metrics else None)
     library.subscribe(engine.replace_catalog)
     services.engine = engine
     tasks: list[asyncio.Task[Any]] = [
@@ -133,6 +139,7 @@ async def serve(settings: Settings, *, interactive: bool, out: TextIO | None = N
     services = app[SERVICES]
     runner = web.AppRunner(app, handle_signals=False, access_log=None)
     await runner.setup()
+    extra: list[web.AppRunner] = []  # the metrics port's
     try:
         site = web.TCPSite(runner, settings.host, settings.port)
         try:
@@ -140,6 +147,8 @@ async def serve(settings: Settings, *, interactive: bool, out: TextIO | None = N
         except OSError as exc:
             raise ConfigError(f"QUESTBOT_HOST/QUESTBOT_PORT: cannot listen on {settings.host}:"
                               f"{settings.port}: {exc.strerror or exc}") from None
+        if services.metrics is not None:
+            extra.append(await _serve_metrics(services.metrics, services.store, settings))
         out.write(f"questbot: badge server on {settings.public_base_url}"
                   f" ({len(services.library.catalog)} quests from {settings.quests_dir})\n")
         out.flush()
@@ -154,7 +163,24 @@ async def serve(settings: Settings, *, interactive: bool, out: TextIO | None = N
             tune_garbage_collector()
             await services.stop.wait()
     finally:
+        for other in extra:
+            await other.cleanup()
         await runner.cleanup()
+
+
+async def _serve_metrics(metrics: Metrics, store: Store, settings: Settings
+                         ) -> web.AppRunner:
+    """On its own port, so it need not be public."""
+    runner = web.AppRunner(metrics_app(metrics, store), handle_signals=False, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, settings.metrics_host, settings.metrics_port).start()
+        return runner
+    except OSError as exc:
+        await runner.cleanup()
+        raise ConfigError(f"QUESTBOT_METRICS_HOST/QUESTBOT_METRICS_PORT: cannot listen on "
+                          f"{settings.metrics_host}:{settings.metrics_port}: "
+                          f"{exc.strerror or exc}") from None
 
 
 def _create_adapters(services: Services, interactive: bool) -> list[ChatAdapter]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -32,6 +33,9 @@ from questbot.ports import (
 log = logging.getLogger(__name__)
 
 Reloader = Callable[[], Awaitable[LoadReport]]
+# Told of every event once handled: the event, the outcome (None when it failed) and how
+# many seconds it took (for operators' metrics).
+Observer = Callable[[Event, "Handled | None", float], None]
 
 
 @dataclass
@@ -61,6 +65,7 @@ class QuestEngine:
         issuer: BadgeIssuer | None = None,
         reloader: Reloader | None = None,
         id_factory: Callable[[], str] = new_id,
+        observer: Observer | None = None,
     ) -> None:
         self._store = store
         self._catalog = catalog
@@ -69,6 +74,7 @@ class QuestEngine:
         self._issuer = issuer
         self._reloader = reloader
         self._new_id = id_factory
+        self.observer = observer
 
     @property
     def catalog(self) -> Catalog:
@@ -89,11 +95,22 @@ class QuestEngine:
 
     async def handle_detailed(self, event: Event) -> Handled:
         """``handle``, also telling which badges the event issued (for the command line)."""
+        began = time.perf_counter()
         try:
-            return await self._handle(event)
+            handled = await self._handle(event)
         except Exception:
             log.exception("event %s:%s failed", event.actor.platform, event.event_id)
+            self._observe(event, None, began)
             return Handled([Text(translate("error.internal", event.language))])
+        self._observe(event, handled, began)
+        return handled
+
+    def _observe(self, event: Event, handled: Handled | None, began: float) -> None:
+        if self.observer is not None:
+            try:
+                self.observer(event, handled, time.perf_counter() - began)
+            except Exception:  # metrics must never cost a learner their answer
+                log.exception("the event observer failed")
 
     async def _handle(self, event: Event) -> Handled:
         ctx = Context(self._catalog, self._clock.now(), self._new_id, self._settings)

@@ -89,6 +89,10 @@ class Outbox(Protocol):
         """Failed and uncertain deliveries, the most recent first, with their last error."""
         ...
 
+    async def outbox_counts(self) -> dict[tuple[str, str], int]:
+        """Rows not delivered, by (platform, status): pending, failed, uncertain."""
+        ...
+
     async def requeue(self, delivery_ids: Sequence[int]) -> int:
         """Make failed or uncertain deliveries pending again, with fresh attempts (an admin's
         decision); returns how many."""

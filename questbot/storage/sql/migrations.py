@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from questbot.domain.errors import StoreError
 from questbot.storage.sql.dialect import Dialect, PerDialect, Text
 
 
@@ -255,7 +256,7 @@ CURRENT_VERSION = "SELECT coalesce(max(version), 0) FROM schema_version"
 RECORD_VERSION = "INSERT INTO schema_version (version) VALUES ($1)"
 
 
-class SchemaBehind(RuntimeError):
+class SchemaBehind(StoreError, RuntimeError):
     """The database needs migrations and this process was told not to apply them."""
 
 

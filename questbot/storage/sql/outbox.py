@@ -138,6 +138,20 @@ def keep_uncertain(recipient: UserRef, message: Outbound, error: str) -> Program
               error)
 
 
+# Each through its partial index: the rows counted are those not delivered, never the table.
+COUNT_PENDING = "SELECT platform, count(*) FROM outbox WHERE status = 'pending' GROUP BY platform"
+COUNT_PROBLEMS = ("SELECT platform, status, count(*) FROM outbox"
+                  " WHERE status IN ('failed', 'uncertain') GROUP BY platform, status")
+
+
+def counts() -> Program[dict[tuple[str, str], int]]:
+    found = {(str(platform), "pending"): int(n)
+             for platform, n in (yield sql(COUNT_PENDING)).rows}
+    for platform, status, n in (yield sql(COUNT_PROBLEMS)).rows:
+        found[(str(platform), str(status))] = int(n)
+    return found
+
+
 def failed(platform: str | None, limit: int) -> Program[list[FailedDelivery]]:
     where = " AND platform = $1" if platform is not None else ""
     text = FAILED.format(platform=where, limit=int(limit))

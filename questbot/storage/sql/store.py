@@ -61,6 +61,9 @@ class SqlStore(ABC):
                                 ) -> list[FailedDelivery]:
         return await self.read(outbox.failed(platform, limit))
 
+    async def outbox_counts(self) -> dict[tuple[str, str], int]:
+        return await self.read(outbox.counts())
+
     async def requeue(self, delivery_ids: Sequence[int]) -> int:
         return await self.write(outbox.requeue(delivery_ids))
 
