@@ -95,7 +95,8 @@ class DiscordAdapter:
         self.outbox = OutboxPump(self._context.outbox, PLATFORM, self._send_delivery,
                                  clock=self._context.clock, interval=self._outbox_interval,
                                  ready=client.is_ready,
-                                 max_attempts=self._context.common.outbox_max_attempts)
+                                 max_attempts=self._context.common.outbox_max_attempts,
+                                 lease=self._context.common.outbox_lease)
         self._tasks.start(self.outbox.run(), name="discord-outbox")
 
     async def stop(self) -> None:

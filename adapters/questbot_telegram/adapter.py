@@ -107,7 +107,8 @@ class TelegramAdapter:
                 error_callback=lambda exc: log.warning("telegram polling: %s", exc))
         self.outbox = OutboxPump(self._context.outbox, PLATFORM, self._send_delivery,
                                  clock=self._context.clock, interval=self._outbox_interval,
-                                 max_attempts=self._context.common.outbox_max_attempts)
+                                 max_attempts=self._context.common.outbox_max_attempts,
+                                 lease=self._context.common.outbox_lease)
         self._tasks.start(self.outbox.run(), name="telegram-outbox")
 
     async def stop(self) -> None:

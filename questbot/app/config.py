@@ -29,7 +29,8 @@ from questbot.ports import AdapterPlugin, CommonSettings
 
 ENV_PREFIX = "QUESTBOT_"
 DEFAULT_CONFIG = Path("questbot.toml")
-LIST_SETTINGS = ("admins", "tutors")
+LIST_SETTINGS = ("admins", "tutors", "roles")
+CORE_ROLES = ("all", "web", "worker")
 ADAPTER_NAME = re.compile(r"^[a-z][a-z0-9]{0,31}$")
 
 
@@ -71,6 +72,14 @@ class Settings(BaseModel):
                                                  " learner ends as failed (the back-off"
                                                  " doubles from 5 s up to 1 h)")
 
+    outbox_lease: float = Field(120.0, ge=1, le=3600,
+                                description="seconds a delivery one process claimed stays"
+                                            " its own; if that process dies, another sends"
+                                            " it after this")
+    roles: tuple[str, ...] = Field(
+        ("all",), description="what this process does: web (the badge server and platform"
+        " webhooks), worker (background work: badges to build, pruning), adapter names"
+        " (telegram, discord, console); all: everything")
     metrics_port: int = Field(0, ge=0, le=65535, description="serve Prometheus metrics on"
                                                               " this port; 0: off")
     metrics_host: str = Field("127.0.0.1", min_length=1,
@@ -115,7 +124,12 @@ class Settings(BaseModel):
             public_url=self.public_base_url, language=self.language,
             admins=frozenset(UserRef.parse(a) for a in self.admins),
             tutors=frozenset(UserRef.parse(t) for t in self.tutors),
-            issuer_name=self.issuer_name, outbox_max_attempts=self.outbox_max_attempts)
+            issuer_name=self.issuer_name, outbox_max_attempts=self.outbox_max_attempts,
+            outbox_lease=self.outbox_lease)
+
+    def does(self, role: str) -> bool:
+        """Whether this process takes ``role`` (web, worker, or an adapter's name)."""
+        return "all" in self.roles or role in self.roles
 
     def adapter(self, name: str) -> Any:
         """The validated settings of one adapter's section."""
@@ -183,9 +197,20 @@ def load_settings(
         raise _config_error(exc, sources, Settings) from None
     adapters = {name: section.validate() for name, section in sections.items()}
     settings = settings.model_copy(update={"adapters": adapters})
+    _check_roles(settings, sections, sources.get("roles", f"{ENV_PREFIX}ROLES"))
     if "quests_dir" in values:  # named on purpose: it must be there
         check_quests_dir(settings, sources.get("quests_dir", f"{ENV_PREFIX}QUESTS_DIR"))
     return settings
+
+
+def _check_roles(settings: Settings, sections: Mapping[str, object], source: str) -> None:
+    known = (*CORE_ROLES, *sorted(sections))
+    for role in settings.roles:
+        if role not in known:
+            close = difflib.get_close_matches(role, known, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ConfigError(f"{source}: unknown role {role!r}{hint}; expected some of "
+                              f"{', '.join(known)}")
 
 
 class AdapterSection:

@@ -84,11 +84,13 @@ DELIVERED_MEMORY = timedelta(days=7)  # delivered messages, for whoever looks in
 async def _store_ctx(app: web.Application) -> AsyncIterator[None]:
     services = app[SERVICES]
     await services.store.open()
-    pruner = asyncio.create_task(_prune_daily(services.store), name="prune-events")
+    pruners = [asyncio.create_task(_prune_daily(services.store), name="prune-events")
+               ] if services.settings.does("worker") else []
     yield
-    pruner.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await pruner
+    for pruner in pruners:
+        pruner.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pruner
     await services.store.close()
 
 
@@ -119,8 +121,10 @@ async def _engine_ctx(app: web.Application) -> AsyncIterator[None]:
                          observer=services.metrics.observe_event if services.metrics else None)
     library.subscribe(engine.replace_catalog)
     services.engine = engine
-    tasks: list[asyncio.Task[Any]] = [
-        asyncio.create_task(services.badges.keep_issuing(BADGE_RETRY), name="issue-missing")]
+    tasks: list[asyncio.Task[Any]] = []
+    if settings.does("worker"):
+        tasks.append(asyncio.create_task(services.badges.keep_issuing(BADGE_RETRY),
+                                         name="issue-missing"))
     if settings.reload_interval > 0:
         tasks.append(asyncio.create_task(library.watch(settings.reload_interval),
                                          name="quest-watch"))
@@ -141,15 +145,19 @@ async def serve(settings: Settings, *, interactive: bool, out: TextIO | None = N
     await runner.setup()
     extra: list[web.AppRunner] = []  # the metrics port's
     try:
-        site = web.TCPSite(runner, settings.host, settings.port)
-        try:
-            await site.start()
-        except OSError as exc:
-            raise ConfigError(f"QUESTBOT_HOST/QUESTBOT_PORT: cannot listen on {settings.host}:"
-                              f"{settings.port}: {exc.strerror or exc}") from None
+        if settings.does("web"):
+            site = web.TCPSite(runner, settings.host, settings.port)
+            try:
+                await site.start()
+            except OSError as exc:
+                raise ConfigError(f"QUESTBOT_HOST/QUESTBOT_PORT: cannot listen on "
+                                  f"{settings.host}:{settings.port}: "
+                                  f"{exc.strerror or exc}") from None
         if services.metrics is not None:
             extra.append(await _serve_metrics(services.metrics, services.store, settings))
-        out.write(f"questbot: badge server on {settings.public_base_url}"
+        where = (f"badge server on {settings.public_base_url}" if settings.does("web")
+                 else f"no web server (QUESTBOT_ROLES={','.join(settings.roles)})")
+        out.write(f"questbot: {where}"
                   f" ({len(services.library.catalog)} quests from {settings.quests_dir})\n")
         out.flush()
         loop = asyncio.get_running_loop()
@@ -189,12 +197,12 @@ def _create_adapters(services: Services, interactive: bool) -> list[ChatAdapter]
     adapters = []
     for name, plugin in sorted(discover_plugins().items()):
         own = settings.adapters.get(name) or plugin.settings_model()
-        if not plugin.wanted(own, interactive):
+        if not settings.does(name) or not plugin.wanted(own, interactive):
             continue
         context = AdapterContext(services.engine, services.store, own,
                                  settings.common_settings(), services.clock,
                                  services.stop.set, services.badges.png_path,
-                                 services.webhooks)
+                                 services.webhooks if settings.does("web") else None)
         adapters.append(create_adapter(plugin, context))
         log.info("adapter %s enabled", name)
     return adapters

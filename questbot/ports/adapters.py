@@ -46,6 +46,7 @@ class CommonSettings:
     tutors: frozenset[UserRef] = frozenset()
     issuer_name: str = "questbot"
     outbox_max_attempts: int = 30
+    outbox_lease: float = 120.0  # seconds a claimed delivery is one process's to send
 
 
 @dataclass(frozen=True)

@@ -208,6 +208,8 @@ class FakeTelegram:
             return _error(401, "Unauthorized")
         if self.delay:
             await asyncio.sleep(self.delay)
+            if request.transport is None or request.transport.is_closing():
+                return _error(499, "the caller went away")  # it never reached Telegram
         if time.monotonic() < self.outage_until:
             return _error(502, "Bad Gateway")
         for failure in self.failures:
