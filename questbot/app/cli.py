@@ -23,7 +23,7 @@ from questbot.app.runtime import serve
 from questbot.catalog import load_catalog, quest_files
 from questbot.catalog.schema import FILE_MODELS, file_json_schema_text
 from questbot.domain.errors import ConfigError, StoreError
-from questbot.storage import migrate_database
+from questbot.storage import copy_data, migrate_database
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -104,6 +104,14 @@ def _parser() -> argparse.ArgumentParser:
         "migrate", parents=[common], help="apply pending database migrations",
         description="Bring the database's schema up to this questbot's, then exit: run it "
                     "before starting processes that have QUESTBOT_AUTO_MIGRATE off.")
+    copy = commands.add_parser(
+        "copy-data", parents=[common], help="copy a whole SQLite database into PostgreSQL",
+        description="Move an installation to PostgreSQL: every table of the SQLite "
+                    "database, in one transaction, into an empty PostgreSQL database "
+                    "(migrated first). Stop questbot first; keep the data folder's keys/.")
+    copy.add_argument("--from", dest="source", required=True, metavar="sqlite:///PATH")
+    copy.add_argument("--to", dest="destination", required=True,
+                      metavar="postgresql://USER@HOST/DB")
     restore = commands.add_parser(
         "restore", parents=[common], help="bring a backup back into an empty data folder",
         description="Copy a backup made by `questbot backup` into the data folder, which "
@@ -155,6 +163,12 @@ def _dispatch(args: argparse.Namespace) -> int:
                                   max(1, min(args.limit, 10_000))))
     if args.command == "backup":
         return backup_command(settings, args.path)
+    if args.command == "copy-data":
+        copied = asyncio.run(copy_data(args.source, args.destination))  # StoreError: exit 1
+        for table, rows in copied.items():
+            print(f"{table}: {rows} rows")
+        print(f"copied {sum(copied.values())} rows in {len(copied)} tables")
+        return 0
     if args.command == "migrate":
         return asyncio.run(_migrate(settings))
     if args.command == "restore":
