@@ -175,8 +175,8 @@ def allocate_status_index(award_id: str) -> Program[int]:
 # Awards stay (their credentials are public and name only a salted hash); everything else
 # that describes the person goes. The learner row stays, emptied, because awards point at it.
 FORGET = (
-    "DELETE FROM recent_posts WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.learner_id = $1"
-    " AND a.platform = recent_posts.platform AND a.platform_user_id = recent_posts.author_id)",
+    "DELETE FROM recent_posts WHERE (platform, author_id) IN (SELECT platform,"
+    " platform_user_id FROM accounts WHERE learner_id = $1)",
     "DELETE FROM counted_reactions WHERE learner_id = $1",
     "DELETE FROM email_claims WHERE learner_id = $1",
     "DELETE FROM evidence_files WHERE learner_id = $1",

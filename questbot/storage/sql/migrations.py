@@ -247,6 +247,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("the language a learner chose with /language", ("""
     ALTER TABLE learners ADD COLUMN language TEXT
     """,)),
+    Migration("a learner's messages and posts are found by an index when accounts are joined"
+              " or a learner is forgotten, not by reading the whole outbox", ("""
+    CREATE INDEX outbox_by_learner ON outbox (learner_id);
+    CREATE INDEX recent_posts_by_author ON recent_posts (platform, author_id)
+    """,)),
 )
 
 LATEST = len(MIGRATIONS)
