@@ -35,6 +35,7 @@ from questbot.catalog import load_catalog
 from questbot.domain import ConversationRef, Event, UserRef, parse_text
 from questbot.domain.messages import React
 from questbot.engine import EngineSettings, QuestEngine
+from questbot.ports import Store
 from questbot.storage import SqliteStore
 from questbot.storage.postgres import PostgresStore
 
@@ -95,8 +96,11 @@ async def paced(handle: Handler, learners: int, rate: float, seconds: float) -> 
 
 async def questbot_run(folder: Path, learners: int, events: int, *, pace_share: float = 0.5,
                        seconds: float = 3.0, rate: float | None = None,
-                       postgres: str | None = None) -> dict[str, float]:
-    """Saturation, then a paced run at ``rate`` or else ``pace_share`` of the capacity."""
+                       postgres: str | None = None,
+                       prepare: Callable[[Store], Awaitable[None]] | None = None
+                       ) -> dict[str, float]:
+    """Saturation, then a paced run at ``rate`` or else ``pace_share`` of the capacity;
+    ``prepare`` fills the store first (the growth benchmark's idle learners)."""
     catalog = load_catalog(ROOT / "quests").catalog
     schema = f"bench_{uuid.uuid4().hex[:12]}"
     store: SqliteStore | PostgresStore
@@ -108,6 +112,8 @@ async def questbot_run(folder: Path, learners: int, events: int, *, pace_share: 
     else:
         store = SqliteStore(folder / "questbot.sqlite3")
     await store.open()
+    if prepare is not None:
+        await prepare(store)
     engine = QuestEngine(store, catalog, EngineSettings(tutors=frozenset({TUTOR})))
     ids = itertools.count()
 
