@@ -97,21 +97,13 @@ async def paced(handle: Handler, learners: int, rate: float, seconds: float) -> 
 async def questbot_run(folder: Path, learners: int, events: int, *, pace_share: float = 0.5,
                        seconds: float = 3.0, rate: float | None = None,
                        postgres: str | None = None,
-                       prepare: Callable[[Store], Awaitable[None]] | None = None
+                       prepare: Callable[[Store], Awaitable[None]] | None = None,
+                       shared_schema: str | None = None, prefix: str = "learner"
                        ) -> dict[str, float]:
     """Saturation, then a paced run at ``rate`` or else ``pace_share`` of the capacity;
     ``prepare`` fills the store first (the growth benchmark's idle learners)."""
     catalog = load_catalog(ROOT / "quests").catalog
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    store: SqliteStore | PostgresStore
-    if postgres:
-        admin = await asyncpg.connect(postgres)
-        await admin.execute(f"CREATE SCHEMA {schema}")
-        store = PostgresStore(postgres, min_size=10, max_size=20,
-                              server_settings={"search_path": schema})
-    else:
-        store = SqliteStore(folder / "questbot.sqlite3")
-    await store.open()
+    store, drop = await _open_store(folder, postgres, shared_schema)
     if prepare is not None:
         await prepare(store)
     engine = QuestEngine(store, catalog, EngineSettings(tutors=frozenset({TUTOR})))
@@ -121,12 +113,13 @@ async def questbot_run(folder: Path, learners: int, events: int, *, pace_share: 
         command = React() if text is None else parse_text(text, user.platform)
         conversation = (ConversationRef("bench", f"dm-{user.user_id}") if private
                         else ConversationRef("bench", "general", "general", private=False))
-        replies = await engine.handle(Event(f"b{next(ids)}", user, conversation, command))
+        event = Event(f"{prefix}-{next(ids)}", user, conversation, command)
+        replies = await engine.handle(event)
         return " ".join(getattr(r, "text", "") for r in replies)
 
     code_reply = await send(TUTOR, "/code python-basics", private=True)
     code = code_reply.split("): ")[1].split("\n")[0]
-    users = [UserRef("bench", f"learner{n}") for n in range(learners)]
+    users = [UserRef("bench", f"{prefix}{n}") for n in range(learners)]
     await asyncio.gather(*(send(u, "/join python-basics", private=True) for u in users))
     await asyncio.gather(*(send(u, "/join community-helper", private=True) for u in users))
 
@@ -146,19 +139,44 @@ async def questbot_run(folder: Path, learners: int, events: int, *, pace_share: 
             case _:
                 await send(user, f"/checkin {code}", private=True)
 
-    writer = store.writer if isinstance(store, SqliteStore) else None
-    before = (writer.batches, writer.jobs) if writer else (0, 0)
+    commits = store.writer if isinstance(store, SqliteStore) else store.batcher
+    before = (commits.batches, commits.jobs)
     throughput, _ = await saturate(handle, learners, events)
-    per_commit = ((writer.jobs - before[1]) / (writer.batches - before[0])) if writer else 1.0
+    per_commit = (commits.jobs - before[1]) / max(1, commits.batches - before[0])
     pace = rate if rate is not None else pace_share * throughput
     latencies = await paced(handle, learners, pace, seconds)
     await store.close()
-    if postgres:
-        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
-        await admin.close()
+    await drop()
     return {"events/s": throughput, "paced events/s": pace,
             "p50 ms": 1000 * statistics.median(latencies),
             "p99 ms": 1000 * percentile(latencies, 0.99), "events per commit": per_commit}
+
+
+async def _open_store(folder: Path, postgres: str | None, shared_schema: str | None
+                      ) -> tuple[SqliteStore | PostgresStore, Callable[[], Awaitable[None]]]:
+    """An open store, and what to do once it is closed (drop the schema this run made)."""
+    async def nothing() -> None:
+        return None
+
+    if not postgres:
+        store = SqliteStore(folder / "questbot.sqlite3")
+        await store.open()
+        return store, nothing
+    schema = shared_schema or f"bench_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(postgres)
+    if shared_schema is None:  # else another process made it and drops it
+        await admin.execute(f"CREATE SCHEMA {schema}")
+    await admin.close()
+    postgres_store = PostgresStore(postgres, min_size=10, max_size=20,
+                                   server_settings={"search_path": schema})
+    await postgres_store.open()
+
+    async def drop() -> None:
+        if shared_schema is None:
+            conn = await asyncpg.connect(postgres)
+            await conn.execute(f"DROP SCHEMA {schema} CASCADE")
+            await conn.close()
+    return postgres_store, drop
 
 
 async def baseline_run(folder: Path, learners: int, events: int, *, pace_share: float = 0.8,
