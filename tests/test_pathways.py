@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from questbot.catalog import PATHWAY_BADGE, Catalog, load_catalog
 from questbot.domain import ConversationRef, Event, Help, UserRef
-from questbot.domain.changes import NotifyAccount, PutAward
+from questbot.domain.changes import PutAward
 from questbot.domain.progress import LearnerState, Snapshot
 from questbot.engine import QuestEngine
 from questbot.engine.pathways import award_pathways
@@ -30,8 +30,8 @@ from questbot.storage.sql.snapshot import learner_id_of, load_learner
 from questbot.storage.sql.store import SqlStore
 from tests.conftest import ADMIN, POSTGRES_URL, TUTOR
 from tests.helpers import FakeClock, Player
-from tests.pathway_files import pathway_yaml, quest_yaml, quests, write
 from tests.paths import QUESTS
+from tests.pathway_files import pathway_yaml, quest_yaml, quests, write
 from tests.test_catalogues import _sentences
 
 

@@ -29,7 +29,7 @@ BOX_HEIGHT = 44
 HEADER = 28  # a group's title line
 GAP = 14
 NODE = 64  # the pathway's badge, and the job role
-MAX_LABEL = 24  # characters a box shows; the whole name is its tooltip
+CHARACTER = 8  # the width a bold 13-unit character may take: a box shows what fits
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +65,10 @@ class Layout:
     lines: tuple[str, ...]  # SVG path data of the arrows
 
 
-def _label(text: str) -> str:
-    return text if len(text) <= MAX_LABEL else text[:MAX_LABEL - 1].rstrip() + "…"
+def _label(text: str, width: int) -> str:
+    """As much of ``text`` as fits a box ``width`` wide; the whole is the box's tooltip."""
+    room = (width - 20) // CHARACTER
+    return text if len(text) <= room else text[:room - 1].rstrip() + "…"
 
 
 def _state(badge: MapBadge, held: frozenset[str] | None, group_met: bool) -> str:
@@ -91,10 +93,10 @@ def layout(pathway: PathwayMap, held: frozenset[str] | None,
         y += HEADER
         for badge in group.badges:
             state = _state(badge, held, met)
-            quest = Box(GAP, y, half - GAP, BOX_HEIGHT, _label(badge.source_title),
-                        badge.source_title, state)
-            box = Box(GAP + half + GAP, y, half - GAP, BOX_HEIGHT, _label(badge.name),
-                      badge.name, state)
+            quest = Box(GAP, y, half - GAP, BOX_HEIGHT,
+                        _label(badge.source_title, half - GAP), badge.source_title, state)
+            box = Box(GAP + half + GAP, y, half - GAP, BOX_HEIGHT,
+                      _label(badge.name, half - GAP), badge.name, state)
             quests.append(quest)
             badges.append(box)
             lines.append(f"M{quest.x + quest.width} {quest.middle} H{box.x}")
@@ -103,7 +105,8 @@ def layout(pathway: PathwayMap, held: frozenset[str] | None,
                                                       len(group.badges))))
         y += GAP
     own = pathway.class_id in held if held is not None else False
-    node = Box(WIDTH // 6, y + GAP, WIDTH * 2 // 3, NODE, _label(pathway.badge_name),
+    wide = WIDTH * 2 // 3
+    node = Box(WIDTH // 6, y + GAP, wide, NODE, _label(pathway.badge_name, wide),
                pathway.badge_name, "plain" if held is None else "earned" if own else "next")
     bus = WIDTH - GAP // 2
     for box in badges:
@@ -112,8 +115,8 @@ def layout(pathway: PathwayMap, held: frozenset[str] | None,
     y = node.y + node.height
     role = None
     if pathway.role is not None:
-        role = Box(WIDTH // 6, y + 2 * GAP, WIDTH * 2 // 3, NODE,
-                   _label(pathway.role.name), f"{role_label}: {pathway.role.name}",
+        role = Box(WIDTH // 6, y + 2 * GAP, wide, NODE,
+                   _label(pathway.role.name, wide), f"{role_label}: {pathway.role.name}",
                    "role")
         lines.append(f"M{WIDTH // 2} {y} V{role.y}")
         y = role.y + role.height
