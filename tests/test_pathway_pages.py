@@ -76,6 +76,9 @@ async def test_the_pathway_badge_is_a_full_open_badge_naming_its_components(
     assert await node_verdict(credential, server) == {"verified": True, "error": None}
     report = await ob2_report(f"{server.base}/ob2/assertions/{award_id}")
     assert report["valid"] is True, report
+    _, _, page = await get(f"{server.base}/badges/{award_id}?lang=fr")
+    assert f'href="{server.base}/pathways/{PATHWAY}?lang=fr" id="pathway"' in page
+    assert "Crédits et niveau" in page
     png = await fetch(f"{server.base}/badges/{award_id}/badge.png")
     async with aiohttp.ClientSession() as http, \
             http.post(f"{server.base}/verify", data=png,
