@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from questbot.badges.classes import badge_class_info
 from questbot.catalog import PATHWAY_BADGE, Catalog, load_catalog
 from questbot.domain import ConversationRef, Event, Help, UserRef
 from questbot.domain.changes import PutAward
@@ -333,3 +334,40 @@ async def test_electives_granted_at_once_by_two_processes_give_one_pathway_badge
     finally:
         if second is not store:
             await second.close()
+
+
+async def test_a_pathway_added_later_is_awarded_on_pathways(
+        store: Store, settings: EngineSettings, tmp_path: Path) -> None:
+    folder = tmp_path / "quests"
+    quests(folder, "alpha", "beta")
+    before = load_catalog(folder).catalog
+    clock = FakeClock()
+    engine = QuestEngine(store, before, settings, clock=clock)
+    tutor, lee = Player(engine, TUTOR, "Tina"), Player(engine, UserRef("console", "lee"), "Lee")
+    await lee.say("/start")
+    await grant(tutor, "lee", "alpha")
+    await grant(tutor, "lee", "beta")
+    assert "There are no pathways yet." in await lee.say("/pathways")
+    write(folder, "p.yaml", pathway_yaml("p", "  - of: [alpha, beta]"))
+    after = load_catalog(folder).catalog
+    later = Player(QuestEngine(store, after, settings, clock=clock), lee.user, "Lee")
+    text = await later.say("/pathways")
+    assert "BADGE Pathway badge p" in text and "🏅 You earned this pathway's badge" in text
+    assert len(await pathway_awards(store, lee.user)) == 1
+    assert "BADGE" not in await later.say("/pathways")  # once
+
+
+def test_a_milestone_badge_carries_its_own_credit_and_level(tmp_path: Path) -> None:
+    text = quest_yaml("alpha", milestone="half").replace(
+        "award: {name: alpha half}",
+        "award: {name: alpha half, credit: {points: 5, framework: SCQF},"
+        " level: {framework: EQF, level: 4}}")
+    write(tmp_path, "alpha.yaml", text)
+    quest = load_catalog(tmp_path).catalog.get("alpha")
+    assert quest is not None
+    milestone = quest.milestone_for_badge("half")
+    assert milestone is not None
+    info = badge_class_info(quest, milestone)
+    assert info.credit is not None and info.credit["points"] == 5
+    assert info.level is not None and (info.level["framework"], info.level["level"]) == (
+        "EQF", 4)
