@@ -58,6 +58,7 @@ bench: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/questbot schema -o questbot/assets/schema/quest-v1.json
 	$(BIN)/questbot schema --kind community -o questbot/assets/schema/community-v1.json
+	$(BIN)/questbot schema --kind pathway -o questbot/assets/schema/pathway-v1.json
 
 # The .mo files beside the .po catalogues (git ignores them; questbot compiles a missing or
 # older one in memory, so this only saves that work at start-up).

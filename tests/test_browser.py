@@ -63,6 +63,36 @@ def csp_violations(driver: webdriver.Chrome) -> list[str]:
 
 
 @pytest.mark.parametrize("screen", list(SCREENS))
+async def test_the_pathway_page_draws_its_map_to_fit_the_screen(
+        server: Server, browser: webdriver.Chrome, screen: str, tmp_path: Path) -> None:
+    width, height = SCREENS[screen]
+
+    def look() -> None:
+        browser.set_window_size(width, height)
+        browser.get(f"{server.base}/pathways/junior-python-developer?lang=gd")
+        assert browser.find_element(By.TAG_NAME, "h1").text == "Leasaiche Python òg"
+        drawn = browser.find_element(By.ID, "pathway-map")
+        box = drawn.rect
+        assert 0 < box["width"] <= width and box["height"] > box["width"]  # a column
+        overflow = browser.execute_script(
+            "return document.documentElement.scrollWidth > window.innerWidth")
+        assert not overflow, "the page scrolls sideways"
+        # every label fits inside its box as the browser lays the text out
+        for group in browser.find_elements(By.CSS_SELECTOR, "#pathway-map g.node"):
+            frame = group.find_element(By.TAG_NAME, "rect").rect
+            for label in group.find_elements(By.TAG_NAME, "text"):
+                assert label.rect["x"] + label.rect["width"] <= frame["x"] + frame["width"] + 1
+        role = browser.find_element(By.CSS_SELECTOR, "#role a")
+        assert role.text == "Leasaiche bathar-bog"
+        assert browser.find_element(By.ID, "worth").text == \
+            "Puingean creideis SCQF: 20 · SCQF, ìre 6"
+        browser.save_screenshot(str(tmp_path / f"pathway-{screen}.png"))
+        assert console_errors(browser) == []
+
+    await asyncio.to_thread(look)
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
 async def test_badge_page_and_verify_by_upload(server: Server, browser: webdriver.Chrome,
                                                screen: str, tmp_path: Path) -> None:
     award_id = await server.grant_badge()
@@ -108,7 +138,7 @@ async def test_pages_break_no_content_security_policy(server: Server,
     def visit() -> None:
         watch_csp(browser)
         for path in (f"/badges/{award_id}", f"/badges/{revoked_id}", "/verify", "/",
-                     "/badges/nope"):
+                     "/badges/nope", "/pathways/junior-python-developer"):
             browser.get(server.base + path)
             assert browser.find_element(By.TAG_NAME, "h1").text, path
             header = browser.find_element(By.TAG_NAME, "header")

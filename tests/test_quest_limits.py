@@ -300,5 +300,9 @@ async def test_a_loader_bug_in_one_file_is_reported_and_the_rest_load(
     report = await QuestLibrary(folder).reload()
     assert sorted(q.id for q in report.catalog) == [
         quest for quest in SAMPLE_IDS if quest != "git-workshop"]
-    [problem] = report.problems
-    assert problem.path.endswith("git-workshop.yaml") and "RuntimeError: boom" in str(problem)
+    [problem] = [p for p in report.problems if p.path.endswith("git-workshop.yaml")]
+    assert "RuntimeError: boom" in str(problem)
+    # the sample pathway is built from its badge: reported too, and left out
+    [pathway] = [p for p in report.problems if p.path.endswith("junior-python-developer.yaml")]
+    assert "unknown badge 'git-workshop'" in str(pathway)
+    assert len(report.problems) == 2

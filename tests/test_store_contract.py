@@ -74,6 +74,9 @@ async def conversation(engine: QuestEngine, clock: FakeClock) -> list[str]:
     for post in ("m1", "m2"):
         await send(alice, React(post, BOB), private=False)
     await say(tina, "/grant alice community-helper badge ran the help desk")
+    for quest in ("python-basics", "git-workshop"):  # with the elective: the sample pathway
+        await say(tina, f"/grant alice {quest} badge finished it")
+    # the pathway badge stays, and the admins are told (NotifyAccount)
     await say(tina, "/revoke alice community-helper badge granted by mistake")
     await say(alice, "/email alice@example.org")
     await say(alice, "/showname on")

@@ -43,6 +43,14 @@ class BadgeClassInfo:
     # in their language; a credential states only the default language's words.
     language: str = "en"
     translations: tuple[tuple[str, BadgeTexts], ...] = ()
+    # Credit points {points, framework, framework_name, url} and a framework level {level,
+    # framework, framework_name, url}, when the badge carries them.
+    credit: dict[str, Any] | None = None
+    level: dict[str, Any] | None = None
+    # A pathway's badge: the job role it leads to {name, framework, url, code?}, and the
+    # badge classes it is built from (for a record's isParentOf/isChildOf associations).
+    occupation: dict[str, str] | None = None
+    parts: tuple[str, ...] = ()
 
     @property
     def by_language(self) -> dict[str, BadgeTexts]:
@@ -65,7 +73,9 @@ class BadgeClassInfo:
                 "image_source": self.image_source,
                 "expires_after_seconds": self.expires_after_seconds,
                 "language": self.language,
-                "translations": {lang: list(texts) for lang, texts in self.translations}}
+                "translations": {lang: list(texts) for lang, texts in self.translations},
+                "credit": self.credit, "level": self.level, "occupation": self.occupation,
+                "parts": list(self.parts)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> BadgeClassInfo:
@@ -74,7 +84,8 @@ class BadgeClassInfo:
                              for lang, texts in data.get("translations", {}).items())
         return cls(**{**data, "tags": tuple(data["tags"]),
                       "alignment": tuple(data["alignment"]),
-                      "translations": translations})
+                      "translations": translations,
+                      "parts": tuple(data.get("parts", ()))})
 
 
 @dataclass(frozen=True)
@@ -95,6 +106,9 @@ class Recipient:
 @dataclass(frozen=True)
 class Urls:
     base: str
+
+    def pathway(self, pathway_id: str) -> str:
+        return f"{self.base}/pathways/{pathway_id}"
 
     def page(self, award_id: str) -> str:
         return f"{self.base}/badges/{award_id}"

@@ -6,6 +6,7 @@ from typing import Any
 
 from questbot.badges.contexts import OB_V2
 from questbot.badges.model import AwardFacts, BadgeClassInfo, IssuerProfile, Recipient, Urls
+from questbot.badges.words import say
 
 
 def zulu(moment: Any) -> str:
@@ -31,9 +32,36 @@ def badge_class(info: BadgeClassInfo, urls: Urls) -> dict[str, Any]:
     }
     if info.tags:
         document["tags"] = list(info.tags)
-    if info.alignment:
-        document["alignment"] = [dict(a) for a in info.alignment]
+    alignments = [*info.alignment, *framework_alignments(info, typed=False)]
+    if alignments:
+        document["alignment"] = [dict(a) for a in alignments]
     return document
+
+
+# OB 3.0's JSON Schema allows its own target types or ``ext:`` names; it has none for a
+# framework's level or an occupation, so these are named as extensions.
+LEVEL_TARGET = "ext:CredentialLevel"
+OCCUPATION_TARGET = "ext:Occupation"
+
+
+def framework_alignments(info: BadgeClassInfo, *, typed: bool) -> list[dict[str, str]]:
+    """The badge's level in its qualifications framework and, for a pathway, the job role
+    it leads to, as alignments (OB 2.0 has no targetType: ``typed`` for OB 3.0)."""
+    found: list[dict[str, str]] = []
+    if info.level is not None:
+        level = info.level
+        found.append({"targetName": say("credential.level", info.language,
+                                        framework=level["framework"], level=level["level"]),
+                      "targetFramework": level["framework_name"],
+                      "targetCode": str(level["level"]), "targetUrl": level["url"],
+                      **({"targetType": LEVEL_TARGET} if typed else {})})
+    if info.occupation is not None:
+        role = info.occupation
+        found.append({"targetName": role["name"], "targetFramework": role["framework"],
+                      "targetUrl": role["url"],
+                      **({"targetCode": role["code"]} if "code" in role else {}),
+                      **({"targetType": OCCUPATION_TARGET} if typed else {})})
+    return found
 
 
 def assertion(facts: AwardFacts, info: BadgeClassInfo, recipient: Recipient,

@@ -6,7 +6,7 @@ from typing import Any
 
 from questbot.badges.contexts import OB_EXTENSIONS, OB_V3, VC_V2
 from questbot.badges.model import AwardFacts, BadgeClassInfo, IssuerProfile, Recipient, Urls
-from questbot.badges.ob2 import zulu
+from questbot.badges.ob2 import framework_alignments, zulu
 
 SCHEMA_URL = ("https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
               "ob_v3p0_achievementcredential_schema.json")
@@ -27,8 +27,11 @@ def achievement(info: BadgeClassInfo, urls: Urls) -> dict[str, Any]:
     }
     if info.tags:
         document["tag"] = list(info.tags)
-    if info.alignment:
-        document["alignment"] = [{"type": ["Alignment"], **a} for a in info.alignment]
+    if info.credit is not None:
+        document["creditsAvailable"] = info.credit["points"]
+    alignments = [*info.alignment, *framework_alignments(info, typed=True)]
+    if alignments:
+        document["alignment"] = [{"type": ["Alignment"], **a} for a in alignments]
     return document
 
 
@@ -63,10 +66,16 @@ def credential(facts: AwardFacts, info: BadgeClassInfo, recipient: Recipient, *,
         },
     }
     if facts.evidence:
-        document["evidence"] = [
-            {"type": ["Evidence"], "name": name, "narrative": narrative}
-            for name, narrative in facts.evidence.items()
-        ]
+        document["evidence"] = [_evidence(name, narrative, urls)
+                                for name, narrative in facts.evidence.items()]
     if facts.expires_at is not None:
         document["validUntil"] = zulu(facts.expires_at)
     return document
+
+
+def _evidence(name: str, narrative: str, urls: Urls) -> dict[str, Any]:
+    """A step's evidence, or a badge a pathway badge was built from (its page, as its id)."""
+    entry: dict[str, Any] = {"type": ["Evidence"], "name": name, "narrative": narrative}
+    if narrative.startswith(urls.page("")) and " " not in narrative:
+        entry["id"] = narrative
+    return entry

@@ -79,8 +79,9 @@ def render_badge(name: str, issuer: str, colour: str, accent: str) -> bytes:
 def render_certificate(badge_png: bytes, *, badge_name: str, recipient: str | None,
                        issuer: str, date: Date, url: str, colour: str, accent: str,
                        stamp: str | None = None, stamp_colour: str = "#a4161a",
-                       language: str = "en") -> bytes:
-    """The certificate, its fixed words and date in ``language``; PNG bytes."""
+                       language: str = "en", worth: str | None = None) -> bytes:
+    """The certificate, its fixed words and date in ``language``; PNG bytes. ``worth``:
+    the badge's credit and level, in words, when it carries them."""
     width, height = 1600, 1130
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
@@ -96,6 +97,8 @@ def render_certificate(badge_png: bytes, *, badge_name: str, recipient: str | No
     lines, font = _fit(draw, badge_name, 900, (64, 56, 48), bold=True)
     for number, line in enumerate(lines):
         draw.text((80, 510 + number * 76), line, font=font, fill=(30, 30, 30))
+    if worth:
+        draw.text((80, 745), worth, font=_fitting(draw, worth, 900, 34), fill=main)
     draw.text((80, 800), say("certificate.awarded", language, date=long_date(date, language)),
               font=_font(36), fill=(90, 90, 90))
     draw.text((80, 860), say("certificate.verify", language, url=url), font=_font(28), fill=main)

@@ -17,15 +17,17 @@ from typing import Any
 
 from questbot.badges import ob2, ob3
 from questbot.badges.bake import OB2_KEYWORD, OB3_KEYWORD, bake
-from questbot.badges.classes import badge_class_info, class_id
+from questbot.badges.classes import badge_class_info, class_id, pathway_class_info
 from questbot.badges.fastcanon import FastCanonicalizer
 from questbot.badges.identity import LEGACY_LIST, IssuerIdentity
 from questbot.badges.keys import Keyring
 from questbot.badges.model import AwardFacts, BadgeClassInfo, IssuerProfile, Recipient
+from questbot.badges.pathway_map import PathwayMap, pathway_map
 from questbot.badges.proof import Canonicalizer, sign
 from questbot.badges.render import render_badge, render_certificate
 from questbot.badges.status import status_list_credential
-from questbot.catalog import Catalog
+from questbot.badges.words import say
+from questbot.catalog import PATHWAY_BADGE, Catalog
 from questbot.domain.progress import AwardRecord
 from questbot.ports import CredentialRecord, CredentialStore, IssuedBadge, RecipientRecord
 
@@ -101,11 +103,28 @@ class BadgeService:
                           award.awarded_at, self._canonicalize)
         return IssuedDocuments(ob2.assertion(facts, info, who, self.urls), credential)
 
+    @property
+    def catalog(self) -> Catalog:
+        """The quests and pathways as they are now (a reload is picked up)."""
+        return self._catalog()
+
+    def pathway_map(self, pathway_id: str, language: str) -> PathwayMap | None:
+        """A pathway as its page draws it, in ``language``; None if there is none."""
+        catalog = self._catalog()
+        pathway = catalog.pathway(pathway_id)
+        return None if pathway is None else pathway_map(pathway, catalog, self.urls, language)
+
     async def _class_for(self, award: AwardRecord) -> BadgeClassInfo:
-        quest = self._catalog().get(award.quest_id)
+        catalog = self._catalog()
+        quest = catalog.get(award.quest_id)
         milestone = quest.milestone_for_badge(award.badge_key) if quest else None
+        pathway = catalog.pathway(award.quest_id) if award.badge_key == PATHWAY_BADGE else None
+        info: BadgeClassInfo | None = None
         if quest is not None and milestone is not None:
             info = badge_class_info(quest, milestone)
+        elif pathway is not None:
+            info = pathway_class_info(pathway, catalog)
+        if info is not None:
             if self._classes.get(info.class_id) != info:  # write only what changed
                 await self.store.save_badge_class(info.class_id, json.dumps(info.to_json()))
                 self._classes[info.class_id] = info
@@ -175,7 +194,9 @@ class BadgeService:
         award_id = record.award.award_id
         name = record.display_name if record.show_name else None
         date = record.award.awarded_at.date()
-        shows = json.dumps([name, stamp, stamp_colour, info.name, date.isoformat(), language,
+        worth = worth_text(info, language)
+        shows = json.dumps([name, stamp, stamp_colour, info.name, worth, date.isoformat(),
+                            language,
                             self.urls.base,
                             str(self.issuer), hashlib.sha256(base).hexdigest()])
         folder = self.folder / "certificates"
@@ -186,7 +207,7 @@ class BadgeService:
             render_certificate, base, badge_name=info.name, recipient=name,
             issuer=self.issuer.name, date=date, url=self.urls.page(award_id),
             colour=self.issuer.colour, accent=self.issuer.accent, stamp=stamp,
-            stamp_colour=stamp_colour, language=language)
+            stamp_colour=stamp_colour, language=language, worth=worth)
 
         def replace() -> None:  # earlier renderings may show a name the holder withdrew
             _write_atomically(path, png)
@@ -299,6 +320,19 @@ class RetryPolicy:
         if failing <= 0:
             return self.interval
         return min(self.longest, self.first_backoff * float(2 ** min(failing - 1, 32)))
+
+
+def worth_text(info: BadgeClassInfo, language: str) -> str | None:
+    """The badge's credit and level in ``language`` ("10 SCQF credit points · SCQF level
+    5"), or None when it carries neither."""
+    parts = []
+    if info.credit is not None:
+        parts.append(say("credential.credit", language, points=info.credit["points"],
+                         framework=info.credit["framework"]))
+    if info.level is not None:
+        parts.append(say("credential.level", language, framework=info.level["framework"],
+                         level=info.level["level"]))
+    return " · ".join(parts) or None
 
 
 def _short_hash(text: str) -> str:

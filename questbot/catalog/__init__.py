@@ -15,6 +15,7 @@ from questbot.catalog.models import (
     TextQuestion,
     TrueFalseQuestion,
 )
+from questbot.catalog.pathway import PATHWAY_BADGE, BadgeRef, Pathway, ResolvedGroup
 from questbot.catalog.patterns import MAX_ANSWER_CHARS, AnswerPattern
 from questbot.catalog.quest import QUEST_BADGE, Quest, ResolvedMilestone
 from questbot.catalog.schema import quest_json_schema, quest_json_schema_text
@@ -23,10 +24,12 @@ from questbot.catalog.steps import AnyStep
 __all__ = [
     "DEFAULT_LANGUAGE",
     "MAX_ANSWER_CHARS",
+    "PATHWAY_BADGE",
     "QUEST_BADGE",
     "AnswerPattern",
     "AnyStep",
     "AttendanceStep",
+    "BadgeRef",
     "BadgeSpec",
     "Catalog",
     "ChoiceQuestion",
@@ -34,10 +37,12 @@ __all__ = [
     "LocalizedText",
     "MilestoneBadge",
     "ParticipationStep",
+    "Pathway",
     "PatternAnswer",
     "Quest",
     "QuestFile",
     "QuizStep",
+    "ResolvedGroup",
     "ResolvedMilestone",
     "TextQuestion",
     "TrueFalseQuestion",

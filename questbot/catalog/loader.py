@@ -19,6 +19,8 @@ from questbot.catalog.checks import cross_check
 from questbot.catalog.community import Community, CommunityFile
 from questbot.catalog.locate import Locations
 from questbot.catalog.models import QuestFile
+from questbot.catalog.pathway import Pathway, PathwayFile
+from questbot.catalog.pathway_checks import check_pathways
 from questbot.catalog.prerequisites import check_prerequisites
 from questbot.catalog.quest import Quest
 from questbot.catalog.source import parse_yaml, read_text
@@ -52,6 +54,8 @@ def load_file(path: Path) -> Loaded:
     if kind == "community":
         spec = _validate(CommunityFile, path, data, where)
         return Community(spec, version, str(path))
+    if kind == "pathway":
+        return _pathway(path, data, where, version)
     position = where.value(("kind",))
     hint = did_you_mean(str(kind)[:100], list(FILE_KINDS)) or (
         f"kind must be one of {', '.join(FILE_KINDS)}")
@@ -59,8 +63,26 @@ def load_file(path: Path) -> Loaded:
                                 f"unknown file kind '{_short(str(kind))}'", hint)])
 
 
-FILE_KINDS = ("quest", "community")
-Loaded = Quest | Community
+FILE_KINDS = ("quest", "community", "pathway")
+Loaded = Quest | Community | Pathway
+
+
+def _pathway(path: Path, data: dict[str, Any], where: Locations, version: str) -> Pathway:
+    spec = _validate(PathwayFile, path, data, where)
+    if spec.badge.image and not (path.parent / spec.badge.image).is_file():
+        position = where.value(("badge", "image"))
+        raise CatalogError([Problem(str(path), position.line, position.column,
+                                    f"badge image '{_short(spec.badge.image)}' not found",
+                                    f"paths are relative to {path.parent}")])
+    refs_at = tuple(tuple(_line_column(where, ("requires", g, "of", i))
+                          for i in range(len(group.of)))
+                    for g, group in enumerate(spec.requires))
+    return Pathway(spec, version, path, refs_at, _line_column(where, ("id",)))
+
+
+def _line_column(where: Locations, at: tuple[str | int, ...]) -> tuple[int, int]:
+    position = where.value(at)
+    return position.line, position.column
 
 
 def _quest(path: Path, data: dict[str, Any], where: Locations, version: str) -> Quest:
@@ -259,6 +281,7 @@ def load_catalog(root: Path, previous: Catalog | None = None) -> LoadReport:
     kept_old: list[str] = []
     quests: dict[str, Quest] = {}
     communities: dict[str, Community] = {}
+    pathways: dict[str, Pathway] = {}
     if not root.exists():
         problems.append(Problem(str(root), 1, 1, "quest folder not found"))
     for path in quest_files(root) if root.exists() else []:
@@ -272,6 +295,14 @@ def load_catalog(root: Path, previous: Catalog | None = None) -> LoadReport:
         if isinstance(loaded, Community):
             problems.extend(_add_community(communities, loaded, path))
             continue
+        if isinstance(loaded, Pathway):
+            if loaded.id in pathways:
+                problems.append(Problem(str(path), *loaded.id_at,
+                                        f"pathway id '{loaded.id}' is already used",
+                                        f"by {pathways[loaded.id].source}"))
+            else:
+                pathways[loaded.id] = loaded
+            continue
         if loaded is None:
             continue
         if loaded.id in quests:
@@ -283,7 +314,8 @@ def load_catalog(root: Path, previous: Catalog | None = None) -> LoadReport:
         if str(path) not in kept_old:  # the previous version's warnings were told before
             warnings.extend(loaded.warnings)
     problems.extend(check_prerequisites(quests))
-    return LoadReport(Catalog(quests, communities), problems, kept_old, warnings)
+    problems.extend(check_pathways(quests, pathways))
+    return LoadReport(Catalog(quests, communities, pathways), problems, kept_old, warnings)
 
 
 def _add_community(communities: dict[str, Community], community: Community,

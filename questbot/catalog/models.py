@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, ModelWrapValidatorHandler, Tag, model_validator
 
+from questbot.catalog.credit import Credit, Level
 from questbot.catalog.fields import (
     MAX_ALIGNMENTS,
     MAX_MILESTONES,
@@ -81,6 +82,9 @@ class BadgeSpec(Strict):
     alignment: tuple[Alignment, ...] = Field((), max_length=MAX_ALIGNMENTS)
     expires_after: ExpiryDuration | None = None
     repeatable: bool = Field(False, description="may one learner hold it more than once?")
+    credit: Credit | None = Field(None, description="credit points, e.g. {points: 10, "
+                                  "framework: SCQF}")
+    level: Level | None = Field(None, description="e.g. {framework: SCQF, level: 7}")
 
 
 class MilestoneBadge(Strict):
@@ -89,6 +93,8 @@ class MilestoneBadge(Strict):
     criteria: LongLocalized | None = None
     image: str | None = Field(None, max_length=500)
     repeatable: bool = Field(False, description="may one learner hold it more than once?")
+    credit: Credit | None = None
+    level: Level | None = None
 
 
 StepIds = Annotated[tuple[Slug, ...], Field(max_length=MAX_STEPS)]

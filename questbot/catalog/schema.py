@@ -10,10 +10,12 @@ from pydantic import BaseModel
 
 from questbot.catalog.community import CommunityFile
 from questbot.catalog.models import QuestFile
+from questbot.catalog.pathway import PathwayFile
 
 SCHEMA_BASE = "https://questbot.invalid/schema/"
 SCHEMA_ID = SCHEMA_BASE + "quest-v1.json"
-FILE_MODELS: dict[str, type[BaseModel]] = {"quest": QuestFile, "community": CommunityFile}
+FILE_MODELS: dict[str, type[BaseModel]] = {"quest": QuestFile, "community": CommunityFile,
+                                           "pathway": PathwayFile}
 
 
 def schema_file_name(kind: str) -> str:

@@ -45,6 +45,11 @@ class ListBadges:
 
 
 @dataclass(frozen=True, slots=True)
+class ListPathways:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
 class StartQuiz:
     quest_id: str | None = None
     step_id: str | None = None
@@ -216,7 +221,8 @@ class Invalid:
 
 
 Command = (
-    Start | Help | ListQuests | JoinQuest | ShowProgress | ListBadges | StartQuiz | Answer
+    Start | Help | ListQuests | JoinQuest | ShowProgress | ListBadges | ListPathways | StartQuiz
+    | Answer
     | ChooseAnswer | CheckIn | PostMessage | React | IssueCode | Grant | Revoke | RevokeById
     | MakeTutor | SetEmail | ShowName | SetLanguage | LinkAccount | ExportData | ForgetMe
     | Reload | Submit | ListSubmissions | ReviewSubmission | Invalid

@@ -27,6 +27,7 @@ from questbot.domain.messages import (
     JoinQuest,
     LinkAccount,
     ListBadges,
+    ListPathways,
     ListQuests,
     ListSubmissions,
     MakeTutor,
@@ -49,6 +50,7 @@ from questbot.engine import (
     attendance,
     language,
     linking,
+    pathways,
     privacy,
     quiz,
     submission,
@@ -84,6 +86,8 @@ def handling(event: Event) -> Handling:
             return Handling(own, lambda work: views.progress(work, command))
         case ListBadges():
             return Handling(own, views.badges)
+        case ListPathways():
+            return Handling(own, pathways.show)
         case StartQuiz():
             return Handling(own, lambda work: quiz.start_quiz(work, command))
         case Answer(text=text):

@@ -12,6 +12,7 @@ from questbot.domain.errors import Rejected
 from questbot.domain.ids import EMAIL_PLATFORM, UserRef
 from questbot.domain.messages import Grant, MakeTutor, Reload, Revoke, RevokeById, Text
 from questbot.domain.progress import AwardRecord, LearnerState, Role
+from questbot.engine.pathways import after_revocation
 from questbot.engine.progression import (
     award_badge,
     complete_step,
@@ -130,6 +131,7 @@ def _revoke(work: Work, tutor: LearnerState, learner: LearnerState, award: Award
     work.deliver(learner, Text(work.t_for(learner, "revoke.notice", badge=award.badge_name,
                                           reason=reason)))
     work.say("revoke.ok", learner=_name(learner), badge=award.badge_name)
+    after_revocation(work, learner, award, _name(learner))
 
 
 def make_tutor(work: Work, command: MakeTutor) -> None:

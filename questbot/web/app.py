@@ -13,7 +13,7 @@ from aiohttp import web
 from questbot.badges.service import BadgeService
 from questbot.badges.verify import Verifier
 from questbot.ports import Clock, EvidenceReader
-from questbot.web import documents, evidence, identity, openapi, pages, verify_page
+from questbot.web import documents, evidence, identity, openapi, pages, pathway_page, verify_page
 from questbot.web.context import HTML, WEB, Web, revalidated, template_environment
 from questbot.web.language import DEFAULT, LANGUAGE
 from questbot.web.verify_page import MAX_UPLOAD
@@ -54,13 +54,17 @@ ANSWERS = web.RequestKey("answers", Answers)
 def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verifier,
                      clock: Clock, webhooks: Webhooks | None = None,
                      evidence_files: EvidenceReader | None = None,
-                     language: str = DEFAULT) -> None:
+                     language: str = DEFAULT,
+                     pathway_progress: pathway_page.PathwayProgress | None = None) -> None:
     """The badge server's routes on ``app``; ``language`` is the community's, which pages
-    speak to readers whose browser names none of the shipped languages."""
+    speak to readers whose browser names none of the shipped languages. ``pathway_progress``
+    reads a holder's badges from the ``learner`` token of a pathway page (the wallet's)."""
     app[WEB] = Web(badges, verifier, clock, template_environment(), language)
     if evidence_files is not None:
         app[evidence.EVIDENCE] = evidence_files
     app[WEBHOOKS] = webhooks or Webhooks()
+    if pathway_progress is not None:
+        app[pathway_page.PROGRESS] = pathway_progress
     app.on_response_prepare.append(_add_headers)
     app.router.add_post("/webhooks/{platform}/{path}", webhook)
     get = app.router.add_get
@@ -73,6 +77,8 @@ def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verif
     get("/badges/{award_id}", _with(NEGOTIATED, pages.badge_page))
     get("/badges/{award_id}/badge.png", _with(DOCUMENT, pages.badge_png))
     get("/badges/{award_id}/certificate.png", _with(DOCUMENT, pages.certificate))
+    get("/pathways/{pathway_id}", _with(NEGOTIATED, pathway_page.pathway_page))
+    get("/pathways/{pathway_id}/map.svg", _with(DOCUMENT, pathway_page.pathway_svg))
     get("/ob2/assertions/{award_id}", _with(DOCUMENT, documents.assertion))
     get("/ob2/badges/{class_id}", _with(DOCUMENT, documents.badge_class))
     get("/ob2/issuer", _with(DOCUMENT, documents.issuer))

@@ -57,7 +57,7 @@ WEB = web.AppKey("web", Web)
 def template_environment() -> jinja2.Environment:
     """The page templates, package data of questbot.web found through the import system."""
     return jinja2.Environment(loader=jinja2.PackageLoader("questbot.web", "templates"),
-                              autoescape=jinja2.select_autoescape(["html"]))
+                              autoescape=jinja2.select_autoescape(["html", "svg"]))
 
 
 # --- Accept ------------------------------------------------------------------------------

@@ -67,6 +67,38 @@ SCHEMAS: dict[str, Schema] = {
         "required": ["status", "summary"],
         "properties": {"status": {"const": "invalid"}, "summary": {"type": "string"}},
     },
+    "PathwaySummary": {
+        "type": "object",
+        "description": "A pathway: the badges it is built from, in groups, the badge it awards"
+                       " and the job role it leads to (Accept: application/json). With a"
+                       " holder's learner token, what they have earned.",
+        "required": ["id", "title", "badge", "groups", "leadsTo", "links"],
+        "properties": {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "description": _nullable("string"),
+            "earned": {"type": "boolean", "description": "with a learner token only"},
+            "badge": {"type": "object", "required": ["name", "badgeClass"], "properties": {
+                "name": {"type": "string"}, "description": {"type": "string"},
+                "badgeClass": {"type": "string"},
+                "credit": {"type": ["object", "null"]}, "level": {"type": ["object", "null"]}}},
+            "groups": {"type": "array", "items": {
+                "type": "object", "required": ["need", "badges"], "properties": {
+                    "title": _nullable("string"), "need": {"type": "integer", "minimum": 1},
+                    "badges": {"type": "array", "items": {
+                        "type": "object", "required": ["badgeClass", "name", "from"],
+                        "properties": {"badgeClass": {"type": "string"},
+                                       "name": {"type": "string"},
+                                       "from": {"type": "string"},
+                                       "fromPathway": {"type": "boolean"},
+                                       "earned": {"type": "boolean"}}}}}}},
+            "leadsTo": {"type": ["object", "null"], "properties": {
+                "name": {"type": "string"}, "framework": {"type": "string"},
+                "url": {"type": "string"}, "code": _nullable("string")}},
+            "links": {"type": "object", "properties": {"page": {"type": "string"},
+                                                       "map": {"type": "string"}}},
+        },
+    },
     "BadgeSummary": {
         "type": "object", "description": "One award, for scripts (Accept: application/json).",
         "required": ["id", "badge", "status", "issuedOn", "issuer", "quest", "links"],
@@ -180,6 +212,10 @@ LANG = {"name": "lang", "in": "query", "required": False,
         "description": "the page's language (en, fr, gd); else Accept-Language decides, then"
                        " the community's default",
         "schema": {"type": "string", "maxLength": 16}}
+LEARNER = {"name": "learner", "in": "query", "required": False,
+           "description": "a holder's token from their wallet: the map shows their progress;"
+                          " a token no one holds shows the pathway alone",
+           "schema": {"type": "string", "maxLength": 200}}
 ACCEPT_LANGUAGE = {"name": "Accept-Language", "in": "header", "required": False,
                    "description": "the reader's languages, when lang is not given",
                    "schema": {"type": "string", "maxLength": 4096}}
@@ -209,6 +245,7 @@ def not_found(what: str) -> dict[str, Any]:
 def _paths() -> dict[str, Any]:
     award = _path("award_id", "the award's id, the last part of its badge URL")
     badge_class = _path("class_id", "the badge class's id")
+    pathway = _path("pathway_id", "the pathway's id, as its file names it")
     list_id = _path("list_id", "a key's multibase (did:key issuers keep one list per key)")
     did = _get("The issuer's DID document (did:web issuers only)", {
         "200": _answer("Current and retired keys as Multikey verification methods.",
@@ -252,6 +289,21 @@ def _paths() -> dict[str, Any]:
             " expired)", {"200": _answer("A PNG.", PNG, etag=True, cors=True),
                           "404": NO_BADGE_IMAGE}, tag="badges", etag=True,
             parameters=(award, LANG, ACCEPT_LANGUAGE)),
+        "/pathways/{pathway_id}": _get(
+            "A pathway: a page with its map (quests → badges → the pathway's badge → the job"
+            " role), or by Accept a JSON summary; with ?learner=TOKEN (from the holder's"
+            " wallet) the holder's own progress", {
+                "200": _answer("The pathway, as negotiated (Vary: Accept).", HTML,
+                               (JSON, _ref("PathwaySummary")), etag=True, cors=True),
+                "404": _answer("No pathway with this id: a page, or JSON when asked for"
+                               " JSON.", HTML, (JSON, _ref("Error")))},
+            tag="pathways", etag=True, parameters=(pathway, LEARNER, LANG, ACCEPT_LANGUAGE)),
+        "/pathways/{pathway_id}/map.svg": _get(
+            "The pathway's map alone, as an SVG image (with the holder's progress when"
+            " given their learner token)", {
+                "200": _answer("An SVG.", "image/svg+xml", etag=True, cors=True),
+                "404": not_found("pathway")},
+            tag="pathways", etag=True, parameters=(pathway, LEARNER, LANG, ACCEPT_LANGUAGE)),
         "/ob2/assertions/{award_id}": _get("The Open Badges 2.0 hosted assertion", {
             "200": _answer("The assertion.", (LD_JSON, _ref("Assertion")), etag=True,
                            cors=True),

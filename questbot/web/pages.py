@@ -8,6 +8,7 @@ from datetime import datetime
 from aiohttp import web
 
 from questbot.badges.model import BadgeClassInfo
+from questbot.badges.service import worth_text
 from questbot.badges.verdict import status_label
 from questbot.domain.sharing import linkedin_add_url
 from questbot.ports import CredentialRecord
@@ -87,6 +88,7 @@ async def badge_page(request: web.Request) -> web.Response:
         request, "badge.html", award=record.award, info=info, badge_status=status,
         words=info.texts(language.code),  # the badge's name and criteria in the reader's
         status_text=status_label(status, language.code),
+        worth=worth_text(info, language.code),
         recipient=record.display_name if record.show_name else None, expires=expires,
         # A revoked badge is not to be passed on: no download, certificate or LinkedIn.
         linkedin=None if status == "revoked" else _linkedin(record, info, expires, request))
