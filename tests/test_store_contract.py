@@ -11,7 +11,7 @@ from pathlib import Path
 
 from questbot.catalog import Catalog
 from questbot.domain import Event, UserRef
-from questbot.domain.changes import Change, Decision, NotifyAccount
+from questbot.domain.changes import Change, Decision
 from questbot.domain.messages import PostMessage, React, Submit
 from questbot.domain.submissions import Attachment
 from questbot.engine import EngineSettings, QuestEngine
@@ -95,11 +95,6 @@ async def conversation(engine: QuestEngine, clock: FakeClock) -> list[str]:
             for line in said]
 
 
-# Notices to admins come from pathway revocations (being built); tests/test_admin_notices.py
-# covers the change on both stores meanwhile.
-NOT_IN_CONVERSATION = {NotifyAccount}
-
-
 async def test_every_store_answers_one_conversation_alike_and_it_makes_every_change(
         tmp_path: Path, catalog: Catalog, settings: EngineSettings) -> None:
     transcripts: dict[str, list[str]] = {}
@@ -109,7 +104,7 @@ async def test_every_store_answers_one_conversation_alike_and_it_makes_every_cha
             recording = Recording(store)
             engine = QuestEngine(typing.cast(Store, recording), catalog, settings, clock=clock)
             transcripts[kind] = await conversation(engine, clock)
-            missing = set(typing.get_args(Change)) - recording.kinds - NOT_IN_CONVERSATION
+            missing = set(typing.get_args(Change)) - recording.kinds
             assert sorted(t.__name__ for t in missing) == []
     assert transcripts["sqlite"] == transcripts["memory"]
     assert transcripts["postgres"] == transcripts["memory"]
