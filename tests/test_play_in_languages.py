@@ -108,10 +108,16 @@ async def play_on_telegram(fake: FakeTelegram, language: str) -> None:
     for n in range(3):
         fake.says(learner, f"salut {n}", chat=group)
     await reply_to(fake, GROUP, 0)
+    def asked() -> int:  # questions come with buttons, after the intro or the last answer
+        return sum(1 for s in fake.to(LEARNER) if s.keyboard)
+
     await say("/quiz")
+    await fake.wait_for(lambda: asked() >= 1)
     fake.presses(learner, last_question(fake, LEARNER), "2")
     await reply_to(fake, LEARNER, len(fake.to(LEARNER)))
+    before = asked()
     await say("def")
+    await fake.wait_for(lambda: asked() > before)
     fake.presses(learner, last_question(fake, LEARNER), translate("quiz.true", language))
     await reply_to(fake, LEARNER, len(fake.to(LEARNER)))
     await say("ab")
@@ -188,6 +194,7 @@ async def play_on_discord(fake: FakeDiscord, language: str, locale: str) -> set[
         return [p for p in fake.posts if p.buttons() and f"{number}/4" in (p.content or "")]
 
     token = await slash("quiz")
+    await fake.wait_for(lambda: any(p.buttons() for p in fake.to_interaction(token)))
     tokens.add(await fake.press(amelie, button(question(fake, token), "2")))
     await fake.wait_for(lambda: bool(asking(2)))
     form = await fake.press(amelie, asking(2)[-1].buttons()[0]["custom_id"])
