@@ -14,6 +14,8 @@ from questbot.badges.service import BadgeService
 from questbot.badges.verify import Verifier
 from questbot.ports import Clock, EvidenceReader
 from questbot.web import documents, evidence, identity, openapi, pages, verify_page
+from questbot.web.answer_cache import DEFAULT_BYTES, AnswerCache
+from questbot.web.badge_view import BadgeAnswers
 from questbot.web.context import HTML, WEB, Web, revalidated, template_environment
 from questbot.web.language import DEFAULT, LANGUAGE
 from questbot.web.verify_page import MAX_UPLOAD
@@ -54,10 +56,12 @@ ANSWERS = web.RequestKey("answers", Answers)
 def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verifier,
                      clock: Clock, webhooks: Webhooks | None = None,
                      evidence_files: EvidenceReader | None = None,
-                     language: str = DEFAULT) -> None:
+                     language: str = DEFAULT, cache_bytes: int = DEFAULT_BYTES) -> None:
     """The badge server's routes on ``app``; ``language`` is the community's, which pages
-    speak to readers whose browser names none of the shipped languages."""
-    app[WEB] = Web(badges, verifier, clock, template_environment(), language)
+    speak to readers whose browser names none of the shipped languages; ``cache_bytes``
+    bounds the answers kept in memory."""
+    app[WEB] = Web(badges, verifier, clock, template_environment(),
+                   BadgeAnswers(badges, clock, AnswerCache(cache_bytes)), language)
     if evidence_files is not None:
         app[evidence.EVIDENCE] = evidence_files
     app[WEBHOOKS] = webhooks or Webhooks()
