@@ -65,6 +65,7 @@ def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verif
     if evidence_files is not None:
         app[evidence.EVIDENCE] = evidence_files
     app[WEBHOOKS] = webhooks or Webhooks()
+    app[WEBHOOKS_HERE] = webhooks is not None
     app.on_response_prepare.append(_add_headers)
     app.router.add_post("/webhooks/{platform}/{path}", webhook)
     get = app.router.add_get
@@ -129,11 +130,16 @@ async def verify_preflight(request: web.Request) -> web.Response:
 
 
 WEBHOOKS = web.AppKey("webhooks", Webhooks)
+WEBHOOKS_HERE = web.AppKey("webhooks here", bool)
 
 
 async def webhook(request: web.Request) -> web.Response:
     """A chat platform's update, handed to the adapter that registered for it."""
     handler = request.app[WEBHOOKS].get(request.match_info["platform"])
+    if handler is None and not request.app[WEBHOOKS_HERE]:
+        # An extra web worker: the adapters run in the first process. Platforms deliver
+        # again after a 503, and the kernel may hand the retry to that process.
+        return web.Response(status=503, text="try again", headers={"Retry-After": "1"})
     if handler is None:
         return web.Response(status=404, text="no such webhook")
     body = await request.content.read(MAX_UPLOAD + 1)
