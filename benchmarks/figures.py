@@ -28,13 +28,14 @@ class Scale:
     serve_seconds: float = 3.0  # each load run of the serving benchmark
     serve_rounds: int = 3  # interleaved rounds of it (the best is reported)
     serve_badges: int = 50  # badges whose paths the load cycles through
+    serve_references: bool = True  # nginx and two workers besides the bare handler
 
 
 FULL = Scale(learners=1000, events=10, paced_seconds=5.0, badges=300)
 QUICK = Scale(learners=300, events=10, paced_seconds=3.0, badges=120, serve_seconds=1.0,
               serve_rounds=2, serve_badges=20)
 TINY = Scale(learners=20, events=4, paced_seconds=0.5, badges=10,  # the test's smoke run
-             serve_seconds=0.3, serve_rounds=1, serve_badges=3)
+             serve_seconds=0.3, serve_rounds=1, serve_badges=3, serve_references=False)
 
 
 @dataclass(frozen=True)

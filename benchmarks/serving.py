@@ -117,29 +117,30 @@ def routes(award_ids: list[str]) -> list[Route]:
 
 @contextmanager
 def process(command: list[str], env: dict[str, str], port: int) -> Iterator[None]:
-    started = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, cwd=ROOT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if started.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{command[0]} did not start: "
-                                       f"{started.stderr.read().decode() if started.stderr else ''}"
-                                       ) from None
-                time.sleep(0.1)
-        time.sleep(0.5)  # the other workers, if any
-        yield
-    finally:
-        started.terminate()
+    with tempfile.TemporaryFile() as log:
+        started = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log,
+                                   cwd=ROOT)
         try:
-            started.wait(15)
-        except subprocess.TimeoutExpired:
-            started.kill()
-            started.wait()
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=1):
+                        break
+                except OSError:
+                    if started.poll() is not None or time.monotonic() > deadline:
+                        log.seek(0)
+                        raise RuntimeError(f"{command[0]} did not start: "
+                                           f"{log.read().decode(errors='replace')}") from None
+                    time.sleep(0.1)
+            time.sleep(0.5)  # the other workers, if any
+            yield
+        finally:
+            started.terminate()
+            try:
+                started.wait(15)
+            except subprocess.TimeoutExpired:
+                started.kill()
+                started.wait()
 
 
 def fetch_all(port: int, paths: list[str], folder: Path) -> dict[str, tuple[str, str]]:
@@ -200,7 +201,7 @@ def load(port: int, route: Route, seconds: float, folder: Path) -> Load:
     paths = folder / "paths.txt"
     paths.write_text("\n".join(route.paths) + "\n")
     wrk = shutil.which("wrk")
-    if wrk:
+    if wrk and seconds >= 1:  # wrk counts whole seconds
         script = folder / "paths.lua"
         script.write_text(WRK_SCRIPT)
         out = subprocess.run(
@@ -234,28 +235,19 @@ def measure(scale: Scale) -> tuple[dict[str, dict[str, Load]], list[str]]:
         files.mkdir()
         ports = {name: free_port() for name in ("questbot", "bare", "nginx", "2 workers")}
         serve = [sys.executable, "-m", "questbot", "serve"]
-        with process(serve, environment(folder, ports["questbot"]), ports["questbot"]):
-            manifest = fetch_all(ports["questbot"], [p for r in chosen for p in r.paths], files)
-        (folder / "manifest.json").write_text(json.dumps(manifest))
-        servers = {
-            "questbot": (serve, environment(folder, ports["questbot"])),
-            "bare": ([sys.executable, "-m", "benchmarks.bare_server",
-                      str(folder / "manifest.json"), str(ports["bare"])], dict(os.environ)),
-            "2 workers": (serve, environment(folder, ports["2 workers"], workers=2)),
-        }
-        nginx = shutil.which("nginx") or next(
-            (p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
-        if nginx:
-            (folder / "tmp").mkdir()
-            config = nginx_config(folder, ports["nginx"], manifest)
-            servers["nginx"] = ([nginx, "-c", str(config), "-p", str(folder)], dict(os.environ))
-        else:
-            notes.append("nginx is not installed: its reference is skipped")
-        best: dict[str, dict[str, Load]] = {name: {} for name in servers}
+        best: dict[str, dict[str, Load]] = {}
         with ExitStack() as running:  # all at once: idle, they cost the others nothing
-            for name, (command, env) in servers.items():
+            running.enter_context(process(serve, environment(folder, ports["questbot"]),
+                                          ports["questbot"]))
+            manifest = fetch_all(ports["questbot"], [p for r in chosen for p in r.paths], files)
+            (folder / "manifest.json").write_text(json.dumps(manifest))
+            references = _references(scale, folder, ports, manifest, notes)
+            for name, (command, env) in references.items():
                 running.enter_context(process(command, env, ports[name]))
+            servers = ["questbot", *references]
+            for name in servers:
                 warm(ports[name], list(manifest))
+                best[name] = {}
             for _ in range(scale.serve_rounds):
                 for route in chosen:
                     for name in servers:
@@ -263,9 +255,31 @@ def measure(scale: Scale) -> tuple[dict[str, dict[str, Load]], list[str]]:
                         old = best[name].get(route.name)
                         best[name][route.name] = got if old is None else Load(
                             max(old.rps, got.rps), min(old.p99_ms, got.p99_ms))
-        if not shutil.which("wrk"):
-            notes.append("wrk is not installed: load from benchmarks/loadgen.py")
+        if not shutil.which("wrk") or scale.serve_seconds < 1:
+            notes.append("load from benchmarks/loadgen.py (wrk is not installed, or the"
+                         " runs are under a second)")
         return best, notes
+
+
+def _references(scale: Scale, folder: Path, ports: dict[str, int],
+                manifest: dict[str, tuple[str, str]], notes: list[str]
+                ) -> dict[str, tuple[list[str], dict[str, str]]]:
+    """What questbot is measured against: the bare handler; nginx and two workers too."""
+    servers = {"bare": ([sys.executable, "-m", "benchmarks.bare_server",
+                         str(folder / "manifest.json"), str(ports["bare"])], dict(os.environ))}
+    if not scale.serve_references:
+        return servers
+    servers["2 workers"] = ([sys.executable, "-m", "questbot", "serve"],
+                            environment(folder, ports["2 workers"], workers=2))
+    nginx = shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
+    if nginx:
+        (folder / "tmp").mkdir()
+        config = nginx_config(folder, ports["nginx"], manifest)
+        servers["nginx"] = ([nginx, "-c", str(config), "-p", str(folder)], dict(os.environ))
+    else:
+        notes.append("nginx is not installed: its reference is skipped")
+    return servers
 
 
 def figures(scale: Scale = FULL) -> list[Figure]:
@@ -285,8 +299,9 @@ def figures(scale: Scale = FULL) -> list[Figure]:
         if "nginx" in best:
             result.append(Figure(f"serve {route} (vs nginx, same files)", ours.rps,
                                  best["nginx"][route].rps, "req/s"))
-        result.append(Figure(f"serve {route}, 2 workers (vs bare aiohttp)",
-                             best["2 workers"][route].rps, bare.rps, "req/s"))
+        if "2 workers" in best:
+            result.append(Figure(f"serve {route}, 2 workers (vs bare aiohttp)",
+                                 best["2 workers"][route].rps, bare.rps, "req/s"))
     return result
 
 
