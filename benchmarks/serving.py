@@ -26,18 +26,20 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from aiohttp import web
-
 from benchmarks.figures import FULL, Figure, Scale, format_table
-from questbot.app import build_app, load_settings
-from questbot.app.runtime import SERVICES
+from questbot.app import load_settings
+from questbot.app.badge_wiring import badge_services
+from questbot.app.library import QuestLibrary
 from questbot.domain import ConversationRef, Event, UserRef, parse_text
+from questbot.engine import QuestEngine
+from questbot.storage import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 CONNECTIONS = 64
@@ -85,20 +87,21 @@ async def seed(folder: Path, count: int) -> list[str]:
     """``count`` badges awarded and built as the bot does it; their award ids."""
     env = environment(folder, 0)
     settings = load_settings(environ={k: v for k, v in env.items() if k.startswith("QUESTBOT")})
-    app = build_app(settings)
-    runner = web.AppRunner(app)
-    await runner.setup()  # opens the store and starts the engine
+    store = open_store(settings.database)
+    await store.open()
     try:
-        services = app[SERVICES]
-        assert services.engine is not None
+        library = QuestLibrary(settings.quests_dir)
+        library.load()
+        badges, _ = badge_services(settings, store, library)  # the verifier is not started
+        engine = QuestEngine(store, library.catalog, settings.engine_settings(), issuer=badges)
         tutor = UserRef("bench", "tutor")
         for n in range(count):
             text = f"/grant bench:learner{n} python-basics badge passed the course"
-            await services.engine.handle(Event(f"g{n}", tutor, ConversationRef("bench", "dm"),
-                                               parse_text(text, "bench")))
-        await services.badges.issue_missing()
+            await engine.handle(Event(f"g{n}", tutor, ConversationRef("bench", "dm"),
+                                      parse_text(text, "bench")))
+        await badges.issue_missing()
     finally:
-        await runner.cleanup()
+        await store.close()
     with sqlite3.connect(next((folder / "data").glob("*.sqlite3"))) as db:
         return [row[0] for row in db.execute("SELECT award_id FROM credentials ORDER BY 1")]
 
@@ -116,10 +119,11 @@ def routes(award_ids: list[str]) -> list[Route]:
 
 
 @contextmanager
-def process(command: list[str], env: dict[str, str], port: int) -> Iterator[None]:
+def process(command: list[str], env: dict[str, str], port: int,
+            cwd: Path = ROOT) -> Iterator[None]:
     with tempfile.TemporaryFile() as log:
         started = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log,
-                                   cwd=ROOT)
+                                   cwd=cwd)
         try:
             deadline = time.monotonic() + 60
             while True:
@@ -158,8 +162,11 @@ def fetch_all(port: int, paths: list[str], folder: Path) -> dict[str, tuple[str,
 def warm(port: int, paths: list[str]) -> None:
     """Every path asked for twice (each worker's cache filled, most likely), then measured."""
     for path in paths * 2:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as answer:
-            answer.read()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as got:
+                got.read()
+        except urllib.error.HTTPError as exc:
+            raise RuntimeError(f"{path} answered {exc.code} on port {port}") from None
 
 
 def nginx_config(folder: Path, port: int, manifest: dict[str, tuple[str, str]]) -> Path:
@@ -224,16 +231,19 @@ def _wrk_ms(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def measure(scale: Scale) -> tuple[dict[str, dict[str, Load]], list[str]]:
+def measure(scale: Scale, before: Path | None = None
+            ) -> tuple[dict[str, dict[str, Load]], list[str]]:
     """The best round of each server on each route; and notes (a reference skipped)."""
     notes: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        folder.chmod(0o755)  # nginx's workers run as another user, and read the files
         award_ids = asyncio.run(seed(folder, scale.serve_badges))
         chosen = routes(award_ids)
         files = folder / "files"
         files.mkdir()
-        ports = {name: free_port() for name in ("questbot", "bare", "nginx", "2 workers")}
+        ports = {name: free_port()
+                 for name in ("questbot", "bare", "nginx", "2 workers", "before")}
         serve = [sys.executable, "-m", "questbot", "serve"]
         best: dict[str, dict[str, Load]] = {}
         with ExitStack() as running:  # all at once: idle, they cost the others nothing
@@ -244,9 +254,17 @@ def measure(scale: Scale) -> tuple[dict[str, dict[str, Load]], list[str]]:
             references = _references(scale, folder, ports, manifest, notes)
             for name, (command, env) in references.items():
                 running.enter_context(process(command, env, ports[name]))
+            if before is not None:  # another checkout's questbot, on the same data
+                references["before"] = ([], {})
+                env = {**environment(folder, ports["before"]), "PYTHONPATH": os.pathsep.join(
+                    (str(before), str(before / "adapters"), *sys.path))}
+                running.enter_context(process(serve, env, ports["before"], cwd=before))
             servers = ["questbot", *references]
             for name in servers:
-                warm(ports[name], list(manifest))
+                try:
+                    warm(ports[name], list(manifest))
+                except RuntimeError as exc:
+                    raise RuntimeError(f"{name}: {exc}") from None
                 best[name] = {}
             for _ in range(scale.serve_rounds):
                 for route in chosen:
@@ -282,10 +300,10 @@ def _references(scale: Scale, folder: Path, ports: dict[str, int],
     return servers
 
 
-def figures(scale: Scale = FULL) -> list[Figure]:
+def figures(scale: Scale = FULL, before: Path | None = None) -> list[Figure]:
     """Per route: questbot against the bare handler (target 0.8x), its p99 (under 25 ms),
     against nginx, and with two workers sharing the port."""
-    best, notes = measure(scale)
+    best, notes = measure(scale, before)
     for note in notes:
         print(f"serving: {note}", file=sys.stderr)
     result: list[Figure] = []
@@ -299,6 +317,12 @@ def figures(scale: Scale = FULL) -> list[Figure]:
         if "nginx" in best:
             result.append(Figure(f"serve {route} (vs nginx, same files)", ours.rps,
                                  best["nginx"][route].rps, "req/s"))
+        if "before" in best:
+            result.append(Figure(f"serve {route}, before (vs bare aiohttp)",
+                                 best["before"][route].rps, bare.rps, "req/s"))
+            result.append(Figure(f"serve {route}: p99, before (vs bare)",
+                                 best["before"][route].p99_ms, bare.p99_ms, "ms",
+                                 higher_is_better=False))
         if "2 workers" in best:
             result.append(Figure(f"serve {route}, 2 workers (vs bare aiohttp)",
                                  best["2 workers"][route].rps, bare.rps, "req/s"))
@@ -309,9 +333,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=FULL.serve_seconds)
     parser.add_argument("--rounds", type=int, default=FULL.serve_rounds)
+    parser.add_argument("--before", type=Path, metavar="CHECKOUT",
+                        help="also measure the questbot of another checkout, in the same rounds")
     args = parser.parse_args()
     scale = dataclasses.replace(FULL, serve_seconds=args.seconds, serve_rounds=args.rounds)
-    print(format_table(figures(scale)))
+    print(format_table(figures(scale, args.before)))
 
 
 if __name__ == "__main__":
