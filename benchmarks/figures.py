@@ -33,7 +33,7 @@ class Scale:
 
 FULL = Scale(learners=1000, events=10, paced_seconds=5.0, badges=300)
 QUICK = Scale(learners=300, events=10, paced_seconds=3.0, badges=120, serve_seconds=1.0,
-              serve_rounds=2, serve_badges=20)
+              serve_rounds=1, serve_badges=10)
 TINY = Scale(learners=20, events=4, paced_seconds=0.5, badges=10,  # the test's smoke run
              serve_seconds=0.3, serve_rounds=1, serve_badges=3, serve_references=False)
 
