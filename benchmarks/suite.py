@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from benchmarks import badge_issuing, engine_throughput, growth, postgres_scale
+from benchmarks import badge_issuing, engine_throughput, growth, postgres_scale, serving
 from benchmarks.figures import FULL, QUICK, TINY, Figure, Scale, format_table, to_json, write_json
 from questbot.app.tuning import tune_garbage_collector
 
@@ -24,6 +24,7 @@ Benchmark = Callable[[Scale], list[Figure]]
 BENCHMARKS: tuple[tuple[str, Benchmark], ...] = (
     ("engine_throughput", engine_throughput.figures),
     ("badge_issuing", badge_issuing.figures),
+    ("serving", serving.figures),
     ("growth", growth.figures),
     ("postgres_scale", postgres_scale.figures),
 )

@@ -37,6 +37,12 @@ def test_a_margin_target_compares_differences_not_ratios() -> None:
     assert within.target == "baseline +10 ms"
 
 
+def test_a_bound_target_compares_the_value_alone() -> None:
+    under = Figure("p99", 24.9, 60.0, "ms", higher_is_better=False, target_below=25.0)
+    over = Figure("p99", 25.0, 10.0, "ms", higher_is_better=False, target_below=25.0)
+    assert (under.met, over.met, under.target) == (True, False, "< 25 ms")
+
+
 def test_a_figure_without_a_target_is_only_reported() -> None:
     figure = Figure("service", 600, 200, "badges/s")
     assert figure.met is None
@@ -77,7 +83,8 @@ def test_the_json_carries_every_field_of_every_figure(tmp_path: Path) -> None:
     assert [f["name"] for f in document["figures"]] == ["a", "b"]
     first, second = document["figures"]
     assert first == {"name": "a", "value": 10, "baseline": 2, "unit": "events/s", "ratio": 5.0,
-                     "target_ratio": 4.0, "target_margin": None, "higher_is_better": True,
+                     "target_ratio": 4.0, "target_margin": None, "target_below": None,
+                     "higher_is_better": True,
                      "target": ">= 4x", "met": True}
     assert second["met"] is True
     assert second["ratio"] == pytest.approx(1 / 3)
@@ -95,16 +102,18 @@ def test_a_crashing_benchmark_is_reported_and_the_others_still_run() -> None:
     assert crashed == ["broken"]
 
 
+@pytest.mark.timeout(240)  # it starts servers in processes of their own
 def test_the_smallest_suite_writes_every_figure_with_positive_numbers(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "latest.json"
     assert suite.main(["--scale", "tiny", "--json", str(path)]) == 0
     document = json.loads(path.read_text(encoding="utf-8"))
     names = [f["name"] for f in document["figures"]]
-    # every benchmark of the suite reports: the engine's, the badges' and growth's
+    # every benchmark of the suite reports: the engine's, the badges', serving's, growth's
     assert any(n.startswith("engine events/s, ") for n in names)
     assert any(n.startswith("unbake + verify") for n in names)
     assert any(n.startswith("questbot serve peak RSS") for n in names)
+    assert sum("bare aiohttp" in n for n in names) >= 7  # serving: the 7 routes at least
     assert len(set(names)) == len(names)
     for figure in document["figures"]:
         assert figure["value"] > 0, figure

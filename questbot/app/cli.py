@@ -41,9 +41,12 @@ def _parser() -> argparse.ArgumentParser:
                      help="who you are in the terminal chat (default: [console] user)")
     run.add_argument("--tutor", action="store_true",
                      help="the terminal user is a tutor and admin")
-    commands.add_parser(
+    serve_command = commands.add_parser(
         "serve", parents=[common], help="badge server + adapters, without the terminal chat",
         description="Run as a service: the badge server and every adapter with a token.")
+    serve_command.add_argument("--workers", type=int, metavar="N",
+                               help="badge server processes sharing the port"
+                                    " (default: web_workers, 1)")
     validate = commands.add_parser(
         "validate", parents=[common], help="check quest files",
         description="Check quest files; print each problem as file:line:column: message.")
@@ -173,6 +176,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return asyncio.run(_migrate(settings))
     if args.command == "restore":
         return restore_command(settings, args.path)
+    if args.command == "serve" and args.workers is not None:
+        settings = load_settings(args.config, overrides={"web_workers": args.workers})
     if args.command == "run":
         if args.user is not None:
             overrides["console_user"] = args.user

@@ -41,6 +41,13 @@ class Settings(BaseModel):
     quests_dir: Path = Field(Path("quests"), description="folder of quest YAML files")
     host: str = Field("127.0.0.1", min_length=1, description="address the badge server binds")
     port: int = Field(8080, ge=0, le=65535, description="port of the badge server")
+    web_workers: int = Field(1, ge=1, le=64,
+                             description="badge server processes sharing the port"
+                                         " (SO_REUSEPORT); the first also runs the engine"
+                                         " and the adapters")
+    web_cache_mb: int = Field(32, ge=0, le=4096,
+                              description="memory each badge server process keeps its"
+                                          " pages and documents in, in MiB")
     base_url: str | None = Field(None, description="public URL badges point to")
     database_url: str | None = Field(None, description="sqlite:///PATH (default in data_dir)")
     auto_migrate: bool = Field(True, description="apply pending database migrations at start;"

@@ -6,11 +6,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import multiprocessing
+import os
 import signal
 import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from multiprocessing.process import BaseProcess
 from typing import Any, TextIO
 
 from aiohttp import web
@@ -50,7 +53,10 @@ class Services:
 SERVICES = web.AppKey("services", Services)
 
 
-def build_app(settings: Settings, clock: Clock | None = None) -> web.Application:
+def build_app(settings: Settings, clock: Clock | None = None, *,
+              web_only: bool = False) -> web.Application:
+    """The whole service, or (``web_only``) only the badge server: the extra workers of
+    ``web_workers`` serve pages and documents while the first process runs the engine."""
     clock = clock or SystemClock()
     store = open_store(settings.database, auto_migrate=settings.auto_migrate)
     library = QuestLibrary(settings.quests_dir)
@@ -61,10 +67,12 @@ def build_app(settings: Settings, clock: Clock | None = None) -> web.Application
     app = web.Application(client_max_size=client_max_size())
     webhooks = Webhooks()
     app[SERVICES] = Services(settings, store, library, badges, clock, webhooks, metrics)
-    add_badge_routes(app, badges, verifier, clock, webhooks, evidence_files=store,
-                     language=settings.language.split("-", 1)[0].lower())
-    app.cleanup_ctx.append(_store_ctx)
-    app.cleanup_ctx.append(_engine_ctx)
+    add_badge_routes(app, badges, verifier, clock, None if web_only else webhooks,
+                     evidence_files=store, language=settings.language.split("-", 1)[0].lower(),
+                     cache_bytes=settings.web_cache_mb * 1024 * 1024)
+    app.cleanup_ctx.append(_open_store_ctx if web_only else _store_ctx)
+    if not web_only:
+        app.cleanup_ctx.append(_engine_ctx)
     app.cleanup_ctx.append(_verifier_ctx(verifier))
     return app
 
@@ -92,6 +100,13 @@ async def _store_ctx(app: web.Application) -> AsyncIterator[None]:
         with contextlib.suppress(asyncio.CancelledError):
             await pruner
     await services.store.close()
+
+
+async def _open_store_ctx(app: web.Application) -> AsyncIterator[None]:
+    store = app[SERVICES].store
+    await store.open()
+    yield
+    await store.close()
 
 
 async def _prune_daily(store: Store) -> None:
@@ -143,27 +158,21 @@ async def serve(settings: Settings, *, interactive: bool, out: TextIO | None = N
     services = app[SERVICES]
     runner = web.AppRunner(app, handle_signals=False, access_log=None)
     await runner.setup()
+    workers: list[BaseProcess] = []
     extra: list[web.AppRunner] = []  # the metrics port's
     try:
         if settings.does("web"):
-            site = web.TCPSite(runner, settings.host, settings.port)
-            try:
-                await site.start()
-            except OSError as exc:
-                raise ConfigError(f"QUESTBOT_HOST/QUESTBOT_PORT: cannot listen on "
-                                  f"{settings.host}:{settings.port}: "
-                                  f"{exc.strerror or exc}") from None
+            await _listen(runner, settings)
+            workers = [_start_web_worker(settings) for _ in range(settings.web_workers - 1)]
         if services.metrics is not None:
             extra.append(await _serve_metrics(services.metrics, services.store, settings))
         where = (f"badge server on {settings.public_base_url}" if settings.does("web")
                  else f"no web server (QUESTBOT_ROLES={','.join(settings.roles)})")
         out.write(f"questbot: {where}"
-                  f" ({len(services.library.catalog)} quests from {settings.quests_dir})\n")
+                  f" ({len(services.library.catalog)} quests from {settings.quests_dir}"
+                  f"{_processes(settings)})\n")
         out.flush()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(signum, services.stop.set)
+        _stop_on_signals(services.stop)
         async with contextlib.AsyncExitStack() as adapters:
             for adapter in _create_adapters(services, interactive):
                 await adapter.start()
@@ -173,6 +182,65 @@ async def serve(settings: Settings, *, interactive: bool, out: TextIO | None = N
     finally:
         for other in extra:
             await other.cleanup()
+        for worker in workers:
+            worker.terminate()
+        await runner.cleanup()
+        for worker in workers:
+            await asyncio.to_thread(worker.join, 10)
+
+
+def _processes(settings: Settings) -> str:
+    count = settings.web_workers
+    return f", {count} processes sharing the port" if count > 1 else ""
+
+
+async def _listen(runner: web.AppRunner, settings: Settings) -> None:
+    # With several workers each process listens on the same port; the kernel spreads the
+    # connections between them.
+    site = web.TCPSite(runner, settings.host, settings.port,
+                       reuse_port=settings.web_workers > 1 or None)
+    try:
+        await site.start()
+    except OSError as exc:
+        raise ConfigError(f"QUESTBOT_HOST/QUESTBOT_PORT: cannot listen on {settings.host}:"
+                          f"{settings.port}: {exc.strerror or exc}") from None
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+
+
+def _start_web_worker(settings: Settings) -> BaseProcess:
+    # spawn: a fresh interpreter, not a fork of one with threads and an event loop; not a
+    # daemon, since its verifier starts a worker process of its own
+    worker = multiprocessing.get_context("spawn").Process(
+        target=web_worker, args=(settings, os.getpid()), name="questbot-web")
+    worker.start()
+    return worker
+
+
+def web_worker(settings: Settings, parent: int) -> None:
+    """An extra badge server process: pages and documents only, until it is told to stop
+    or the first process is gone."""
+    asyncio.run(_serve_web_only(settings, parent))
+
+
+async def _serve_web_only(settings: Settings, parent: int) -> None:
+    runner = web.AppRunner(build_app(settings, web_only=True), handle_signals=False,
+                           access_log=None)
+    await runner.setup()
+    stop = asyncio.Event()
+    try:
+        await _listen(runner, settings)
+        _stop_on_signals(stop)
+        tune_garbage_collector()
+        while os.getppid() == parent and not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 1.0)
+    finally:
         await runner.cleanup()
 
 

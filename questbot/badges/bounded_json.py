@@ -46,6 +46,7 @@ def check_limits(document: Any, limits: JsonLimits = DEFAULT_LIMITS) -> None:
         return
     values = 1
     stack: list[tuple[dict[str, Any] | list[Any], int]] = [(document, 1)]
+    push = stack.append
     while stack:
         node, depth = stack.pop()
         if depth > limits.max_depth:
@@ -55,5 +56,7 @@ def check_limits(document: Any, limits: JsonLimits = DEFAULT_LIMITS) -> None:
         values += len(node)
         if values > limits.max_values:
             raise JsonRejected(f"it holds more than {limits.max_values} values")
-        children = node.values() if isinstance(node, dict) else node
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+        below = depth + 1
+        for child in node.values() if isinstance(node, dict) else node:  # a plain loop: it
+            if isinstance(child, (dict, list)):  # is the hot part of reading a badge
+                push((child, below))

@@ -17,6 +17,7 @@ import json
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,7 @@ from pyld import jsonld
 # Not PyLD's documented API: pyproject pins PyLD to the 3.x releases that have these
 # (checked: unchanged from 3.0.0 to 3.3.0).
 from pyld.canon import URDNA2015
-from pyld.nquads import serialize_nquad
+from pyld.nquads import RDF_LANGSTRING, XSD_STRING, escape, serialize_nquad
 
 from questbot.badges.canonical import canonical_nquads
 from questbot.badges.contexts import offline_loader
@@ -56,6 +57,16 @@ class _Unsupported(QuestbotError):
     """The document has something a template cannot stand for."""
 
 
+# A triple compiled once per template into N-Quads pieces: subject and object each a kind
+# (fixed text, a blank node's template label renamed per use, or a slot's value as an IRI or
+# as a literal with its datatype or language suffix), the predicate fixed text.
+_TEXT, _BLANK, _IRI, _LITERAL = range(4)
+# subject kind, text, slot; predicate text; object kind, text, slot, suffix
+_Compiled = tuple[int, str, int, str, int, str, int, str]
+# A quad with its values filled in: subject, is it a blank node, predicate, object, blank?
+_Quad = tuple[str, bool, str, str, bool]
+
+
 @dataclass(frozen=True)
 class _Template:
     fillers: tuple[tuple[_Filler, ...], ...]
@@ -63,6 +74,10 @@ class _Template:
     double_slots: frozenset[int]
     blank_nodes: int
     distinct: int
+    # N-Quads compiled per triple (None if a triple has a part serialize_nquad would
+    # treat otherwise, e.g. a graph name); which triples mention each blank node.
+    quads: tuple[_Compiled, ...] | None = None
+    mentions: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
 
 class FastCanonicalizer:
@@ -73,12 +88,21 @@ class FastCanonicalizer:
         self.fallbacks = 0
 
     def __call__(self, document: dict[str, Any]) -> str:
-        found = self._filled(document)
+        found = self._matched(document)
         if found is None:
             self.fallbacks += 1
             return canonical_nquads(document)
+        template, values = found
+        if template.quads is not None:
+            text = _canonical_from_quads(template, values)
+            if text is not None:
+                self.hits += 1
+                return text
+        triples = _fill(template, values)
+        if triples is None:
+            self.fallbacks += 1
+            return canonical_nquads(document)
         self.hits += 1
-        template, triples = found
         if template.blank_nodes <= 1:
             # URDNA2015 names a lone blank node _:c14n0 whatever it is, so the canonical
             # form is just the sorted quads (a proof configuration is such a document).
@@ -104,6 +128,14 @@ class FastCanonicalizer:
         return template is not None and template.blank_nodes <= max_blank_nodes
 
     def _filled(self, document: dict[str, Any]) -> tuple[_Template, list[Triple]] | None:
+        found = self._matched(document)
+        if found is None:
+            return None
+        triples = _fill(*found)
+        return None if triples is None else (found[0], triples)
+
+    def _matched(self, document: dict[str, Any]) -> tuple[_Template, list[str]] | None:
+        """The document's template and its values, if it fits one."""
         values: list[str] = []
         try:
             skeleton = _skeleton(document, values)
@@ -115,8 +147,7 @@ class FastCanonicalizer:
         template = self._template(key, skeleton)
         if template is None or not _fits(template, values):
             return None
-        triples = _fill(template, values)
-        return None if triples is None else (template, triples)
+        return template, values
 
     def _template(self, key: str, skeleton: dict[str, Any]) -> _Template | None:
         with self._lock:
@@ -213,8 +244,106 @@ def _template_of(triples: list[Triple]) -> _Template | None:
         fillers.append(tuple(filler))
     if not _encodable(triples):
         return None  # a lone surrogate: PyLD fails where it hashes, the reference shows how
+    quads = _compiled(fillers)
+    mentions: dict[str, list[int]] = {}
+    for index, triple in enumerate(triples):
+        for part in ("subject", "object"):  # a triple naming a node twice counts twice
+            if triple[part]["type"] == "blank node":
+                mentions.setdefault(triple[part]["value"], []).append(index)
     return _Template(tuple(fillers), frozenset(iri_slots), frozenset(double_slots),
-                     _blank_nodes(triples), len({_identity(t) for t in triples}))
+                     _blank_nodes(triples), len({_identity(t) for t in triples}), quads,
+                     tuple((node, tuple(found)) for node, found in mentions.items()))
+
+
+def _compiled(fillers: list[tuple[_Filler, ...]]) -> tuple[_Compiled, ...] | None:
+    """Each triple as serialize_nquad writes it, its values left as slots; None if one has
+    a part the compiled form does not cover (a graph name, a predicate not an IRI)."""
+    quads = []
+    for filler in fillers:
+        parts = {part: (component, slot) for part, component, slot in filler}
+        if set(parts) != {"subject", "predicate", "object"}:
+            return None
+        subject = _compiled_part("subject", *parts["subject"])
+        obj = _compiled_part("object", *parts["object"])
+        predicate, slot = parts["predicate"]
+        if subject is None or obj is None or slot is not None or predicate["type"] != "IRI":
+            return None
+        quads.append((*subject[:3], f"<{predicate['value']}>", *obj))
+    return tuple(quads)
+
+
+def _compiled_part(part: str, component: dict[str, str], slot: int | None
+                   ) -> tuple[int, str, int, str] | None:
+    kind = component["type"]
+    if kind == "blank node":
+        return (_BLANK, component["value"], 0, "") if slot in (None, _COPY) else None
+    if slot is None:
+        return _TEXT, _component_text(part, component), 0, ""
+    if kind == "IRI":
+        return _IRI, "", slot, ""
+    if part != "object" or kind != "literal":
+        return None
+    return _LITERAL, "", slot, _literal_suffix(component)
+
+
+def _component_text(part: str, component: dict[str, str]) -> str:
+    # as pyld.nquads.serialize_nquad writes a subject or object
+    if component["type"] == "IRI":
+        return f"<{component['value']}>"
+    if part != "object":
+        return component["value"]
+    return f'"{escape(component["value"])}"{_literal_suffix(component)}'
+
+
+def _literal_suffix(component: dict[str, str]) -> str:
+    datatype = component.get("datatype")
+    if datatype == RDF_LANGSTRING:
+        language = component.get("language")
+        return f"@{language}" if language else ""
+    return "" if datatype == XSD_STRING else f"^^<{datatype}>"
+
+
+def _quads(compiled: tuple[_Compiled, ...], values: list[str]) -> list[_Quad]:
+    quads = []
+    for s_kind, s_text, s_slot, predicate, o_kind, o_text, o_slot, suffix in compiled:
+        subject = s_text if s_kind <= _BLANK else f"<{values[s_slot]}>"
+        if o_kind <= _BLANK:
+            obj = o_text
+        elif o_kind == _IRI:
+            obj = f"<{values[o_slot]}>"
+        else:
+            obj = f'"{escape(values[o_slot])}"{suffix}'
+        quads.append((subject, s_kind == _BLANK, predicate, obj, o_kind == _BLANK))
+    return quads
+
+
+def _lines(quads: Iterable[_Quad], labels: dict[str, str]) -> list[str]:
+    return [f"{labels[s] if s_blank else s} {p} {labels[o] if o_blank else o} .\n"
+            for s, s_blank, p, o, o_blank in quads]
+
+
+def _canonical_from_quads(template: _Template, values: list[str]) -> str | None:
+    """What __call__ computes through _fill and serialize_nquad, from compiled quads: the
+    sorted quads with one blank node, or labelled by unique first-degree hashes; None when
+    two values made two triples one, or the hashes tie (the slower paths decide)."""
+    assert template.quads is not None
+    quads = _quads(template.quads, values)
+    if len(set(quads)) != template.distinct:  # a quad's pieces are its identity
+        return None
+    nodes = [node for node, _ in template.mentions]
+    if template.blank_nodes <= 1:
+        return "".join(sorted(_lines(quads, dict.fromkeys(nodes, "_:c14n0"))))
+    hashes: dict[str, str] = {}
+    for node, mentioned in template.mentions:
+        reference = dict.fromkeys(nodes, "_:z")
+        reference[node] = "_:a"
+        lines = sorted(_lines((quads[index] for index in mentioned), reference))
+        hashes[node] = hashlib.sha256("".join(lines).encode()).hexdigest()
+    if len(set(hashes.values())) != len(hashes):
+        return None
+    labels = {node: f"_:c14n{index}"
+              for index, node in enumerate(sorted(hashes, key=hashes.__getitem__))}
+    return "".join(sorted(_lines(quads, labels)))
 
 
 def _slot_of(component: dict[str, str]) -> int | None:

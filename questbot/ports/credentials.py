@@ -3,7 +3,9 @@ engine asks for a badge once an award is durable."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from questbot.domain.progress import AwardRecord
@@ -43,6 +45,17 @@ class CredentialRecord:
     show_name: bool
 
 
+@dataclass(frozen=True, slots=True)
+class CredentialState:
+    """What may change about an issued badge after it is signed: its revocation, whether
+    its holder's name is shown, and the badge class's version (its last update)."""
+
+    revoked_at: datetime | None
+    revocation_reason: str | None
+    shown_name: str | None  # the holder's name when they let it be shown
+    class_updated: str | None
+
+
 class CredentialStore(Protocol):
     async def prepare_credential(self, award_id: str, learner_id: str
                                  ) -> tuple[RecipientRecord, int]:
@@ -60,6 +73,12 @@ class CredentialStore(Protocol):
         ...
 
     async def credential(self, award_id: str) -> CredentialRecord | None:
+        ...
+
+    async def credential_states(self, award_ids: Sequence[str]
+                                ) -> dict[str, CredentialState]:
+        """The current state of each issued badge among ``award_ids`` (unknown ones are
+        left out), read in one statement: the badge server asks for many at once."""
         ...
 
     async def revoked_status_indexes(self) -> list[int]:

@@ -14,6 +14,8 @@ from questbot.badges.service import BadgeService
 from questbot.badges.verify import Verifier
 from questbot.ports import Clock, EvidenceReader
 from questbot.web import documents, evidence, identity, openapi, pages, pathway_page, verify_page
+from questbot.web.answer_cache import DEFAULT_BYTES, AnswerCache
+from questbot.web.badge_view import BadgeAnswers
 from questbot.web.context import HTML, WEB, Web, revalidated, template_environment
 from questbot.web.language import DEFAULT, LANGUAGE
 from questbot.web.verify_page import MAX_UPLOAD
@@ -54,15 +56,18 @@ ANSWERS = web.RequestKey("answers", Answers)
 def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verifier,
                      clock: Clock, webhooks: Webhooks | None = None,
                      evidence_files: EvidenceReader | None = None,
-                     language: str = DEFAULT,
+                     language: str = DEFAULT, cache_bytes: int = DEFAULT_BYTES,
                      pathway_progress: pathway_page.PathwayProgress | None = None) -> None:
     """The badge server's routes on ``app``; ``language`` is the community's, which pages
-    speak to readers whose browser names none of the shipped languages. ``pathway_progress``
-    reads a holder's badges from the ``learner`` token of a pathway page (the wallet's)."""
-    app[WEB] = Web(badges, verifier, clock, template_environment(), language)
+    speak to readers whose browser names none of the shipped languages; ``cache_bytes``
+    bounds the answers kept in memory. ``pathway_progress`` reads a holder's badges from the
+    ``learner`` token of a pathway page (the wallet's)."""
+    app[WEB] = Web(badges, verifier, clock, template_environment(),
+                   BadgeAnswers(badges, clock, AnswerCache(cache_bytes)), language)
     if evidence_files is not None:
         app[evidence.EVIDENCE] = evidence_files
     app[WEBHOOKS] = webhooks or Webhooks()
+    app[WEBHOOKS_HERE] = webhooks is not None
     if pathway_progress is not None:
         app[pathway_page.PROGRESS] = pathway_progress
     app.on_response_prepare.append(_add_headers)
@@ -131,11 +136,16 @@ async def verify_preflight(request: web.Request) -> web.Response:
 
 
 WEBHOOKS = web.AppKey("webhooks", Webhooks)
+WEBHOOKS_HERE = web.AppKey("webhooks here", bool)
 
 
 async def webhook(request: web.Request) -> web.Response:
     """A chat platform's update, handed to the adapter that registered for it."""
     handler = request.app[WEBHOOKS].get(request.match_info["platform"])
+    if handler is None and not request.app[WEBHOOKS_HERE]:
+        # An extra web worker: the adapters run in the first process. Platforms deliver
+        # again after a 503, and the kernel may hand the retry to that process.
+        return web.Response(status=503, text="try again", headers={"Retry-After": "1"})
     if handler is None:
         return web.Response(status=404, text="no such webhook")
     body = await request.content.read(MAX_UPLOAD + 1)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,9 +15,12 @@ from aiohttp import ETag, web
 from questbot.badges.service import BadgeService
 from questbot.badges.verify import Verifier
 from questbot.ports import Clock
+from questbot.web.answer_cache import Answer, strong_etag
+from questbot.web.badge_view import BadgeAnswers
 from questbot.web.language import DEFAULT, page_language, switcher
 
 HTML = "text/html"
+PAGE_TYPE = "text/html; charset=utf-8"
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class Web:
     verifier: Verifier
     clock: Clock
     templates: jinja2.Environment
+    answers: BadgeAnswers
     language: str = DEFAULT  # the community's: pages say it to readers who name none
 
     def render(self, template: str, **values: Any) -> str:
@@ -37,11 +41,15 @@ class Web:
         """A page in the request's language: its templates say ``t("KEY")`` for the web
         catalogue's sentences, ``day(date)`` for a date, ``keep(url)`` for a link to
         another page."""
+        return self.page_answer(request, template, status, **values).response()
+
+    def page_answer(self, request: web.Request, template: str, status: int = 200,
+                    **values: Any) -> Answer:
+        """The same page as bytes with their ETag, to be kept."""
         language = page_language(request, self.language)
         text = self.render(template, lang=language.code, t=language.say, day=language.date,
                            keep=language.keep, languages=switcher(request), **values)
-        return web.Response(text=text, content_type=HTML, status=status,
-                            headers={"Cache-Control": "no-cache"})
+        return Answer.of(text.encode(), PAGE_TYPE, status, {"Cache-Control": "no-cache"})
 
     def message(self, request: web.Request, heading: str, text: str,
                 status: int) -> web.Response:
@@ -55,9 +63,11 @@ WEB = web.AppKey("web", Web)
 
 
 def template_environment() -> jinja2.Environment:
-    """The page templates, package data of questbot.web found through the import system."""
+    """The page templates, package data of questbot.web found through the import system,
+    compiled once (they are part of the installed package, not edited while it runs)."""
     return jinja2.Environment(loader=jinja2.PackageLoader("questbot.web", "templates"),
-                              autoescape=jinja2.select_autoescape(["html", "svg"]))
+                              autoescape=jinja2.select_autoescape(["html", "svg"]),
+                              auto_reload=False)
 
 
 # --- Accept ------------------------------------------------------------------------------
@@ -143,18 +153,19 @@ def negotiate(accept: str | None, offers: Sequence[str]) -> str | None:
     return best[1] if best else None
 
 
+@functools.lru_cache(maxsize=512)  # clients send a few distinct headers, over and over
+def _negotiated(accept: str | None, offers: tuple[str, ...]) -> str | None:
+    return negotiate(accept, offers)
+
+
 def wants(request: web.Request, *types: str) -> str | None:
     """The one of ``types`` the client prefers to text/html, or None for the HTML page
     (also when it accepts none of them: a page is the friendliest fallback)."""
-    chosen = negotiate(request.headers.get("Accept"), (HTML, *types))
+    chosen = _negotiated(request.headers.get("Accept"), (HTML, *types))
     return None if chosen in (None, HTML) else chosen
 
 
 # --- entity tags -------------------------------------------------------------------------
-def strong_etag(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
 def _names(tags: tuple[ETag, ...] | None, etag: str) -> bool:
     # If-None-Match compares weakly (RFC 9110 13.1.2): W/"x" names "x".
     return any(tag.value in ("*", etag.strip('"')) for tag in tags or ())
@@ -170,7 +181,7 @@ def revalidated(request: web.Request, response: web.StreamResponse) -> web.Strea
     body = response.body if isinstance(response, web.Response) else None
     if not isinstance(body, bytes) or response.status not in (200, 410):
         return response
-    etag = strong_etag(body)
+    etag = response.headers.get("ETag") or strong_etag(body)  # a kept answer has its own
     response.headers["ETag"] = etag
     if response.status != 200 or not _names(request.if_none_match, etag):
         return response

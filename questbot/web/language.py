@@ -7,6 +7,7 @@ language. Every sentence of a page is a ``web.KEY`` of the web's own gettext cat
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -58,6 +59,7 @@ def page_language(request: web.Request, default: str = DEFAULT) -> PageLanguage:
     return found
 
 
+@functools.lru_cache(maxsize=512)  # browsers send a few distinct headers, over and over
 def choose(asked: str | None, accept_language: str | None, default: str) -> PageLanguage:
     shipped = shipped_languages()
     if asked is not None and asked.strip().lower() in shipped:

@@ -4,10 +4,17 @@ list indexes, and the awards and evidence files the badge server shows."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 
 from questbot.domain.progress import AwardRecord
-from questbot.ports import AwardView, CredentialRecord, EvidenceFile, RecipientRecord
-from questbot.storage.serial import now
+from questbot.ports import (
+    AwardView,
+    CredentialRecord,
+    CredentialState,
+    EvidenceFile,
+    RecipientRecord,
+)
+from questbot.storage.serial import now, parse_ts
 from questbot.storage.sql.changes import allocate_status_index
 from questbot.storage.sql.program import Program, sql
 from questbot.storage.sql.rows import AWARD_COLUMNS_OF_A, award_from_row
@@ -28,6 +35,12 @@ CREDENTIAL = (
     f"SELECT {AWARD_COLUMNS_OF_A}, c.class_id, c.assertion, c.credential, l.display_name,"
     " l.show_name FROM credentials c JOIN awards a ON a.award_id = c.award_id"
     " JOIN learners l ON l.learner_id = a.learner_id WHERE c.award_id = $1")
+STATES_OF = (
+    "SELECT c.award_id, a.revoked_at, a.revocation_reason, l.display_name, l.show_name,"
+    " b.updated_at FROM credentials c JOIN awards a ON a.award_id = c.award_id"
+    " JOIN learners l ON l.learner_id = a.learner_id"
+    " LEFT JOIN badge_classes b ON b.class_id = c.class_id WHERE c.award_id IN ")
+MAX_STATES = 64  # ids per statement: a handful of statement texts, each planned once
 REVOKED_INDEXES = ("SELECT status_index FROM awards WHERE revoked_at IS NOT NULL"
                    " AND status_index IS NOT NULL ORDER BY 1")
 WITHOUT_CREDENTIALS = (f"SELECT {AWARD_COLUMNS_OF_A} FROM awards a LEFT JOIN credentials c"
@@ -82,6 +95,24 @@ def credential(award_id: str) -> Program[CredentialRecord | None]:
     class_id, assertion, signed, name, show = row[11:]
     return CredentialRecord(award_from_row(row[:11]), str(class_id), str(assertion),
                             str(signed), name if isinstance(name, str) else None, bool(show))
+
+
+def credential_states(award_ids: Sequence[str]) -> Program[dict[str, CredentialState]]:
+    """Each known award's state, by primary key; the id list is padded to a power of two
+    (repeating its last id) so only a few statement texts exist."""
+    states: dict[str, CredentialState] = {}
+    unique = list(dict.fromkeys(award_ids))
+    for start in range(0, len(unique), MAX_STATES):
+        chunk = unique[start:start + MAX_STATES]
+        size = 1 << (len(chunk) - 1).bit_length()
+        padded = chunk + [chunk[-1]] * (size - len(chunk))
+        marks = ", ".join(f"${n}" for n in range(1, size + 1))
+        for award_id, revoked_at, reason, name, show, updated in (
+                yield sql(f"{STATES_OF}({marks})", *padded)).rows:
+            states[str(award_id)] = CredentialState(
+                parse_ts(revoked_at), reason, name if show and isinstance(name, str) else None,
+                None if updated is None else str(updated))
+    return states
 
 
 def revoked_status_indexes() -> Program[list[int]]:

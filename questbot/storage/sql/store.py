@@ -16,6 +16,7 @@ from questbot.ports import (
     AwardView,
     Claimed,
     CredentialRecord,
+    CredentialState,
     EvidenceFile,
     FailedDelivery,
     RecipientRecord,
@@ -105,6 +106,10 @@ class SqlStore(ABC):
 
     async def credential(self, award_id: str) -> CredentialRecord | None:
         return await self.read(credentials.credential(award_id))
+
+    async def credential_states(self, award_ids: Sequence[str]
+                                ) -> dict[str, CredentialState]:
+        return await self.read(credentials.credential_states(award_ids)) if award_ids else {}
 
     async def revoked_status_indexes(self) -> list[int]:
         return await self.read(credentials.revoked_status_indexes())

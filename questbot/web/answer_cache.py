@@ -1,0 +1,75 @@
+"""Answers kept in memory: the exact bytes of a page or document, with their strong ETag,
+bounded by their total size (least recently used go first).
+
+A key names everything an answer depends on (the badge's state, the reader's language,
+the negotiated type), so an answer never has to be invalidated: when a badge is revoked its
+key changes and the old answer is simply no longer asked for."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+DEFAULT_BYTES = 32 * 1024 * 1024
+LARGEST_SHARE = 8  # one answer may take at most this fraction of the cache
+OVERHEAD = 512  # bytes counted per entry besides its body (key, headers, bookkeeping)
+
+
+def strong_etag(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A 2xx (or 410) answer's status, body and headers, ETag included."""
+
+    body: bytes
+    content_type: str
+    status: int = 200
+    headers: Mapping[str, str] = field(default_factory=dict)
+    etag: str = ""
+
+    @classmethod
+    def of(cls, body: bytes, content_type: str, status: int = 200,
+           headers: Mapping[str, str] | None = None) -> Answer:
+        return cls(body, content_type, status, dict(headers or {}), strong_etag(body))
+
+    def response(self) -> web.Response:
+        headers = {**self.headers, "Content-Type": self.content_type}
+        if self.status in (200, 410):  # an error's bytes are not a representation to keep
+            headers["ETag"] = self.etag
+        return web.Response(body=self.body, status=self.status, headers=headers)
+
+
+class AnswerCache:
+    def __init__(self, max_bytes: int = DEFAULT_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._entries: OrderedDict[Hashable, Answer] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: Hashable) -> Answer | None:
+        answer = self._entries.get(key)
+        if answer is not None:
+            self._entries.move_to_end(key)
+        return answer
+
+    def put(self, key: Hashable, answer: Answer) -> Answer:
+        cost = len(answer.body) + OVERHEAD
+        if cost * LARGEST_SHARE > self.max_bytes:
+            return answer  # too large to keep: served, not kept
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self.size -= len(old.body) + OVERHEAD
+        self._entries[key] = answer
+        self.size += cost
+        while self.size > self.max_bytes:
+            _, evicted = self._entries.popitem(last=False)
+            self.size -= len(evicted.body) + OVERHEAD
+        return answer
