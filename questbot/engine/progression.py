@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from questbot.catalog import QUEST_BADGE, AnyStep, Quest, ResolvedMilestone
-from questbot.domain.changes import IssueBadge, PutAward, PutEnrolment, PutMilestone
+from questbot.domain.changes import (
+    CompleteQuest,
+    IssueBadge,
+    PutAward,
+    PutEnrolment,
+    PutMilestone,
+)
 from questbot.domain.errors import Rejected
 from questbot.domain.messages import BadgeAwarded, Outbound, Text
 from questbot.domain.progress import AwardRecord, Enrolment, LearnerState
@@ -109,6 +115,8 @@ def reach_milestones(work: Work, learner: LearnerState, quest: Quest, step_id: s
             award_badge(work, learner, quest, milestone, evidence=evidence, awarded_by=None,
                         to_actor=to_actor)
     if quest.completion.met(done) and not quest.completion.met(before):
+        work.changes.append(CompleteQuest(learner.learner_id, quest.id, quest.version,
+                                          work.now))
         done_text = work.t_for(learner, "quest.complete",
                                quest=work.text(quest.title, work.language_for(learner)))
         notify(work, learner, Text(done_text), to_actor)

@@ -9,6 +9,7 @@ from questbot.domain.changes import (
     POST_MEMORY,
     Change,
     ClaimEmail,
+    CompleteQuest,
     CountReaction,
     CreateLearner,
     FailCheckIn,
@@ -34,6 +35,7 @@ from questbot.storage.sql.dialect import PerDialect
 from questbot.storage.sql.privacy import personal_data, scrub_after_forget
 from questbot.storage.sql.program import Program, Statement, sql
 from questbot.storage.sql.rows import AWARD_COLUMNS
+from questbot.storage.sql.webhooks import raise_webhooks
 
 CREATE_LEARNER = ("INSERT INTO learners (learner_id, display_name, created_at, recipient_token)"
                   " VALUES ($1, $2, $3, $4)")
@@ -145,6 +147,10 @@ def apply_changes(changes: Sequence[Change]) -> Program[None]:
                           change.media_type, change.data, ts(change.kept_at))
             case QueueDelivery(learner_id=lid, message=message, created_at=at):
                 yield sql(QUEUE_DELIVERY, dump_json(outbound_to_dict(message)), ts(at), lid)
+            case CompleteQuest():
+                pass  # progress already says so; only its webhooks are written
+        # the webhooks a change raises, in its transaction (a transactional outbox)
+        yield from raise_webhooks(change)
 
 
 STATUS_LIST_SIZE = 131_072
