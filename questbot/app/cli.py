@@ -1,5 +1,5 @@
 """The command line: ``questbot run|serve|validate|schema|keys|verify|award|revoke|outbox|
-backup|restore``. The only place that exits."""
+webhooks|backup|restore``. The only place that exits."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from questbot.app.config import Settings, check_quests_dir, load_settings
 from questbot.app.logging_filters import configure_logging, redact_text, secret_values
 from questbot.app.outbox_admin import outbox
 from questbot.app.runtime import serve
+from questbot.app.webhooks_admin import webhooks
 from questbot.catalog import load_catalog, quest_files, quest_json_schema_text
 from questbot.domain.errors import ConfigError, StoreError
 
@@ -90,6 +91,29 @@ def _parser() -> argparse.ArgumentParser:
                             help="send every listed delivery again")
     deliveries.add_argument("--limit", type=int, default=100, metavar="N",
                             help="at most N deliveries (default 100)")
+    hooks = commands.add_parser(
+        "webhooks", parents=[common], help="outbound webhooks: register, list, log",
+        description="Endpoints that are told, by signed HTTPS POSTs (Standard Webhooks), when "
+                    "a badge is awarded or revoked, a quest completed or a learner joins one.")
+    actions = hooks.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser("add", parents=[common], help="register an endpoint",
+                             description="Register URL and print its signing secret, once.")
+    add.add_argument("target", metavar="URL")
+    add.add_argument("--events", default="", metavar="TYPES",
+                     help="comma-separated: badge.awarded, badge.revoked, quest.completed,"
+                          " learner.joined (default: all)")
+    actions.add_parser("list", parents=[common], help="endpoints, their state and queues")
+    for name, what in (("remove", "remove an endpoint, its queue and its log"),
+                       ("enable", "enable an endpoint; its queue goes out in order"),
+                       ("disable", "stop sending to an endpoint (its queue waits)")):
+        action = actions.add_parser(name, parents=[common], help=what, description=what)
+        action.add_argument("target", metavar="ID")
+        if name == "disable":
+            action.add_argument("--reason", metavar="TEXT", help="shown in the list")
+    log = actions.add_parser("log", parents=[common], help="delivery attempts, newest first",
+                             description="Delivery attempts with their status codes.")
+    log.add_argument("target", nargs="?", metavar="ID", help="only this endpoint's")
+    log.add_argument("--limit", type=int, default=50, metavar="N", help="at most N (50)")
     backup = commands.add_parser(
         "backup", parents=[common], help="copy the database and keys, even while running",
         description="Write a consistent copy of the SQLite database and the issuer's keys "
@@ -145,6 +169,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "outbox":
         return asyncio.run(outbox(settings, args.platform, args.retry, args.retry_all,
                                   max(1, min(args.limit, 10_000))))
+    if args.command == "webhooks":
+        return asyncio.run(webhooks(settings, args.action, getattr(args, "target", None),
+                                    getattr(args, "events", ""), getattr(args, "reason", None),
+                                    getattr(args, "limit", 50)))
     if args.command == "backup":
         return backup_command(settings, args.path)
     if args.command == "restore":

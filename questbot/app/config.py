@@ -68,6 +68,17 @@ class Settings(BaseModel):
                                                  " learner ends as failed (the back-off"
                                                  " doubles from 5 s up to 1 h)")
 
+    webhooks_allow_http: bool = Field(False, description="allow webhook endpoints on plain"
+                                                         " http:// (local development)")
+    webhooks_allow_private: bool = Field(False, description="allow webhook endpoints on"
+                                                            " private, loopback and"
+                                                            " link-local addresses")
+    webhooks_timeout: float = Field(10.0, gt=0, le=60, description="seconds for one webhook"
+                                                                   " delivery attempt")
+    webhooks_retry_hours: float = Field(24.0, ge=24, le=24 * 14,
+                                        description="hours an endpoint may keep failing before"
+                                                    " it is disabled (at least a day)")
+
     # Each adapter's validated section (its plugin's settings model), by platform.
     adapters: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
 

@@ -12,10 +12,11 @@ from urllib.parse import urlsplit
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 
+from questbot.domain.errors import QuestbotError
 from questbot.domain.webhooks import address_allowed, literal_address, url_problem
 
 
-class AddressRefused(OSError):
+class AddressRefused(QuestbotError, OSError):
     """The host names or resolves to an address webhooks may not reach."""
 
 

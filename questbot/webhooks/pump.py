@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -68,7 +69,8 @@ class WebhookPump:
                  policy: WebhookPolicy | None = None, notify: Notify | None = None,
                  interval: float = 1.0, page: int = 50, concurrency: int = 8,
                  resolver: AbstractResolver | None = None,
-                 jitter: Callable[[], float] = random.random) -> None:
+                 jitter: Callable[[], float] = random.random,
+                 wall: Callable[[], float] = time.time) -> None:
         self._store = store
         self._links = links
         self._clock = clock
@@ -79,6 +81,7 @@ class WebhookPump:
         self._concurrency = asyncio.Semaphore(concurrency)
         self._resolver = resolver
         self._jitter = jitter
+        self._wall = wall  # the webhook-timestamp: receivers compare it with their clocks
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -147,9 +150,10 @@ class WebhookPump:
         problem = form_problem(due.url, allow_http=policy.allow_http,
                                allow_private=policy.allow_private)
         if problem is not None:
-            return self._failed(due, None, translate(problem, self._notify.language))
+            return self._failed(due, None, translate(problem, self._notify.language,
+                                                     url=due.url))
         data = payload.encode()
-        moment = int(self._clock.now().timestamp())
+        moment = int(self._wall())
         headers = {
             "webhook-id": due.event.event_id,
             "webhook-timestamp": str(moment),
@@ -164,7 +168,9 @@ class WebhookPump:
                 status = response.status
                 await _drain(response)
         except TimeoutError:
-            return self._failed(due, None, f"no answer within {policy.timeout:g} s")
+            return self._failed(due, None, translate("webhooks.error_timeout",
+                                                     self._notify.language,
+                                                     seconds=f"{policy.timeout:g}"))
         except (aiohttp.ClientError, OSError) as exc:
             return self._failed(due, None, _reason(exc))
         if 200 <= status < 300:
@@ -174,7 +180,7 @@ class WebhookPump:
                                   status_code=status)
         error = f"HTTP {status}"
         if 300 <= status < 400:
-            error += " (redirects are not followed)"
+            error = translate("webhooks.error_redirect", self._notify.language, status=status)
         return self._failed(due, status, error)
 
     def _failed(self, due: DueWebhook, status: int | None, error: str) -> WebhookOutcome:
