@@ -68,10 +68,14 @@ def build_app(settings: Settings, clock: Clock | None = None) -> web.Application
     return app
 
 
+WEBHOOK_INTERVAL = 1.0  # seconds between looks for due webhooks
+
+
 async def _webhooks_ctx(app: web.Application) -> AsyncIterator[None]:
     """Deliver the outbound webhooks while the app runs."""
     services = app[SERVICES]
-    pump = webhook_pump(services.settings, services.store, services.badges, services.clock)
+    pump = webhook_pump(services.settings, services.store, services.badges, services.clock,
+                        WEBHOOK_INTERVAL)
     services.webhook_pump = pump
     task = asyncio.create_task(pump.run(), name="webhooks")
     yield

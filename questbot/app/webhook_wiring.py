@@ -20,8 +20,8 @@ def webhook_policy(settings: Settings) -> WebhookPolicy:
                          retry_for=timedelta(hours=settings.webhooks_retry_hours))
 
 
-def webhook_pump(settings: Settings, store: Store, badges: BadgeService, clock: Clock
-                 ) -> WebhookPump:
+def webhook_pump(settings: Settings, store: Store, badges: BadgeService, clock: Clock,
+                 interval: float = 1.0) -> WebhookPump:
     urls = badges.urls
 
     def links(award_id: str) -> Mapping[str, str]:
@@ -31,4 +31,4 @@ def webhook_pump(settings: Settings, store: Store, badges: BadgeService, clock: 
     notify = Notify(frozenset(UserRef.parse(a) for a in settings.admins),
                     settings.language.split("-", 1)[0].lower())
     return WebhookPump(store, links, clock=clock, policy=webhook_policy(settings),
-                       notify=notify)
+                       notify=notify, interval=interval)
