@@ -12,7 +12,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import jsonschema
 from aiohttp import web
+from referencing import Registry, Resource
 from standardwebhooks import Webhook, WebhookVerificationError
 
 
@@ -85,3 +87,16 @@ async def running_receiver() -> AsyncIterator[Receiver]:
         yield receiver
     finally:
         await runner.cleanup()
+
+
+def validate_webhook_body(description: dict[str, Any], body: dict[str, Any]) -> None:
+    """``body`` is what the OpenAPI description's webhook of its type says it is."""
+    operation = description["webhooks"][body["type"]]["post"]
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    document = {**description, "$schema": "https://json-schema.org/draft/2020-12/schema"}
+    registry: Registry[Any] = Registry().with_resource("urn:openapi",
+                                                       Resource.from_contents(document))
+    validator = jsonschema.Draft202012Validator({"$ref": "urn:openapi" + schema["$ref"]},
+                                                registry=registry,
+                                                format_checker=jsonschema.FormatChecker())
+    validator.validate(body)
