@@ -63,12 +63,13 @@ def test_internal_ipv4_addresses_are_refused_however_written(network: str, offse
                                                              form: str) -> None:
     net = ipaddress.IPv4Network(network)
     address = ipaddress.IPv4Address(int(net.network_address) + offset % net.num_addresses)
-    written: ipaddress.IPv4Address | ipaddress.IPv6Address = {
+    forms: dict[str, ipaddress.IPv4Address | ipaddress.IPv6Address] = {
         "plain": address,
         "mapped": ipaddress.IPv6Address(f"::ffff:{address}"),
         "compatible": ipaddress.IPv6Address(int(address)),
         "nat64": ipaddress.IPv6Address(f"64:ff9b::{address}"),
-    }[form]
+    }
+    written = forms[form]
     if int(address) <= 1 and form == "compatible":
         return  # :: and ::1, judged as themselves below
     assert not address_allowed(written, allow_private=False)
