@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import base64
 import ipaddress
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -24,6 +26,7 @@ from questbot.domain.webhooks import (
 )
 from questbot.storage import SqliteStore
 from questbot.webhooks import WebhookPolicy, admin
+from tests.paths import ROOT
 
 ids = st.text(st.characters(codec="ascii", categories=["L", "N"]), min_size=1, max_size=40)
 
@@ -141,3 +144,31 @@ async def test_loopback_is_accepted_when_the_setting_allows_it(tmp_path: Path) -
         assert refused.value.key == "webhooks.unknown_event"
     finally:
         await store.close()
+
+
+def readme_verifier() -> Callable[..., bool]:
+    """The receiver's example in README.md, as a reader would copy it."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("**Verifying a delivery**"):]
+    start = section.index("```python\n") + len("```python\n")
+    code = section[start:section.index("\n```", start)]
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # our own README
+    verify: Callable[..., bool] = namespace["verify"]
+    return verify
+
+
+@given(message_id=ids, body=st.binary(max_size=300))
+def test_the_readme_example_verifies_a_delivery_and_refuses_a_forgery(message_id: str,
+                                                                      body: bytes) -> None:
+    verify = readme_verifier()
+    secret = new_secret()
+    moment = int(datetime.now(UTC).timestamp())
+    headers = {"webhook-id": message_id, "webhook-timestamp": str(moment),
+               "webhook-signature": signature(secret, message_id, moment, body)}
+    assert verify(secret, headers, body)
+    assert not verify(secret, headers, body + b"!")
+    assert not verify(new_secret(), headers, body)
+    late = {**headers, "webhook-timestamp": str(moment - 3600),
+            "webhook-signature": signature(secret, message_id, moment - 3600, body)}
+    assert not verify(secret, late, body)
