@@ -298,6 +298,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     CREATE INDEX webhook_deliveries_queue ON webhook_deliveries (endpoint_id, delivery_id)
         WHERE status = 'pending';
     CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries (event_id);
+    CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id);
     CREATE INDEX webhook_deliveries_done ON webhook_deliveries (delivered_at)
         WHERE status = 'delivered';
     CREATE TABLE webhook_attempts (
