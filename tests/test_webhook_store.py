@@ -137,3 +137,18 @@ async def test_a_name_that_later_resolves_to_an_internal_address_is_refused_at_d
     [attempt] = await store.webhook_log(endpoint.endpoint_id)
     assert attempt.status_code is None
     assert "private or local addresses" in (attempt.error or "")
+
+
+async def test_a_redirect_is_not_followed(store: Store, alice: Player,
+                                          clock: FakeClock) -> None:
+    async with running_receiver() as receiver, pump(store, clock) as sender:
+        receiver.mode = "redirect"
+        endpoint, receiver.secret = await admin.register(store, receiver.url, "", LOCAL,
+                                                         clock.now())
+        await alice.say("/join python-basics")
+        assert await sender.deliver_pending() == 0
+    assert receiver.answers == [302]  # asked once; the place it points to, never
+    [attempt] = await store.webhook_log(endpoint.endpoint_id)
+    assert attempt.status_code == 302 and "redirect" in (attempt.error or "")
+    [shown] = await store.webhooks()
+    assert shown.pending == 1 and shown.failures == 1 and shown.failing_since is not None
