@@ -15,7 +15,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 
 from questbot.domain import Text
 from questbot.domain.webhooks import new_secret
-from questbot.ports import Store
+from questbot.ports import Endpoint, Store
 from questbot.webhooks import Notify, WebhookPolicy, WebhookPump, admin
 from tests.conftest import ADMIN
 from tests.helpers import FakeClock, Player
@@ -42,8 +42,10 @@ async def pump(store: Store, clock: FakeClock, policy: WebhookPolicy = LOCAL,
         await sender.close()
 
 
-async def pending(store: Store) -> list[int]:
-    return [e.pending for e in await store.webhooks()]
+async def pending(store: Store, *endpoints: Endpoint) -> list[int]:
+    """How many deliveries wait for each of ``endpoints``."""
+    waiting = {e.endpoint_id: e.pending for e in await store.webhooks()}
+    return [waiting.get(e.endpoint_id, -1) for e in endpoints]
 
 
 async def test_a_change_and_its_webhook_are_written_together_and_once(
@@ -56,14 +58,14 @@ async def test_a_change_and_its_webhook_are_written_together_and_once(
     assert awards.pending == everything.pending == 0
     await alice.say("/join python-basics", event_id="join-1")
     await alice.say("/join python-basics", event_id="join-1")  # the platform redelivers it
-    assert await pending(store) == [0, 1]
+    assert await pending(store, awards, everything) == [0, 1]
     await tutor.say("/grant alice python-basics badge finished the course", event_id="g-1")
     await tutor.say("/grant alice python-basics badge finished the course", event_id="g-1")
-    assert await pending(store) == [1, 2]
+    assert await pending(store, awards, everything) == [1, 2]
     await admin.disable(store, awards.endpoint_id, "paused")
     await tutor.say("/revoke alice python-basics badge awarded in error")
     await tutor.say("/revoke alice python-basics badge awarded in error")  # already revoked
-    assert await pending(store) == [1, 3]  # nothing is queued for a disabled endpoint
+    assert await pending(store, awards, everything) == [1, 3]  # none for a disabled one
     await admin.remove(store, everything.endpoint_id)
     [left] = await store.webhooks()
     assert left.endpoint_id == awards.endpoint_id and not left.enabled
