@@ -10,10 +10,12 @@ import sqlite3
 from collections import Counter
 from contextlib import closing
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
 import hypothesis
+import jsonschema
 import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase
@@ -22,7 +24,19 @@ from schemathesis.core.result import Ok
 from schemathesis.openapi import from_dict
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from questbot.domain.progress import AwardRecord
+from questbot.domain.webhooks import (
+    BADGE_AWARDED,
+    BADGE_REVOKED,
+    EVENT_TYPES,
+    LEARNER_JOINED,
+    QUEST_COMPLETED,
+)
+from questbot.ports import WebhookEvent
+from questbot.web import openapi
+from questbot.webhooks import payload
 from tests.server import Server
+from tests.webhook_receiver import validate_webhook_body
 
 EXAMPLES = 12  # generated requests per operation, to stay well within a minute
 
@@ -173,3 +187,33 @@ async def test_schemathesis_finds_no_5xx_and_no_undescribed_answer(server: Serve
     assert {200, 304, 404, 410, 413, 422}.issubset(tally.statuses)
     print(f"schemathesis: {sum(tally.cases.values())} requests to {len(tally.cases)}"
           f" operations; statuses {dict(sorted(tally.statuses.items()))}")
+
+
+def test_the_description_covers_every_webhook_and_its_payload() -> None:
+    """Every event type is a webhook (a signed POST with the Standard Webhooks headers), and
+    the bodies questbot builds are what its schema says, with and without a credential."""
+    document = openapi.document("https://badges.example", "Example")
+    assert set(document["webhooks"]) == set(EVENT_TYPES)
+    for name, schema in document["components"]["schemas"].items():
+        if name.startswith("Webhook"):
+            jsonschema.Draft202012Validator.check_schema(schema)
+    for event_type in EVENT_TYPES:
+        operation = document["webhooks"][event_type]["post"]
+        headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+        assert headers == {"webhook-id", "webhook-timestamp", "webhook-signature"}
+    moment = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+    award = AwardRecord("a1", "l1", "q1", "v1", "badge", "Basics", moment,
+                        revoked_at=moment, revocation_reason="a mistake")
+    credential = json.dumps({"type": ["VerifiableCredential", "OpenBadgeCredential"]})
+    for event_type, detail in ((BADGE_AWARDED, {"quest_version": "v1"}),
+                               (BADGE_REVOKED, {"reason": "a mistake"}),
+                               (QUEST_COMPLETED, {"quest_version": "v1"}),
+                               (LEARNER_JOINED, {"quest_version": "v1"})):
+        with_award = event_type in (BADGE_AWARDED, BADGE_REVOKED)
+        event = WebhookEvent("msg_1", event_type, "l1", "q1", "a1" if with_award else None,
+                             moment, detail)
+        for issued in (credential, None):
+            body = payload.body(event, award if with_award else None, issued,
+                                lambda a: {k: f"https://badges.example/{k}/{a}" for k in
+                                           ("page", "assertion", "credential", "png")})
+            validate_webhook_body(document, json.loads(body))

@@ -86,7 +86,9 @@ async def conversation(engine: QuestEngine, clock: FakeClock) -> list[str]:
     await say(elsewhere, f"/link {link}")
     await say(elsewhere, "/submit portfolio repository https://github.com/alice/weather-app")
     await send(elsewhere, Submit("portfolio", "write-up", None, Attachment("notes.pdf", PDF)))
-    await say(tina, "/review")
+    waiting = re.search(r"^(\w+): ", await say(tina, "/review"), re.MULTILINE)
+    assert waiting, said[-1]
+    await say(tina, f"/approve {waiting[1]} clear and honest")  # the portfolio is complete
     await say(alice, "/progress")
     await say(alice, "/badges")
     await say(bob, "/forget confirm")

@@ -1,5 +1,5 @@
 """The command line: ``questbot run|serve|validate|schema|keys|verify|award|revoke|outbox|
-backup|restore``. The only place that exits."""
+webhooks|backup|restore``. The only place that exits."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import ssl
 import sys
 import traceback
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from questbot.app import commands
 from questbot.app.backup import backup_command, restore_command
@@ -20,6 +20,7 @@ from questbot.app.config import Settings, check_quests_dir, load_settings
 from questbot.app.logging_filters import configure_logging, redact_text, secret_values
 from questbot.app.outbox_admin import outbox
 from questbot.app.runtime import serve
+from questbot.app.webhooks_admin import webhooks
 from questbot.catalog import load_catalog, quest_files
 from questbot.catalog.schema import FILE_MODELS, file_json_schema_text
 from questbot.domain.errors import ConfigError, StoreError
@@ -97,12 +98,45 @@ def _parser() -> argparse.ArgumentParser:
                             help="send every listed delivery again")
     deliveries.add_argument("--limit", type=int, default=100, metavar="N",
                             help="at most N deliveries (default 100)")
+    hooks = commands.add_parser(
+        "webhooks", parents=[common], help="outbound webhooks: register, list, log",
+        description="Endpoints that are told, by signed HTTPS POSTs (Standard Webhooks), when "
+                    "a badge is awarded or revoked, a quest completed or a learner joins one.")
+    actions = hooks.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser("add", parents=[common], help="register an endpoint",
+                             description="Register URL and print its signing secret, once.")
+    add.add_argument("target", metavar="URL")
+    add.add_argument("--events", default="", metavar="TYPES",
+                     help="comma-separated: badge.awarded, badge.revoked, quest.completed,"
+                          " learner.joined (default: all)")
+    actions.add_parser("list", parents=[common], help="endpoints, their state and queues")
+    for name, what in (("remove", "remove an endpoint, its queue and its log"),
+                       ("enable", "enable an endpoint; its queue goes out in order"),
+                       ("disable", "stop sending to an endpoint (its queue waits)")):
+        action = actions.add_parser(name, parents=[common], help=what, description=what)
+        action.add_argument("target", metavar="ID")
+        if name == "disable":
+            action.add_argument("--reason", metavar="TEXT", help="shown in the list")
+    log = actions.add_parser("log", parents=[common], help="delivery attempts, newest first",
+                             description="Delivery attempts with their status codes.")
+    log.add_argument("target", nargs="?", metavar="ID", help="only this endpoint's")
+    log.add_argument("--limit", type=int, default=50, metavar="N", help="at most N (50)")
     backup = commands.add_parser(
         "backup", parents=[common], help="copy the database and keys, even while running",
         description="Write a consistent copy of the SQLite database and the issuer's keys "
                     "into the new folder PATH (never overwritten), while questbot runs. "
                     "PostgreSQL is backed up with pg_dump (see README.md).")
     backup.add_argument("path", type=Path, metavar="PATH", help="a folder that does not exist")
+    _add_database_commands(commands, common)
+    restore = commands.add_parser(
+        "restore", parents=[common], help="bring a backup back into an empty data folder",
+        description="Copy a backup made by `questbot backup` into the data folder, which "
+                    "must be empty or absent; then start questbot on it.")
+    restore.add_argument("path", type=Path, metavar="PATH", help="the backup's folder")
+    return parser
+
+
+def _add_database_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     commands.add_parser(
         "migrate", parents=[common], help="apply pending database migrations",
         description="Bring the database's schema up to this questbot's, then exit: run it "
@@ -115,12 +149,6 @@ def _parser() -> argparse.ArgumentParser:
     copy.add_argument("--from", dest="source", required=True, metavar="sqlite:///PATH")
     copy.add_argument("--to", dest="destination", required=True,
                       metavar="postgresql://USER@HOST/DB")
-    restore = commands.add_parser(
-        "restore", parents=[common], help="bring a backup back into an empty data folder",
-        description="Copy a backup made by `questbot backup` into the data folder, which "
-                    "must be empty or absent; then start questbot on it.")
-    restore.add_argument("path", type=Path, metavar="PATH", help="the backup's folder")
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -164,6 +192,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "outbox":
         return asyncio.run(outbox(settings, args.platform, args.retry, args.retry_all,
                                   max(1, min(args.limit, 10_000))))
+    if args.command == "webhooks":
+        return asyncio.run(webhooks(settings, args.action, getattr(args, "target", None),
+                                    getattr(args, "events", ""), getattr(args, "reason", None),
+                                    getattr(args, "limit", 50)))
     if args.command == "backup":
         return backup_command(settings, args.path)
     if args.command == "copy-data":

@@ -91,6 +91,16 @@ class Settings(BaseModel):
                                                               " this port; 0: off")
     metrics_host: str = Field("127.0.0.1", min_length=1,
                               description="address the metrics port binds")
+    webhooks_allow_http: bool = Field(False, description="allow webhook endpoints on plain"
+                                                         " http:// (local development)")
+    webhooks_allow_private: bool = Field(False, description="allow webhook endpoints on"
+                                                            " private, loopback and"
+                                                            " link-local addresses")
+    webhooks_timeout: float = Field(10.0, gt=0, le=60, description="seconds for one webhook"
+                                                                   " delivery attempt")
+    webhooks_retry_hours: float = Field(24.0, ge=24, le=24 * 14,
+                                        description="hours an endpoint may keep failing before"
+                                                    " it is disabled (at least a day)")
 
     # Each adapter's validated section (its plugin's settings model), by platform.
     adapters: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)

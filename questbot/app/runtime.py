@@ -24,6 +24,7 @@ from questbot.app.config import Settings
 from questbot.app.library import QuestLibrary
 from questbot.app.metrics import Metrics, counting, metrics_app
 from questbot.app.tuning import tune_garbage_collector
+from questbot.app.webhook_wiring import webhook_pump
 from questbot.badges.service import BadgeService, RetryPolicy
 from questbot.badges.verify import Verifier
 from questbot.domain.errors import ConfigError
@@ -33,6 +34,7 @@ from questbot.ports import AdapterContext, ChatAdapter, Clock, Store
 from questbot.storage import open_store
 from questbot.web import add_badge_routes, client_max_size
 from questbot.web.webhooks import Webhooks
+from questbot.webhooks import WebhookPump
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ class Services:
     webhooks: Webhooks
     metrics: Metrics | None = None
     engine: QuestEngine | None = None
+    webhook_pump: WebhookPump | None = None
     stop: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -74,7 +77,25 @@ def build_app(settings: Settings, clock: Clock | None = None, *,
     if not web_only:
         app.cleanup_ctx.append(_engine_ctx)
     app.cleanup_ctx.append(_verifier_ctx(verifier))
+    app.cleanup_ctx.append(_webhooks_ctx)
     return app
+
+
+WEBHOOK_INTERVAL = 1.0  # seconds between looks for due webhooks
+
+
+async def _webhooks_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Deliver the outbound webhooks while the app runs."""
+    services = app[SERVICES]
+    pump = webhook_pump(services.settings, services.store, services.badges, services.clock,
+                        WEBHOOK_INTERVAL)
+    services.webhook_pump = pump
+    task = asyncio.create_task(pump.run(), name="webhooks")
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    await pump.close()
 
 
 def _verifier_ctx(verifier: Verifier) -> Callable[[web.Application], AsyncIterator[None]]:
@@ -87,6 +108,7 @@ def _verifier_ctx(verifier: Verifier) -> Callable[[web.Application], AsyncIterat
 
 EVENT_MEMORY = timedelta(days=7)  # far longer than any platform redelivers an event
 DELIVERED_MEMORY = timedelta(days=7)  # delivered messages, for whoever looks into one
+WEBHOOK_MEMORY = timedelta(days=30)  # delivered webhooks and the attempts' log
 
 
 async def _store_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -114,7 +136,9 @@ async def _prune_daily(store: Store) -> None:
         try:
             events = await store.prune_processed_events(EVENT_MEMORY)
             delivered = await store.prune_delivered(DELIVERED_MEMORY)
-            log.info("pruned %d old event ids and %d delivered messages", events, delivered)
+            webhooks = await store.prune_webhooks(WEBHOOK_MEMORY)
+            log.info("pruned %d old event ids, %d delivered messages and %d webhook records",
+                     events, delivered, webhooks)
         except Exception:
             log.exception("pruning old event ids and delivered messages failed")
         await asyncio.sleep(24 * 3600)

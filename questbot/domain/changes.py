@@ -191,11 +191,22 @@ class KeepEvidenceFile:
     kept_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class CompleteQuest:
+    """A learner met a quest's ``complete_when`` (this round): nothing of it is stored but
+    the webhooks it raises (progress already says it)."""
+
+    learner_id: str
+    quest_id: str
+    quest_version: str
+    completed_at: datetime
+
+
 Change = (
     CreateLearner | UpdateLearner | PutEnrolment | PutStep | PutMilestone | PutAward
     | RevokeAward | PutSession | QueueDelivery | PutLinkCode | MergeLearner | ForgetLearner
     | FailCheckIn | FailLinkCode | ClaimEmail | RecordGrant | RecordPost | CountReaction
-    | KeepEvidenceFile | NotifyAccount
+    | KeepEvidenceFile | NotifyAccount | CompleteQuest
 )
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from questbot.catalog import QUEST_BADGE, AnyStep, Quest, ResolvedMilestone
-from questbot.domain.changes import IssueBadge, PutAward, PutEnrolment, PutMilestone
+from questbot.domain.changes import (
+    CompleteQuest,
+    IssueBadge,
+    PutAward,
+    PutEnrolment,
+    PutMilestone,
+)
 from questbot.domain.errors import Rejected
 from questbot.domain.messages import BadgeAwarded, Outbound, Text
 from questbot.domain.progress import AwardRecord, Enrolment, LearnerState
@@ -96,6 +102,10 @@ def reach_milestones(work: Work, learner: LearnerState, quest: Quest, step_id: s
     again in a later round only if the badge is repeatable."""
     done = done_steps(learner, quest)
     before = done - {step_id}
+    finished = quest.completion.met(done) and not quest.completion.met(before)
+    if finished:  # told before the badge it brings
+        work.changes.append(CompleteQuest(learner.learner_id, quest.id, quest.version,
+                                          work.now))
     for milestone in quest.milestones:
         rule = milestone.rule
         if not rule.met(done):
@@ -109,7 +119,7 @@ def reach_milestones(work: Work, learner: LearnerState, quest: Quest, step_id: s
             evidence = collect_evidence(learner, quest, milestone)
             award_badge(work, learner, quest, milestone, evidence=evidence, awarded_by=None,
                         to_actor=to_actor)
-    if quest.completion.met(done) and not quest.completion.met(before):
+    if finished:
         done_text = work.t_for(learner, "quest.complete",
                                quest=work.text(quest.title, work.language_for(learner)))
         notify(work, learner, Text(done_text), to_actor)

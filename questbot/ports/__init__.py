@@ -1,7 +1,7 @@
 """What the core needs from the outside world, as Protocols, one module per concern:
-``clock``, ``events``, ``outbox``, ``credentials``, ``store`` and ``adapters`` (what a chat
-adapter is given). Concrete classes live in ``questbot.storage``, ``questbot.badges``,
-``questbot.web`` and the adapters; only ``questbot.app`` wires them."""
+``clock``, ``events``, ``outbox``, ``credentials``, ``webhooks`` (outbound), ``store`` and
+``adapters`` (what a chat adapter is given). Concrete classes live in ``questbot.storage``,
+``questbot.badges``, ``questbot.web`` and the adapters; only ``questbot.app`` wires them."""
 
 from questbot.ports.adapters import (
     AdapterContext,
@@ -27,6 +27,14 @@ from questbot.ports.events import Decide, EventHandler, EventStore, LoadRequest,
 from questbot.ports.evidence import EvidenceFile, EvidenceReader
 from questbot.ports.outbox import Claimed, DeliveryStatus, FailedDelivery, Outbox, Settle
 from questbot.ports.store import Store
+from questbot.ports.webhooks import (
+    DueWebhook,
+    Endpoint,
+    WebhookAttempt,
+    WebhookEvent,
+    WebhookOutcome,
+    WebhookStore,
+)
 
 __all__ = [
     "AdapterContext",
@@ -44,6 +52,8 @@ __all__ = [
     "CredentialStore",
     "Decide",
     "DeliveryStatus",
+    "DueWebhook",
+    "Endpoint",
     "EventHandler",
     "EventStore",
     "EvidenceFile",
@@ -56,6 +66,10 @@ __all__ = [
     "RecipientRecord",
     "Settle",
     "Store",
+    "WebhookAttempt",
+    "WebhookEvent",
     "WebhookHandler",
+    "WebhookOutcome",
     "WebhookRegistry",
+    "WebhookStore",
 ]

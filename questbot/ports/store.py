@@ -9,9 +9,11 @@ from questbot.ports.credentials import AwardReader, CredentialStore
 from questbot.ports.events import EventStore
 from questbot.ports.evidence import EvidenceReader
 from questbot.ports.outbox import Outbox
+from questbot.ports.webhooks import WebhookStore
 
 
-class Store(EventStore, Outbox, AwardReader, CredentialStore, EvidenceReader, Protocol):
+class Store(EventStore, Outbox, AwardReader, CredentialStore, EvidenceReader, WebhookStore,
+            Protocol):
     async def open(self) -> None:
         ...
 

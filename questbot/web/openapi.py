@@ -10,6 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
+from questbot.web import webhook_schemas
 from questbot.web.context import WEB
 from questbot.web.documents import LD_JSON, VC_JSON, json_response
 from questbot.web.identity import DID_JSON
@@ -416,7 +417,8 @@ def document(base_url: str, title: str) -> dict[str, Any]:
         },
         "servers": [{"url": base_url}],
         "paths": _paths(),
-        "components": {"schemas": SCHEMAS},
+        "webhooks": webhook_schemas.webhooks(),
+        "components": {"schemas": {**SCHEMAS, **webhook_schemas.schemas()}},
     }
 
 

@@ -9,6 +9,7 @@ from questbot.domain.changes import (
     POST_MEMORY,
     Change,
     ClaimEmail,
+    CompleteQuest,
     CountReaction,
     CreateLearner,
     FailCheckIn,
@@ -36,6 +37,7 @@ from questbot.storage.sql.outbox import ENQUEUE
 from questbot.storage.sql.privacy import personal_data, scrub_after_forget
 from questbot.storage.sql.program import Program, Statement, sql
 from questbot.storage.sql.rows import AWARD_COLUMNS
+from questbot.storage.sql.webhooks import raise_webhooks
 
 CREATE_LEARNER = ("INSERT INTO learners (learner_id, display_name, created_at, recipient_token)"
                   " VALUES ($1, $2, $3, $4)")
@@ -150,6 +152,10 @@ def apply_changes(changes: Sequence[Change]) -> Program[None]:
             case NotifyAccount(account=account, message=message, created_at=at):
                 yield sql(ENQUEUE, account.platform, account.user_id,
                           dump_json(outbound_to_dict(message)), ts(at))
+            case CompleteQuest():
+                pass  # progress already says so; only its webhooks are written
+        # the webhooks a change raises, in its transaction (a transactional outbox)
+        yield from raise_webhooks(change)
 
 
 STATUS_LIST_SIZE = 131_072

@@ -252,6 +252,75 @@ MIGRATIONS: tuple[Migration, ...] = (
     CREATE INDEX outbox_by_learner ON outbox (learner_id);
     CREATE INDEX recent_posts_by_author ON recent_posts (platform, author_id)
     """,)),
+    # One queue per endpoint: its oldest pending delivery goes first, one at a time, and the
+    # endpoint row holds when it is next due (leased while a pump sends to it).
+    Migration("outbound webhooks: endpoints and the events they take, the events raised in"
+              " the transaction of the change that caused them, each endpoint's deliveries"
+              " and every attempt's status code", (_spelled("""
+    CREATE TABLE webhook_endpoints (
+        endpoint_id TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        events TEXT NOT NULL,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        disabled_reason TEXT,
+        created_at TEXT NOT NULL,
+        next_attempt_at TEXT NOT NULL DEFAULT '',
+        failing_since TEXT,
+        failures INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX webhook_endpoints_due ON webhook_endpoints (next_attempt_at, endpoint_id)
+        WHERE enabled = 1;
+    CREATE TABLE webhook_subscriptions (
+        event_type TEXT NOT NULL,
+        endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints (endpoint_id),
+        PRIMARY KEY (event_type, endpoint_id)
+    );
+    CREATE INDEX webhook_subscriptions_by_endpoint ON webhook_subscriptions (endpoint_id);
+    CREATE TABLE webhook_events (
+        event_id TEXT PRIMARY KEY,
+        event_type TEXT NOT NULL,
+        learner_id TEXT NOT NULL,
+        quest_id TEXT NOT NULL,
+        award_id TEXT,
+        occurred_at TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        body TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX webhook_events_by_time ON webhook_events (created_at);
+    CREATE TABLE webhook_deliveries (
+        delivery_id {row_number},
+        endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints (endpoint_id),
+        event_id TEXT NOT NULL REFERENCES webhook_events (event_id),
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_attempt_at TEXT,
+        last_status INTEGER,
+        last_error TEXT,
+        delivered_at TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX webhook_deliveries_queue ON webhook_deliveries (endpoint_id, delivery_id)
+        WHERE status = 'pending';
+    CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries (event_id);
+    CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id);
+    CREATE INDEX webhook_deliveries_done ON webhook_deliveries (delivered_at)
+        WHERE status = 'delivered';
+    CREATE TABLE webhook_attempts (
+        attempt_id {row_number},
+        delivery_id {reference} NOT NULL,
+        endpoint_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        attempted_at TEXT NOT NULL,
+        status_code INTEGER,
+        error TEXT
+    );
+    CREATE INDEX webhook_attempts_by_endpoint ON webhook_attempts (endpoint_id, attempt_id);
+    CREATE INDEX webhook_attempts_by_time ON webhook_attempts (attempted_at)
+    """, row_number=("INTEGER PRIMARY KEY", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
+        reference=("INTEGER", "BIGINT")),)),
 )
 
 LATEST = len(MIGRATIONS)

@@ -17,12 +17,16 @@ from questbot.ports import (
     Claimed,
     CredentialRecord,
     CredentialState,
+    DueWebhook,
+    Endpoint,
     EvidenceFile,
     FailedDelivery,
     RecipientRecord,
     Settle,
+    WebhookAttempt,
+    WebhookOutcome,
 )
-from questbot.storage.sql import credentials, outbox
+from questbot.storage.sql import credentials, outbox, webhooks
 from questbot.storage.sql.events import prune_events
 from questbot.storage.sql.program import PRUNE_BATCH, Program
 
@@ -85,6 +89,40 @@ class SqlStore(ABC):
             if pruned < PRUNE_BATCH:
                 return total
             await asyncio.sleep(0)
+
+    # --- outbound webhooks ------------------------------------------------------------------
+    async def add_webhook(self, url: str, events: tuple[str, ...], secret: str,
+                          at: datetime) -> Endpoint:
+        return await self.write(webhooks.add(url, events, secret, at))
+
+    async def webhooks(self) -> list[Endpoint]:
+        return await self.read(webhooks.listing())
+
+    async def remove_webhook(self, endpoint_id: str) -> bool:
+        return await self.write(webhooks.remove(endpoint_id))
+
+    async def enable_webhook(self, endpoint_id: str) -> bool:
+        return await self.write(webhooks.enable(endpoint_id))
+
+    async def disable_webhook(self, endpoint_id: str, reason: str) -> bool:
+        return await self.write(webhooks.disable(endpoint_id, reason))
+
+    async def webhook_log(self, endpoint_id: str | None = None, limit: int = 50
+                          ) -> list[WebhookAttempt]:
+        return await self.read(webhooks.log(endpoint_id, limit))
+
+    async def claim_webhooks(self, now: datetime, lease_until: datetime, limit: int = 50
+                             ) -> list[DueWebhook]:
+        return await self.write(webhooks.claim(now, lease_until, limit))
+
+    async def fix_webhook_body(self, event_id: str, body: str) -> str:
+        return await self.write(webhooks.fix_body(event_id, body))
+
+    async def settle_webhook(self, outcome: WebhookOutcome) -> None:
+        await self.write(webhooks.settle(outcome))
+
+    async def prune_webhooks(self, older_than: timedelta) -> int:
+        return await self._prune(webhooks.prune, datetime.now(UTC) - older_than)
 
     # --- badges --------------------------------------------------------------------------
     async def prepare_credential(self, award_id: str, learner_id: str
