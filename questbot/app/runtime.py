@@ -77,7 +77,8 @@ def build_app(settings: Settings, clock: Clock | None = None, *,
     if not web_only:
         app.cleanup_ctx.append(_engine_ctx)
     app.cleanup_ctx.append(_verifier_ctx(verifier))
-    app.cleanup_ctx.append(_webhooks_ctx)
+    if settings.does("worker") and not web_only:  # background work: one role's
+        app.cleanup_ctx.append(_webhooks_ctx)
     return app
 
 
