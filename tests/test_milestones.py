@@ -38,7 +38,7 @@ async def test_a_milestone_without_a_badge_gives_xp_only(alice: Player, tutor: P
     reply = await alice.say(f"/checkin {code}")
     assert "+20 XP" in reply
     assert alice.badges() == []
-    assert "XP: 20" in await alice.say("/progress")
+    assert "(Newcomer): 20 XP" in await alice.say("/progress")
 
 
 async def test_joining_twice_and_unknown_quests(alice: Player) -> None:

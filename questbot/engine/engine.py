@@ -17,6 +17,7 @@ from questbot.domain.messages import (
     Text,
 )
 from questbot.domain.progress import AwardRecord
+from questbot.engine import leaderboards
 from questbot.engine.clock import SystemClock
 from questbot.engine.decide import decide
 from questbot.engine.handlers import handling
@@ -27,6 +28,7 @@ from questbot.ports import (
     Clock,
     EventStore,
     IssuedBadge,
+    LeaderboardReader,
 )
 
 log = logging.getLogger(__name__)
@@ -61,6 +63,7 @@ class QuestEngine:
         issuer: BadgeIssuer | None = None,
         reloader: Reloader | None = None,
         id_factory: Callable[[], str] = new_id,
+        leaderboards: LeaderboardReader | None = None,
     ) -> None:
         self._store = store
         self._catalog = catalog
@@ -69,6 +72,8 @@ class QuestEngine:
         self._issuer = issuer
         self._reloader = reloader
         self._new_id = id_factory
+        # the store's read side, where it has one (every real store does)
+        self._boards = leaderboards or (store if isinstance(store, LeaderboardReader) else None)
 
     @property
     def catalog(self) -> Catalog:
@@ -97,6 +102,8 @@ class QuestEngine:
 
     async def _handle(self, event: Event) -> Handled:
         ctx = Context(self._catalog, self._clock.now(), self._new_id, self._settings)
+        if self._boards is not None:
+            ctx = await leaderboards.prepare(event, ctx, self._boards)
         outcome = await self._store.handle_event(
             event.actor.platform, event.event_id, handling(event).reads,
             partial(decide, event=event, ctx=ctx),

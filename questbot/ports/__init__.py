@@ -24,6 +24,16 @@ from questbot.ports.credentials import (
 )
 from questbot.ports.events import Decide, EventHandler, EventStore, LoadRequest, Outcome
 from questbot.ports.evidence import EvidenceFile, EvidenceReader
+from questbot.ports.leaderboard import (
+    Board,
+    BoardQuery,
+    CommunityBoards,
+    CommunityBoardSource,
+    LeaderboardReader,
+    SeasonStore,
+    Standing,
+    TellWinner,
+)
 from questbot.ports.outbox import Claimed, DeliveryStatus, FailedDelivery, Outbox, Settle
 from questbot.ports.store import Store
 
@@ -34,10 +44,14 @@ __all__ = [
     "AwardView",
     "BadgeFiles",
     "BadgeIssuer",
+    "Board",
+    "BoardQuery",
     "ChatAdapter",
     "Claimed",
     "Clock",
     "CommonSettings",
+    "CommunityBoardSource",
+    "CommunityBoards",
     "CredentialRecord",
     "CredentialStore",
     "Decide",
@@ -48,12 +62,16 @@ __all__ = [
     "EvidenceReader",
     "FailedDelivery",
     "IssuedBadge",
+    "LeaderboardReader",
     "LoadRequest",
     "Outbox",
     "Outcome",
     "RecipientRecord",
+    "SeasonStore",
     "Settle",
+    "Standing",
     "Store",
+    "TellWinner",
     "WebhookHandler",
     "WebhookRegistry",
 ]

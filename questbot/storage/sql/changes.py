@@ -14,6 +14,7 @@ from questbot.domain.changes import (
     FailCheckIn,
     FailLinkCode,
     ForgetLearner,
+    GainXp,
     KeepEvidenceFile,
     MergeLearner,
     NotifyAccount,
@@ -35,14 +36,15 @@ from questbot.storage.sql.dialect import PerDialect
 from questbot.storage.sql.outbox import ENQUEUE
 from questbot.storage.sql.privacy import personal_data, scrub_after_forget
 from questbot.storage.sql.program import Program, Statement, sql
-from questbot.storage.sql.rows import AWARD_COLUMNS
+from questbot.storage.sql.rows import AWARD_COLUMNS, dump_days
 
 CREATE_LEARNER = ("INSERT INTO learners (learner_id, display_name, created_at, recipient_token)"
                   " VALUES ($1, $2, $3, $4)")
 ADD_ACCOUNT = "INSERT INTO accounts (platform, platform_user_id, learner_id) VALUES ($1, $2, $3)"
 UPDATE_LEARNER = ("UPDATE learners SET display_name = $1, role = $2, quiz = $3,"
                   " failed_checkins = $4, email = $5, show_name = $6, failed_links = $7,"
-                  " language = $8 WHERE learner_id = $9")
+                  " language = $8, on_leaderboard = $9, home_community = $10, xp_today = $11"
+                  " WHERE learner_id = $12")
 PUT_ENROLMENT = ("INSERT INTO enrolments (learner_id, quest_id, quest_version, joined_at)"
                  " VALUES ($1, $2, $3, $4)")
 PUT_STEP = ("INSERT INTO step_progress (learner_id, quest_id, step_id, count, completed_at,"
@@ -83,6 +85,24 @@ QUEUE_DELIVERY = ("INSERT INTO outbox (platform, platform_user_id, learner_id, m
                   " created_at) SELECT platform, platform_user_id, learner_id, $1, $2"
                   " FROM accounts WHERE learner_id = $3")
 
+XP_ENTRY = ("INSERT INTO xp_ledger (learner_id, community_id, amount, held_back, source,"
+            " quest_id, item_id, gained_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+ADD_XP = ("INSERT INTO xp_totals (learner_id, community_id, period, xp) VALUES ($1, $2, $3, $4)"
+          " ON CONFLICT (learner_id, community_id, period) DO UPDATE SET"
+          " xp = xp_totals.xp + excluded.xp")
+
+
+def gain_xp(change: GainXp) -> Program[None]:
+    """The ledger row, and the totals the standings are read from, kept in step with it."""
+    yield sql(XP_ENTRY, change.learner_id, change.community_id, change.amount,
+              change.held_back, change.source, change.quest_id, change.item_id,
+              ts(change.gained_at))
+    if change.amount <= 0:
+        return
+    for period in ("all", change.season):
+        if period is not None:
+            yield sql(ADD_XP, change.learner_id, change.community_id, period, change.amount)
+
 
 def apply_changes(changes: Sequence[Change]) -> Program[None]:
     for change in changes:
@@ -95,7 +115,10 @@ def apply_changes(changes: Sequence[Change]) -> Program[None]:
                           dump_quiz(change.quiz), dump_times(change.failed_checkins),
                           change.email, int(change.show_name),
                           dump_times(change.failed_links), change.language,
-                          change.learner_id)
+                          int(change.on_leaderboard), change.home_community,
+                          dump_days(change.participation_today), change.learner_id)
+            case GainXp():
+                yield from gain_xp(change)
             case PutEnrolment(learner_id=lid, enrolment=e):
                 yield sql(PUT_ENROLMENT, lid, e.quest_id, e.quest_version, ts(e.joined_at))
             case PutStep(learner_id=lid, step=s):
@@ -183,12 +206,15 @@ FORGET = (
     "DELETE FROM step_progress WHERE learner_id = $1",
     "DELETE FROM enrolments WHERE learner_id = $1",
     "DELETE FROM milestones WHERE learner_id = $1",
+    "DELETE FROM xp_ledger WHERE learner_id = $1",
+    "DELETE FROM xp_totals WHERE learner_id = $1",
+    "DELETE FROM season_standings WHERE learner_id = $1",
     "DELETE FROM link_codes WHERE learner_id = $1",
     "DELETE FROM outbox WHERE learner_id = $1 AND delivered_at IS NULL",
     "DELETE FROM accounts WHERE learner_id = $1",
     "UPDATE learners SET display_name = NULL, email = NULL, quiz = NULL,"
-    " failed_checkins = '[]', failed_links = '[]', show_name = 0, role = 0, language = NULL"
-    " WHERE learner_id = $1",
+    " failed_checkins = '[]', failed_links = '[]', show_name = 0, role = 0, language = NULL,"
+    " on_leaderboard = 0, home_community = NULL, xp_today = '{}' WHERE learner_id = $1",
 )
 
 # The learner who asked for the code keeps their id; the other's rows move across. Each
@@ -212,6 +238,13 @@ _MERGE: tuple[tuple[str | PerDialect, tuple[str, ...]], ...] = (
      " SELECT $2, quest_id, milestone_id, xp, reached_at FROM milestones"
      " WHERE learner_id = $1 ON CONFLICT DO NOTHING", ("source", "into")),
     ("UPDATE awards SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
+    ("UPDATE xp_ledger SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
+    ("INSERT INTO xp_totals (learner_id, community_id, period, xp) SELECT $2, community_id,"
+     " period, xp FROM xp_totals WHERE learner_id = $1"
+     " ON CONFLICT (learner_id, community_id, period) DO UPDATE SET"
+     " xp = xp_totals.xp + excluded.xp", ("source", "into")),
+    ("DELETE FROM xp_totals WHERE learner_id = $1", ("source",)),
+    ("DELETE FROM season_standings WHERE learner_id = $1", ("source",)),
     ("UPDATE outbox SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
     ("UPDATE evidence_files SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
     ("INSERT INTO email_claims (email, learner_id) SELECT email, $2 FROM email_claims"
