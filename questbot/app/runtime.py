@@ -17,8 +17,10 @@ from aiohttp import web
 
 from questbot.app.adapters import create_adapter, discover_plugins
 from questbot.app.badge_wiring import badge_services
+from questbot.app.boards import CatalogBoards
 from questbot.app.config import Settings
 from questbot.app.library import QuestLibrary
+from questbot.app.seasons import keep_closing_seasons
 from questbot.app.tuning import tune_garbage_collector
 from questbot.badges.service import BadgeService, RetryPolicy
 from questbot.badges.verify import Verifier
@@ -57,7 +59,8 @@ def build_app(settings: Settings, clock: Clock | None = None) -> web.Application
     webhooks = Webhooks()
     app[SERVICES] = Services(settings, store, library, badges, clock, webhooks)
     add_badge_routes(app, badges, verifier, clock, webhooks, evidence_files=store,
-                     language=settings.language.split("-", 1)[0].lower())
+                     language=settings.language.split("-", 1)[0].lower(),
+                     boards=CatalogBoards(store, lambda: library.catalog, clock))
     app.cleanup_ctx.append(_store_ctx)
     app.cleanup_ctx.append(_engine_ctx)
     app.cleanup_ctx.append(_verifier_ctx(verifier))
@@ -113,8 +116,12 @@ async def _engine_ctx(app: web.Application) -> AsyncIterator[None]:
                          reloader=library.reload)
     library.subscribe(engine.replace_catalog)
     services.engine = engine
+    language = settings.language.split("-", 1)[0].lower()
     tasks: list[asyncio.Task[Any]] = [
-        asyncio.create_task(services.badges.keep_issuing(BADGE_RETRY), name="issue-missing")]
+        asyncio.create_task(services.badges.keep_issuing(BADGE_RETRY), name="issue-missing"),
+        asyncio.create_task(keep_closing_seasons(services.store, lambda: library.catalog,
+                                                 services.clock, language),
+                            name="close-seasons")]
     if settings.reload_interval > 0:
         tasks.append(asyncio.create_task(library.watch(settings.reload_interval),
                                          name="quest-watch"))
