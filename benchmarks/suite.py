@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from benchmarks import badge_issuing, engine_throughput
+from benchmarks import badge_issuing, engine_throughput, leaderboard
 from benchmarks.figures import FULL, QUICK, TINY, Figure, Scale, format_table, to_json, write_json
 from questbot.app.tuning import tune_garbage_collector
 
@@ -24,6 +24,7 @@ Benchmark = Callable[[Scale], list[Figure]]
 BENCHMARKS: tuple[tuple[str, Benchmark], ...] = (
     ("engine_throughput", engine_throughput.figures),
     ("badge_issuing", badge_issuing.figures),
+    ("leaderboard", leaderboard.figures),
 )
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "latest.json"
 SCALES = {"full": FULL, "quick": QUICK, "tiny": TINY}

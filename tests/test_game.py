@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,11 @@ from questbot.domain.seasons import day_of, season_of
 from questbot.engine import EngineSettings, QuestEngine
 from questbot.engine.views import progress_bar
 from questbot.ports import Store
+from questbot.storage import SqliteStore
+from questbot.storage.sql import leaderboard
+from questbot.storage.sql.dialect import Dialect
 from questbot.storage.sql.program import Program, Row, sql
+from questbot.storage.sql.store import SqlStore
 from tests.helpers import FakeClock, Player, render
 
 TUTOR = UserRef("console", "tina")
@@ -94,6 +99,11 @@ def _rows(text: str, *params: object) -> Program[list[Row]]:
     return (yield sql(text, *params)).rows
 
 
+async def _read(store: Store, program: Program[list[Row]]) -> list[Row]:
+    assert isinstance(store, SqlStore)
+    return await store.read(program)
+
+
 async def _post(player: Player, channel: str, event_id: str | None = None) -> str:
     player.channel = channel
     return await player.post("hello there", event_id=event_id)
@@ -114,7 +124,7 @@ async def test_steps_and_milestones_give_their_xp_in_one_ledger_and_progress_sho
     assert "+30 XP (total 30)" in await _post(alice, "a")
     await alice.say("/start")
     await _grant(tutor, "alice", "meetup")  # 40 for the step, 25 for the milestone
-    ledger = await store.read(_rows(
+    ledger = await _read(store, _rows(
         "SELECT community_id, amount, source, quest_id, item_id FROM xp_ledger"
         " WHERE learner_id = (SELECT learner_id FROM accounts WHERE platform_user_id = $1)"
         " ORDER BY entry_id", "alice"))
@@ -124,7 +134,7 @@ async def test_steps_and_milestones_give_their_xp_in_one_ledger_and_progress_sho
     shown = await alice.say("/progress")
     assert "Level 2 (Sprout): 95 XP" in shown
     assert progress_bar(45, 50) + " 5 XP to level 3" in shown
-    totals = await store.read(_rows("SELECT period, xp FROM xp_totals ORDER BY period"))
+    totals = await _read(store, _rows("SELECT period, xp FROM xp_totals ORDER BY period"))
     assert sorted(tuple(r) for r in totals) == [("2026-W49", 95), ("all", 95)]
 
 
@@ -206,7 +216,7 @@ async def test_a_capped_gain_is_recorded_as_nothing_and_the_notice_comes_once_a_
     assert "+30 XP" in replies[0] and "+20 XP" in replies[1]
     assert "XP" not in replies[2].replace("(total", "")  # the third gives nothing today
     assert sum(r.count("C’est tout l’XP") for r in replies) == 1
-    held = await store.read(_rows("SELECT amount, held_back FROM xp_ledger ORDER BY entry_id"))
+    held = await _read(store, _rows("SELECT amount, held_back FROM xp_ledger ORDER BY entry_id"))
     assert [tuple(r) for r in held] == [(30, 0), (20, 10), (0, 30)]
 
 
@@ -234,7 +244,7 @@ async def test_a_private_gain_counts_for_the_last_public_community_else_the_defa
         "console", "g1", "x", private=False, community="guild"), PostMessage("hi"), "Alice"))
     await _grant(tutor, "alice", "talk")  # granted in a private chat: alice's guild
     await _grant(tutor, "carol", "talk")  # carol was never in public: the default, club
-    totals = await store.read(_rows(
+    totals = await _read(store, _rows(
         "SELECT a.platform_user_id, t.community_id FROM xp_totals t JOIN accounts a"
         " ON a.learner_id = t.learner_id WHERE t.period = 'all' ORDER BY 1"))
     assert [tuple(r) for r in totals] == [("alice", "guild"), ("carol", "club")]
@@ -261,7 +271,7 @@ async def _three_learners(engine: QuestEngine) -> tuple[Player, Player, Player]:
 async def test_ties_share_a_rank_and_everyone_sees_their_own(
         store: Store, tmp_path: Path, clock: FakeClock) -> None:
     engine = _engine(store, _catalog(tmp_path), clock)
-    alice, bob, carol = await _three_learners(engine)
+    _alice, bob, carol = await _three_learners(engine)
     board = await carol.say("/leaderboard all")
     assert "1. anonymous: 100 XP" in board
     assert board.count("1. anonymous: 100 XP") == 2
@@ -297,7 +307,7 @@ async def test_a_season_closes_once_with_its_standings_archived_and_winners_told
     clock = FakeClock(datetime(2026, 12, 6, 23, 30, tzinfo=UTC))  # Sunday 23:30 in London
     catalog = _catalog(tmp_path)
     engine = _engine(store, catalog, clock)
-    alice, bob, carol = await _three_learners(engine)
+    alice, _bob, _carol = await _three_learners(engine)
     await store.pending_deliveries("console", 100)
     await store.mark_delivered([d.delivery_id for d in
                                 await store.pending_deliveries("console", 100)])
@@ -310,17 +320,17 @@ async def test_a_season_closes_once_with_its_standings_archived_and_winners_told
                                 close_seasons(store, catalog, clock.now()))
     assert sorted(runs, key=len) == [[], [("club", "2026-W49")]]
     assert await close_seasons(store, catalog, clock.now()) == []
-    told = [d for d in await store.pending_deliveries("console", 100)]
+    told = await store.pending_deliveries("console", 100)
     won = sorted((d.recipient.user_id, d.message.text) for d in told
                  if isinstance(d.message, Text) and "Season 2026-W49" in d.message.text)
     assert [who for who, _ in won] == ["alice", "bob"]  # the tied winners; carol came third
     assert all("rank 1 with 100 XP" in text for _, text in won)
-    archived = await store.read(_rows(
+    archived = await _read(store, _rows(
         "SELECT a.platform_user_id, s.rank, s.xp FROM season_standings s JOIN accounts a"
         " ON a.learner_id = s.learner_id WHERE s.season = $1 ORDER BY 2, 1", "2026-W49"))
     assert [tuple(r) for r in archived] == [("alice", 1, 100), ("bob", 1, 100),
                                             ("carol", 3, 30)]
-    left = await store.read(_rows("SELECT count(*) FROM xp_totals WHERE period = $1",
+    left = await _read(store, _rows("SELECT count(*) FROM xp_totals WHERE period = $1",
                                   "2026-W49"))
     assert left[0][0] == 0
 
@@ -328,7 +338,7 @@ async def test_a_season_closes_once_with_its_standings_archived_and_winners_told
 async def test_forgetting_a_learner_removes_their_xp_from_every_board(
         store: Store, tmp_path: Path, clock: FakeClock) -> None:
     engine = _engine(store, _catalog(tmp_path), clock)
-    alice, bob, carol = await _three_learners(engine)
+    alice, _bob, carol = await _three_learners(engine)
     await alice.say("/forget confirm")
     assert "You: rank 2, 30 XP" in await carol.say("/leaderboard all")
 
@@ -347,3 +357,24 @@ def test_mistakes_in_the_game_fields_name_their_line_and_column(
     assert problems, found
     assert [(p.line, p.column) for p in problems][:1] == [where], problems
     assert problems[0].path.endswith("community.yaml")
+
+
+def test_the_leaderboard_reads_go_through_the_standings_index(tmp_path: Path) -> None:
+    async def create() -> None:
+        store = SqliteStore(tmp_path / "plan.sqlite3")
+        await store.open()
+        await store.close()
+    asyncio.run(create())
+    conn = sqlite3.connect(tmp_path / "plan.sqlite3")
+    try:
+        for text, params in ((leaderboard.TOP, ("c", "all", 10)),
+                             (leaderboard.ABOVE, ("c", "all", 5)),
+                             (leaderboard.SEASON_BEFORE, ("c", "2026-12")),
+                             (leaderboard.SEASON_AFTER, ("c", "2026-12", "all")),
+                             (leaderboard.DROP, ("c", "2026-12"))):
+            plan = " ".join(str(row[3]) for row in conn.execute(
+                "EXPLAIN QUERY PLAN " + Dialect.SQLITE.render(text), params))
+            assert "xp_standings" in plan, plan
+            assert "SCAN" not in plan and "TEMP B-TREE" not in plan, plan
+    finally:
+        conn.close()
