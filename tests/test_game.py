@@ -17,7 +17,7 @@ from questbot.app.seasons import close_seasons
 from questbot.catalog import Catalog, load_catalog
 from questbot.catalog.game import Levels
 from questbot.domain import ConversationRef, Event, UserRef
-from questbot.domain.messages import PostMessage, Text
+from questbot.domain.messages import Delivery, PostMessage, Text
 from questbot.domain.seasons import day_of, season_of
 from questbot.engine import EngineSettings, QuestEngine
 from questbot.engine.views import progress_bar
@@ -378,3 +378,77 @@ def test_the_leaderboard_reads_go_through_the_standings_index(tmp_path: Path) ->
             assert "SCAN" not in plan and "TEMP B-TREE" not in plan, plan
     finally:
         conn.close()
+
+
+@pytest.mark.stores("postgres")
+async def test_postgresql_reads_the_top_and_a_high_rank_from_the_standings_index(
+        store: Store) -> None:
+    assert isinstance(store, SqlStore)
+
+    def seed() -> Program[None]:
+        yield sql("INSERT INTO xp_totals (learner_id, community_id, period, xp)"
+                  " SELECT 'l' || i, 'c', p, 5 * (1 + (i * 7919) % 2000)"
+                  " FROM generate_series(1, 20000) i, (VALUES ('all'), ('2026-12')) v(p)")
+        yield sql("INSERT INTO learners (learner_id, created_at)"
+                  " SELECT 'l' || i, '2026-12-01' FROM generate_series(1, 20000) i")
+        yield sql("ANALYZE xp_totals")
+        yield sql("ANALYZE learners")
+
+    await store.write(seed())
+    for text, params in ((leaderboard.TOP, ("c", "2026-12", 10)),
+                         (leaderboard.ABOVE, ("c", "2026-12", 9900)),
+                         (leaderboard.SEASON_BEFORE, ("c", "2026-12"))):
+        rows = await _read(store, _rows("EXPLAIN " + Dialect.POSTGRES.render(text), *params))
+        plan = " ".join(str(r[0]) for r in rows)
+        assert "xp_standings" in plan, plan
+        assert "Seq Scan on xp_totals" not in plan, plan
+
+
+async def test_linked_accounts_add_up_their_xp_and_keep_one_standing(
+        store: Store, tmp_path: Path, clock: FakeClock) -> None:
+    engine = _engine(store, _catalog(tmp_path), clock)
+    alice, tutor = Player(engine, UserRef("console", "alice"), "Alice"), Player(engine, TUTOR)
+    elsewhere = Player(engine, UserRef("telegram", "77"), "Alice T")
+    await alice.say("/join game")
+    await elsewhere.say("/join game")
+    await _grant(tutor, "alice", "talk")
+    await tutor.say("/grant telegram:77 game meetup well done")
+    code = (await alice.say("/link")).split("code is ")[1].split(".")[0]
+    await elsewhere.say(f"/link {code}")
+    board = await alice.say("/leaderboard all")
+    assert "1. anonymous: 165 XP" in board and "You: rank 1, 165 XP" in board
+    assert board.count("anonymous:") == 1
+
+
+async def test_level_names_and_winners_messages_are_in_the_learners_language(
+        store: Store, tmp_path: Path) -> None:
+    clock = FakeClock(datetime(2026, 12, 6, 12, 0, tzinfo=UTC))
+    catalog = _catalog(tmp_path)
+    engine = _engine(store, catalog, clock)
+    amelie = Player(engine, UserRef("console", "amelie"), "Amélie", language="gd")
+    await amelie.say("/language fr")
+    await amelie.say("/join game")
+    assert "Vous atteignez le Niveau 3 (Arbre)" in "\n".join(
+        render([d.message]) for d in await _granted(engine, store, "amelie", "talk"))
+    assert "Niveau 3 (Arbre) : 100 XP" in await amelie.say("/progress")
+    clock.current = datetime(2026, 12, 14, 12, 0, tzinfo=UTC)
+    await close_seasons(store, catalog, clock.now())
+    told = [render([d.message]) for d in await store.pending_deliveries("console", 100)]
+    assert any("La saison 2026-W49 de The Club est terminée" in text and "rang 1" in text
+               for text in told)
+
+
+async def _granted(engine: QuestEngine, store: Store, learner: str, step: str
+                   ) -> list[Delivery]:
+    await _grant(Player(engine, TUTOR), learner, step)
+    pending = await store.pending_deliveries("console", 100)
+    await store.mark_delivered([d.delivery_id for d in pending])
+    return pending
+
+
+def test_a_curve_and_thresholds_together_are_one_mistake_at_levels(tmp_path: Path) -> None:
+    both = COMMUNITY.replace("  thresholds: [50, 100, 200]",
+                             "  thresholds: [50, 100, 200]\n  curve: {first: 10}")
+    (problem,) = load_catalog(_folder(tmp_path, both)).problems
+    assert (problem.line, problem.column) == (7, 3)
+    assert "either curve or thresholds" in problem.message
