@@ -21,12 +21,13 @@ from questbot.domain.messages import Delivery, PostMessage, Text
 from questbot.domain.seasons import day_of, season_of
 from questbot.engine import EngineSettings, QuestEngine
 from questbot.engine.views import progress_bar
-from questbot.ports import Store
+from questbot.ports import BoardQuery, Store
 from questbot.storage import SqliteStore
 from questbot.storage.sql import leaderboard
 from questbot.storage.sql.dialect import Dialect
 from questbot.storage.sql.program import Program, Row, sql
 from questbot.storage.sql.store import SqlStore
+from questbot.storage.sqlite.migrations import migrate
 from tests.helpers import FakeClock, Player, render
 
 TUTOR = UserRef("console", "tina")
@@ -452,3 +453,29 @@ def test_a_curve_and_thresholds_together_are_one_mistake_at_levels(tmp_path: Pat
     (problem,) = load_catalog(_folder(tmp_path, both)).problems
     assert (problem.line, problem.column) == (7, 3)
     assert "either curve or thresholds" in problem.message
+
+
+async def test_milestone_xp_from_before_the_ledger_counts_for_the_default_community(
+        tmp_path: Path, clock: FakeClock) -> None:
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, upto=9)
+    conn.execute("INSERT INTO learners (learner_id, display_name, created_at)"
+                 " VALUES ('old', 'Old', '2026-01-01T00:00:00+00:00')")
+    conn.execute("INSERT INTO accounts VALUES ('console', 'old', 'old')")
+    conn.execute("INSERT INTO milestones VALUES ('old', 'q', 'm1', 30, '2026-01-02'),"
+                 " ('old', 'q', 'm2', 12, '2026-01-03'), ('old', 'q', 'm3', 0, '2026-01-04')")
+    conn.close()
+    store = SqliteStore(path)
+    await store.open()
+    try:
+        board = await store.leaderboard(BoardQuery("default", "all", 10,
+                                                   UserRef("console", "old")))
+        assert board.me is not None and (board.me.rank, board.me.xp) == (1, 42)
+        ledger = await _read(store, _rows("SELECT amount, item_id FROM xp_ledger ORDER BY 2"))
+        assert [tuple(r) for r in ledger] == [(30, "m1"), (12, "m2")]
+        engine = _engine(store, Catalog(), clock)
+        shown = await Player(engine, UserRef("console", "old"), "Old").say("/progress")
+        assert shown  # the learner loads with their XP
+    finally:
+        await store.close()

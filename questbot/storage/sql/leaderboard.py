@@ -43,12 +43,6 @@ TELL = ("INSERT INTO outbox (platform, platform_user_id, learner_id, message, cr
 DROP = ("DELETE FROM xp_totals WHERE community_id = $1 AND period = $2 AND learner_id IN"
         " (SELECT learner_id FROM xp_totals WHERE community_id = $1 AND period = $2"
         f" LIMIT {PRUNE_BATCH})")
-ARCHIVED_SEASON = ("SELECT s.learner_id, s.xp, l.display_name, l.on_leaderboard, l.language,"
-                   " s.rank FROM season_standings s JOIN learners l"
-                   " ON l.learner_id = s.learner_id WHERE s.community_id = $1"
-                   " AND s.season = $2 ORDER BY s.rank, s.learner_id LIMIT $3")
-
-
 def _standing(row: Row, rank: int) -> Standing:
     learner_id, xp, name, named, language = row[:5]
     return Standing(rank, str(learner_id), int(xp), name if named and name else None,
@@ -119,7 +113,3 @@ def drop_season(community_id: str, season: str) -> Program[int]:
     """One batch of a closed season's standings."""
     return (yield counted(DROP, community_id, season)).count
 
-
-def archived(community_id: str, season: str, limit: int) -> Program[list[Standing]]:
-    rows = (yield sql(ARCHIVED_SEASON, community_id, season, limit)).rows
-    return [_standing(row, int(row[5])) for row in rows]

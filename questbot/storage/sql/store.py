@@ -22,7 +22,6 @@ from questbot.ports import (
     FailedDelivery,
     RecipientRecord,
     Settle,
-    Standing,
     TellWinner,
 )
 from questbot.storage.sql import credentials, leaderboard, outbox
@@ -104,10 +103,6 @@ class SqlStore(ABC):
             if await self.write(leaderboard.drop_season(community_id, season)) < PRUNE_BATCH:
                 return closed
             await asyncio.sleep(0)
-
-    async def archived_season(self, community_id: str, season: str, limit: int = 10
-                              ) -> list[Standing]:
-        return await self.read(leaderboard.archived(community_id, season, limit))
 
     # --- badges --------------------------------------------------------------------------
     async def prepare_credential(self, award_id: str, learner_id: str
