@@ -64,7 +64,11 @@ def leaderboard(query: BoardQuery) -> Program[Board]:
     if query.me is not None:
         mine = (yield sql(MINE, query.me.platform, query.me.user_id, query.community_id,
                           query.period)).first()
-        if mine is not None and int(mine[1]) > 0:
+        mine_id = str(mine[0]) if mine is not None else None
+        listed = next((s for s in top if s.learner_id == mine_id), None)
+        if listed is not None:
+            me = listed  # among the top: its rank is already known
+        elif mine is not None and int(mine[1]) > 0:
             above = (yield sql(ABOVE, query.community_id, query.period, int(mine[1]))).value()
             me = _standing(mine, int(above) + 1)
     return Board(query.community_id, query.period, tuple(top), me)
