@@ -221,7 +221,7 @@ async def test_a_capped_gain_is_recorded_as_nothing_and_the_notice_comes_once_a_
     assert [tuple(r) for r in held] == [(30, 0), (20, 10), (0, 30)]
 
 
-async def test_tutor_grants_and_milestones_are_not_participation_and_not_capped(
+async def test_tutor_grants_and_milestones_are_not_taking_part_and_not_capped(
         store: Store, tmp_path: Path, clock: FakeClock) -> None:
     engine = _engine(store, _catalog(tmp_path), clock)
     alice, tutor = Player(engine, UserRef("console", "alice"), "Alice"), Player(engine, TUTOR)
@@ -229,6 +229,9 @@ async def test_tutor_grants_and_milestones_are_not_participation_and_not_capped(
     await _grant(tutor, "alice", "talk")
     await _grant(tutor, "alice", "meetup")
     assert "165 XP" in await alice.say("/progress")
+    for step in ("p1", "p2", "p3"):  # participation steps, but granted: 90 XP, not 50
+        await _grant(tutor, "alice", step)
+    assert "255 XP" in await alice.say("/progress")
 
 
 # Which community a gain counts for ---------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from questbot.catalog import QUEST_BADGE, AnyStep, ParticipationStep, Quest, ResolvedMilestone
+from questbot.catalog import QUEST_BADGE, AnyStep, Quest, ResolvedMilestone
 from questbot.domain.changes import IssueBadge, PutAward, PutEnrolment, PutMilestone
 from questbot.domain.errors import Rejected
 from questbot.domain.messages import BadgeAwarded, Outbound, Text
@@ -58,7 +58,10 @@ def complete_step(
     evidence: dict[str, str],
     *,
     to_actor: bool = True,
+    taking_part: bool = False,
 ) -> None:
+    """``taking_part``: done by messages or reactions, whose XP the daily cap bounds (a
+    tutor's grant of the same step is not)."""
     state = learner.step(quest.id, step_id)
     state.completed_at = work.now
     state.evidence = evidence
@@ -71,7 +74,7 @@ def complete_step(
     if step is not None:  # XP each time it is done (a repeatable quest's rounds too)
         text = "\n".join([text, *gain_xp(work, learner, step.xp, source="step",
                                           quest_id=quest.id, item_id=step_id,
-                                          participation=isinstance(step, ParticipationStep))])
+                                          participation=taking_part)])
     notify(work, learner, Text(text, language), to_actor)
     reach_milestones(work, learner, quest, step_id, to_actor=to_actor)
 
