@@ -482,3 +482,16 @@ async def test_milestone_xp_from_before_the_ledger_counts_for_the_default_commun
         assert shown  # the learner loads with their XP
     finally:
         await store.close()
+
+
+@pytest.mark.stores("sqlite", "postgres")
+async def test_a_community_without_seasons_keeps_all_time_standings_only(
+        store: Store, tmp_path: Path, clock: FakeClock) -> None:
+    catalog = _catalog(tmp_path, COMMUNITY.replace("seasons: weekly", "seasons: none"))
+    engine = _engine(store, catalog, clock)
+    await _three_learners(engine)
+    totals = await _read(store, _rows("SELECT DISTINCT period FROM xp_totals"))
+    assert [tuple(r) for r in totals] == [("all",)]
+    alice = Player(engine, UserRef("console", "alice"), "Alice")
+    assert "The Club: all time" in await alice.say("/leaderboard")
+    assert await close_seasons(store, catalog, clock.now()) == []

@@ -87,21 +87,26 @@ QUEUE_DELIVERY = ("INSERT INTO outbox (platform, platform_user_id, learner_id, m
 
 XP_ENTRY = ("INSERT INTO xp_ledger (learner_id, community_id, amount, held_back, source,"
             " quest_id, item_id, gained_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-ADD_XP = ("INSERT INTO xp_totals (learner_id, community_id, period, xp) VALUES ($1, $2, $3, $4)"
-          " ON CONFLICT (learner_id, community_id, period) DO UPDATE SET"
-          " xp = xp_totals.xp + excluded.xp")
+_ADD_XP = ("INSERT INTO xp_totals (learner_id, community_id, period, xp) VALUES {rows}"
+           " ON CONFLICT (learner_id, community_id, period) DO UPDATE SET"
+           " xp = xp_totals.xp + excluded.xp")
+ADD_XP = _ADD_XP.format(rows="($1, $2, 'all', $3)")
+ADD_XP_IN_SEASON = _ADD_XP.format(rows="($1, $2, 'all', $3), ($1, $2, $4, $3)")
 
 
 def gain_xp(change: GainXp) -> Program[None]:
-    """The ledger row, and the totals the standings are read from, kept in step with it."""
+    """The ledger row, and the totals the standings are read from (all-time and the season's,
+    in one statement), kept in step with it."""
     yield sql(XP_ENTRY, change.learner_id, change.community_id, change.amount,
               change.held_back, change.source, change.quest_id, change.item_id,
               ts(change.gained_at))
     if change.amount <= 0:
         return
-    for period in ("all", change.season):
-        if period is not None:
-            yield sql(ADD_XP, change.learner_id, change.community_id, period, change.amount)
+    if change.season is None:
+        yield sql(ADD_XP, change.learner_id, change.community_id, change.amount)
+    else:
+        yield sql(ADD_XP_IN_SEASON, change.learner_id, change.community_id, change.amount,
+                  change.season)
 
 
 def apply_changes(changes: Sequence[Change]) -> Program[None]:
