@@ -16,7 +16,14 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from benchmarks import badge_issuing, engine_throughput, growth, postgres_scale, serving
+from benchmarks import (
+    badge_issuing,
+    engine_throughput,
+    growth,
+    leaderboard,
+    postgres_scale,
+    serving,
+)
 from benchmarks.figures import FULL, QUICK, TINY, Figure, Scale, format_table, to_json, write_json
 from questbot.app.tuning import tune_garbage_collector
 
@@ -27,6 +34,7 @@ BENCHMARKS: tuple[tuple[str, Benchmark], ...] = (
     ("serving", serving.figures),
     ("growth", growth.figures),
     ("postgres_scale", postgres_scale.figures),
+    ("leaderboard", leaderboard.figures),
 )
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "latest.json"
 SCALES = {"full": FULL, "quick": QUICK, "tiny": TINY}

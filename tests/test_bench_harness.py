@@ -114,6 +114,7 @@ def test_the_smallest_suite_writes_every_figure_with_positive_numbers(
     assert any(n.startswith("unbake + verify") for n in names)
     assert any(n.startswith("questbot serve peak RSS") for n in names)
     assert sum("bare aiohttp" in n for n in names) >= 7  # serving: the 7 routes at least
+    assert any(n.startswith("leaderboard") for n in names)
     assert len(set(names)) == len(names)
     for figure in document["figures"]:
         assert figure["value"] > 0, figure

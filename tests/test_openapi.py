@@ -124,7 +124,8 @@ def run_schemathesis(document: dict[str, Any], base: str, ids: dict[str, str]) -
         for award in (ids["award_id"], ids["revoked"]):
             values = {"award_id": award, "class_id": ids["class_id"],
                       "list_id": ids["list_id"], "ref": award,  # no file has that ref
-                      "pathway_id": "junior-python-developer"}  # the sample pathway
+                      "pathway_id": "junior-python-developer",  # the sample pathway
+                      "community_id": "python-learners"}
             for accept in [*media_types(operation), "*/*"]:
                 case = operation.Case(path_parameters={n: values[n] for n in names})
                 status = tally.check(case, base, {"Accept": accept})

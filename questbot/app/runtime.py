@@ -20,9 +20,11 @@ from aiohttp import web
 
 from questbot.app.adapters import create_adapter, discover_plugins
 from questbot.app.badge_wiring import badge_services
+from questbot.app.boards import CatalogBoards
 from questbot.app.config import Settings
 from questbot.app.library import QuestLibrary
 from questbot.app.metrics import Metrics, counting, metrics_app
+from questbot.app.seasons import keep_closing_seasons
 from questbot.app.tuning import tune_garbage_collector
 from questbot.app.webhook_wiring import webhook_pump
 from questbot.badges.service import BadgeService, RetryPolicy
@@ -72,7 +74,8 @@ def build_app(settings: Settings, clock: Clock | None = None, *,
     app[SERVICES] = Services(settings, store, library, badges, clock, webhooks, metrics)
     add_badge_routes(app, badges, verifier, clock, None if web_only else webhooks,
                      evidence_files=store, language=settings.language.split("-", 1)[0].lower(),
-                     cache_bytes=settings.web_cache_mb * 1024 * 1024)
+                     cache_bytes=settings.web_cache_mb * 1024 * 1024,
+                     boards=CatalogBoards(store, lambda: library.catalog, clock))
     app.cleanup_ctx.append(_open_store_ctx if web_only else _store_ctx)
     if not web_only:
         app.cleanup_ctx.append(_engine_ctx)
@@ -161,10 +164,14 @@ async def _engine_ctx(app: web.Application) -> AsyncIterator[None]:
                          observer=services.metrics.observe_event if services.metrics else None)
     library.subscribe(engine.replace_catalog)
     services.engine = engine
+    language = settings.language.split("-", 1)[0].lower()
     tasks: list[asyncio.Task[Any]] = []
     if settings.does("worker"):
         tasks.append(asyncio.create_task(services.badges.keep_issuing(BADGE_RETRY),
                                          name="issue-missing"))
+        tasks.append(asyncio.create_task(
+            keep_closing_seasons(services.store, lambda: library.catalog, services.clock,
+                                 language), name="close-seasons"))
     if settings.reload_interval > 0:
         tasks.append(asyncio.create_task(library.watch(settings.reload_interval),
                                          name="quest-watch"))

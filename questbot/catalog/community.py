@@ -14,6 +14,7 @@ from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
 from questbot.catalog.fields import Slug, Strict
+from questbot.catalog.game import AntiFarming, Leaderboard, Levels
 from questbot.domain.ids import ConversationRef
 
 MAX_PLACES = 1000
@@ -63,6 +64,12 @@ class CommunityFile(Strict):
         description="the groups and servers it covers (platform:id); none: every other place")
     time_zone: TimeZoneName = Field(
         "UTC", description="days (streaks, daily caps, seasons) begin at midnight here")
+    levels: Levels = Field(Levels.model_validate({}),
+                           description="levels from XP: a curve or thresholds, and names")
+    leaderboard: Leaderboard = Field(Leaderboard.model_validate({}),
+                                     description="seasons and winners of the leaderboard")
+    anti_farming: AntiFarming = Field(AntiFarming.model_validate({}),
+                                      description="limits on XP that taking part gives")
 
 
 @dataclass(frozen=True, slots=True)

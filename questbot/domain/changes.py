@@ -11,6 +11,7 @@ from questbot.domain.progress import (
     ActiveQuiz,
     AttendanceSession,
     AwardRecord,
+    DayCount,
     Enrolment,
     Role,
     StepState,
@@ -38,6 +39,9 @@ class UpdateLearner:
     show_name: bool = False
     failed_links: tuple[datetime, ...] = ()
     language: str | None = None  # the language the learner chose (/language), if any
+    on_leaderboard: bool = False
+    home_community: str | None = None
+    participation_today: tuple[tuple[str, DayCount], ...] = ()  # (community id, its day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,22 @@ class PutMilestone:
     milestone_id: str
     xp: int
     reached_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class GainXp:
+    """One row of the XP ledger, and the totals it adds to: the community's all-time and,
+    when it has seasons, this season's. ``held_back`` is what the daily cap kept."""
+
+    learner_id: str
+    community_id: str
+    season: str | None
+    amount: int
+    held_back: int
+    source: str  # step, milestone or quest
+    quest_id: str
+    item_id: str
+    gained_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +226,7 @@ Change = (
     CreateLearner | UpdateLearner | PutEnrolment | PutStep | PutMilestone | PutAward
     | RevokeAward | PutSession | QueueDelivery | PutLinkCode | MergeLearner | ForgetLearner
     | FailCheckIn | FailLinkCode | ClaimEmail | RecordGrant | RecordPost | CountReaction
-    | KeepEvidenceFile | NotifyAccount | CompleteQuest
+    | KeepEvidenceFile | NotifyAccount | CompleteQuest | GainXp
 )
 
 

@@ -28,6 +28,7 @@ from questbot.domain.messages import (
     Invalid,
     IssueCode,
     JoinQuest,
+    LeaderboardName,
     LinkAccount,
     ListBadges,
     ListPathways,
@@ -40,6 +41,7 @@ from questbot.domain.messages import (
     Revoke,
     SetEmail,
     SetLanguage,
+    ShowLeaderboard,
     ShowName,
     ShowProgress,
     Start,
@@ -156,6 +158,20 @@ def _review(approve: bool) -> Callable[[Args], Command]:
     return build
 
 
+def _leaderboard(args: Args) -> Command:
+    match args.get("view"):
+        case "optin":
+            return LeaderboardName(show=True)
+        case "optout":
+            return LeaderboardName(show=False)
+        case "all":
+            return ShowLeaderboard(all_time=True)
+        case "season":
+            return ShowLeaderboard(all_time=False)
+        case _:
+            return ShowLeaderboard()
+
+
 def _tutor(args: Args) -> Command:
     assert args.learner is not None
     return MakeTutor(args.learner, args.get("remove") is not None, args.learner_name)
@@ -198,6 +214,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
                  Param("share", Kind.CHOICE, required=False, choices=("public",)),
                  Param("evidence", Kind.TEXT, required=False),
                  Param("file", Kind.FILE, required=False)), _submit),
+    CommandSpec("leaderboard", Role.LEARNER,
+                (Param("view", Kind.CHOICE, required=False,
+                       choices=("season", "all", "optin", "optout")),), _leaderboard),
     CommandSpec("react", Role.LEARNER, (), lambda _: React(), listed=False, extra_words=True),
     CommandSpec("code", Role.TUTOR, (_QUEST, _MAYBE_STEP),
                 lambda a: IssueCode(a.word("quest"), a.get("step"))),

@@ -152,6 +152,22 @@ class ShowName:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowLeaderboard:
+    """``/leaderboard [season|all]``: the top ten of the community and the sender's rank;
+    this season's by default where the community has seasons."""
+
+    all_time: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderboardName:
+    """``/leaderboard optin|optout``: whether leaderboards show the sender's display name
+    (they show "anonymous" otherwise)."""
+
+    show: bool
+
+
+@dataclass(frozen=True, slots=True)
 class LinkAccount:
     """``/link`` asks for a one-time code; ``/link CODE`` on another platform joins the two
     accounts into one learner (one set of progress and badges)."""
@@ -225,7 +241,8 @@ Command = (
     | Answer
     | ChooseAnswer | CheckIn | PostMessage | React | IssueCode | Grant | Revoke | RevokeById
     | MakeTutor | SetEmail | ShowName | SetLanguage | LinkAccount | ExportData | ForgetMe
-    | Reload | Submit | ListSubmissions | ReviewSubmission | Invalid
+    | Reload | Submit | ListSubmissions | ReviewSubmission | ShowLeaderboard | LeaderboardName
+    | Invalid
 )
 
 

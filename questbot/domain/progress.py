@@ -63,6 +63,16 @@ class Enrolment:
     joined_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class DayCount:
+    """Participation XP a learner gained on one day in one community, and whether they were
+    told that the day's cap is reached."""
+
+    day: str
+    xp: int = 0
+    told: bool = False
+
+
 @dataclass(slots=True)
 class LearnerState:
     learner_id: str
@@ -80,10 +90,15 @@ class LearnerState:
     email: str | None = None
     show_name: bool = False
     language: str | None = None  # chosen with /language; else the platform's, else default
+    xp_by_community: dict[str, int] = field(default_factory=dict)  # all-time, from the ledger
+    participation_today: dict[str, DayCount] = field(default_factory=dict)  # by community
+    on_leaderboard: bool = False  # leaderboards may show the display name (/leaderboard optin)
+    home_community: str | None = None  # the last public community seen in: private gains'
 
     @property
     def xp(self) -> int:
-        return sum(self.milestones.values())
+        """All the XP the learner gained, in every community."""
+        return sum(self.xp_by_community.values())
 
     def step(self, quest_id: str, step_id: str) -> StepState:
         key = (quest_id, step_id)

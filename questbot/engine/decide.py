@@ -9,6 +9,7 @@ from questbot.domain.progress import Snapshot
 from questbot.engine.handlers import handling
 from questbot.engine.participation import remember_post
 from questbot.engine.work import Context, Work
+from questbot.engine.xp import note_place
 from questbot.i18n import translate
 
 
@@ -23,4 +24,5 @@ def decide(snapshot: Snapshot, event: Event, ctx: Context) -> Decision:
                         (post,) if post else ())
     if post is not None:
         work.changes.append(post)
+    note_place(work)
     return work.decision()

@@ -18,6 +18,7 @@ from questbot.domain.messages import (
     Text,
 )
 from questbot.domain.progress import AwardRecord
+from questbot.engine import leaderboards
 from questbot.engine.clock import SystemClock
 from questbot.engine.decide import decide
 from questbot.engine.handlers import handling
@@ -28,6 +29,7 @@ from questbot.ports import (
     Clock,
     EventStore,
     IssuedBadge,
+    LeaderboardReader,
 )
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,7 @@ class QuestEngine:
         reloader: Reloader | None = None,
         id_factory: Callable[[], str] = new_id,
         observer: Observer | None = None,
+        leaderboards: LeaderboardReader | None = None,
     ) -> None:
         self._store = store
         self._catalog = catalog
@@ -75,6 +78,8 @@ class QuestEngine:
         self._reloader = reloader
         self._new_id = id_factory
         self.observer = observer
+        # the store's read side, where it has one (every real store does)
+        self._boards = leaderboards or (store if isinstance(store, LeaderboardReader) else None)
 
     @property
     def catalog(self) -> Catalog:
@@ -114,6 +119,8 @@ class QuestEngine:
 
     async def _handle(self, event: Event) -> Handled:
         ctx = Context(self._catalog, self._clock.now(), self._new_id, self._settings)
+        if self._boards is not None:
+            ctx = await leaderboards.prepare(event, ctx, self._boards)
         outcome = await self._store.handle_event(
             event.actor.platform, event.event_id, handling(event).reads,
             partial(decide, event=event, ctx=ctx),

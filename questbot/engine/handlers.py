@@ -25,6 +25,7 @@ from questbot.domain.messages import (
     Invalid,
     IssueCode,
     JoinQuest,
+    LeaderboardName,
     LinkAccount,
     ListBadges,
     ListPathways,
@@ -39,6 +40,7 @@ from questbot.domain.messages import (
     RevokeById,
     SetEmail,
     SetLanguage,
+    ShowLeaderboard,
     ShowName,
     ShowProgress,
     Start,
@@ -49,6 +51,7 @@ from questbot.domain.messages import (
 from questbot.engine import (
     attendance,
     language,
+    leaderboards,
     linking,
     pathways,
     privacy,
@@ -142,6 +145,10 @@ def handling(event: Event) -> Handling:
         case ReviewSubmission(submission_id=submission_id):
             return Handling(LoadRequest(actor, submission=submission_id),
                             lambda work: submission.review(work, command))
+        case ShowLeaderboard():
+            return Handling(own, lambda work: leaderboards.show(work, command))
+        case LeaderboardName():
+            return Handling(own, lambda work: leaderboards.set_name(work, command))
         case Invalid(problem=problem, params=params):
             return Handling(own, lambda work: _refuse(problem, params))
         case _:

@@ -71,4 +71,5 @@ def count_participation(
             work.save_step(learner, state)
             if state.count >= step.count:
                 unit = "messages" if action == "message" else "reactions"
-                complete_step(work, learner, quest, step.id, {unit: str(state.count)})
+                complete_step(work, learner, quest, step.id, {unit: str(state.count)},
+                              taking_part=True)

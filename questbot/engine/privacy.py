@@ -24,6 +24,7 @@ def as_export(learner: LearnerState, work: Work) -> dict[str, Any]:
         "display_name": learner.display_name,
         "email": learner.email,
         "name_on_badge_pages": learner.show_name,
+        "name_on_leaderboards": learner.on_leaderboard,
         "role": work.role_of(learner).name.lower(),
         "quests": {quest_id: {"joined": enrolment.joined_at.isoformat(),
                               "quest_version": enrolment.quest_version}

@@ -17,6 +17,7 @@ from questbot.domain.messages import BadgeAwarded, Outbound, Text
 from questbot.domain.progress import AwardRecord, Enrolment, LearnerState
 from questbot.engine.pathways import award_pathways
 from questbot.engine.work import Work
+from questbot.engine.xp import gain_xp
 
 
 def ensure_enrolled(work: Work, learner: LearnerState, quest: Quest) -> bool:
@@ -64,7 +65,10 @@ def complete_step(
     evidence: dict[str, str],
     *,
     to_actor: bool = True,
+    taking_part: bool = False,
 ) -> None:
+    """``taking_part``: done by messages or reactions, whose XP the daily cap bounds (a
+    tutor's grant of the same step is not)."""
     state = learner.step(quest.id, step_id)
     state.completed_at = work.now
     state.evidence = evidence
@@ -73,7 +77,12 @@ def complete_step(
     text = work.t_for(learner, "step.complete",
                       step=work.text(step_title(quest, step_id), language),
                       quest=work.text(quest.title, language))
-    notify(work, learner, Text(text), to_actor)
+    step = quest.steps.get(step_id)
+    if step is not None:  # XP each time it is done (a repeatable quest's rounds too)
+        text = "\n".join([text, *gain_xp(work, learner, step.xp, source="step",
+                                          quest_id=quest.id, item_id=step_id,
+                                          participation=taking_part)])
+    notify(work, learner, Text(text, language), to_actor)
     reach_milestones(work, learner, quest, step_id, to_actor=to_actor)
 
 
@@ -130,9 +139,10 @@ def record_milestone(work: Work, learner: LearnerState, quest: Quest,
     learner.milestones[(quest.id, milestone.id)] = milestone.xp
     work.changes.append(PutMilestone(learner.learner_id, quest.id, milestone.id,
                                      milestone.xp, work.now))
-    if milestone.xp:
-        notify(work, learner, Text(work.t_for(learner, "milestone.xp", xp=milestone.xp,
-                                              total=learner.xp)), to_actor)
+    told = gain_xp(work, learner, milestone.xp, source="milestone", quest_id=quest.id,
+                   item_id=milestone.id)
+    if told:
+        notify(work, learner, Text("\n".join(told), work.language_for(learner)), to_actor)
 
 
 def collect_evidence(

@@ -10,6 +10,7 @@ from questbot.domain.progress import LearnerState, Role
 from questbot.engine.joining import quest_notes, require_joinable, start_new_round
 from questbot.engine.progression import ensure_enrolled, missing_requirements, step_title
 from questbot.engine.work import Work
+from questbot.engine.xp import community_of, level_label
 from questbot.i18n import format_day
 
 BAR_WIDTH = 10
@@ -91,8 +92,22 @@ def progress(work: Work, command: ShowProgress) -> None:
                         bar=progress_bar(done, len(quest.steps)), done=done,
                         total=len(quest.steps))
         parts.append(header + "\n" + _steps_text(work, learner, quest))
-    parts.append(work.t("progress.xp", xp=learner.xp))
+    parts.append(level_text(work, learner))
     work.say("raw", text="\n\n".join(parts))
+
+
+def level_text(work: Work, learner: LearnerState) -> str:
+    """The learner's level in the community they play in, and a bar to the next one."""
+    community = community_of(work, learner)
+    xp = learner.xp_by_community.get(community.id, 0)
+    levels = community.spec.levels
+    level = levels.level(xp)
+    label = level_label(community, level, work.language)
+    start, end = levels.bounds(level)
+    if end is None:
+        return work.t("progress.level_top", label=label, xp=xp)
+    return work.t("progress.level", label=label, xp=xp,
+                  bar=progress_bar(xp - start, end - start), left=end - xp, next=level + 1)
 
 
 def _steps_text(work: Work, learner: LearnerState, quest: Quest) -> str:

@@ -23,6 +23,7 @@ from questbot.domain.ids import UserRef
 from questbot.domain.messages import Event, Outbound, Text
 from questbot.domain.progress import LearnerState, Role, Snapshot, StepState
 from questbot.i18n import shipped_languages, translate
+from questbot.ports import Board
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Context:
     now: datetime
     new_id: Callable[[], str]
     settings: EngineSettings
+    board: Board | None = None  # read before the event's transaction, for /leaderboard
 
 
 @dataclass
@@ -188,7 +190,8 @@ class Work:
         changes.extend(
             UpdateLearner(lr.learner_id, lr.display_name, lr.stored_role, lr.quiz,
                           tuple(lr.failed_checkins), lr.email, lr.show_name,
-                          tuple(lr.failed_links), lr.language)
+                          tuple(lr.failed_links), lr.language, lr.on_leaderboard,
+                          lr.home_community, tuple(sorted(lr.participation_today.items())))
             for lr in self._dirty_learners.values()
         )
         return Decision(tuple(self.replies), tuple(changes), tuple(self.effects))

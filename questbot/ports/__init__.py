@@ -25,6 +25,16 @@ from questbot.ports.credentials import (
 )
 from questbot.ports.events import Decide, EventHandler, EventStore, LoadRequest, Outcome
 from questbot.ports.evidence import EvidenceFile, EvidenceReader
+from questbot.ports.leaderboard import (
+    Board,
+    BoardQuery,
+    CommunityBoards,
+    CommunityBoardSource,
+    LeaderboardReader,
+    SeasonStore,
+    Standing,
+    TellWinner,
+)
 from questbot.ports.outbox import Claimed, DeliveryStatus, FailedDelivery, Outbox, Settle
 from questbot.ports.store import Store
 from questbot.ports.webhooks import (
@@ -43,10 +53,14 @@ __all__ = [
     "AwardView",
     "BadgeFiles",
     "BadgeIssuer",
+    "Board",
+    "BoardQuery",
     "ChatAdapter",
     "Claimed",
     "Clock",
     "CommonSettings",
+    "CommunityBoardSource",
+    "CommunityBoards",
     "CredentialRecord",
     "CredentialState",
     "CredentialStore",
@@ -60,12 +74,16 @@ __all__ = [
     "EvidenceReader",
     "FailedDelivery",
     "IssuedBadge",
+    "LeaderboardReader",
     "LoadRequest",
     "Outbox",
     "Outcome",
     "RecipientRecord",
+    "SeasonStore",
     "Settle",
+    "Standing",
     "Store",
+    "TellWinner",
     "WebhookAttempt",
     "WebhookEvent",
     "WebhookHandler",

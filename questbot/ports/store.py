@@ -8,12 +8,13 @@ from typing import Protocol
 from questbot.ports.credentials import AwardReader, CredentialStore
 from questbot.ports.events import EventStore
 from questbot.ports.evidence import EvidenceReader
+from questbot.ports.leaderboard import SeasonStore
 from questbot.ports.outbox import Outbox
 from questbot.ports.webhooks import WebhookStore
 
 
 class Store(EventStore, Outbox, AwardReader, CredentialStore, EvidenceReader, WebhookStore,
-            Protocol):
+            SeasonStore, Protocol):
     async def open(self) -> None:
         ...
 

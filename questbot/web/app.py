@@ -12,12 +12,13 @@ from aiohttp import web
 
 from questbot.badges.service import BadgeService
 from questbot.badges.verify import Verifier
-from questbot.ports import Clock, EvidenceReader
+from questbot.ports import Clock, CommunityBoardSource, EvidenceReader
 from questbot.web import documents, evidence, identity, openapi, pages, pathway_page, verify_page
 from questbot.web.answer_cache import DEFAULT_BYTES, AnswerCache
 from questbot.web.badge_view import BadgeAnswers
 from questbot.web.context import HTML, WEB, Web, revalidated, template_environment
 from questbot.web.language import DEFAULT, LANGUAGE
+from questbot.web.leaderboard_page import BOARDS, leaderboard_page
 from questbot.web.verify_page import MAX_UPLOAD
 from questbot.web.webhooks import Webhooks
 
@@ -57,7 +58,8 @@ def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verif
                      clock: Clock, webhooks: Webhooks | None = None,
                      evidence_files: EvidenceReader | None = None,
                      language: str = DEFAULT, cache_bytes: int = DEFAULT_BYTES,
-                     pathway_progress: pathway_page.PathwayProgress | None = None) -> None:
+                     pathway_progress: pathway_page.PathwayProgress | None = None,
+                     boards: CommunityBoardSource | None = None) -> None:
     """The badge server's routes on ``app``; ``language`` is the community's, which pages
     speak to readers whose browser names none of the shipped languages; ``cache_bytes``
     bounds the answers kept in memory. ``pathway_progress`` reads a holder's badges from the
@@ -66,6 +68,8 @@ def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verif
                    BadgeAnswers(badges, clock, AnswerCache(cache_bytes)), language)
     if evidence_files is not None:
         app[evidence.EVIDENCE] = evidence_files
+    if boards is not None:
+        app[BOARDS] = boards
     app[WEBHOOKS] = webhooks or Webhooks()
     app[WEBHOOKS_HERE] = webhooks is not None
     if pathway_progress is not None:
@@ -95,6 +99,7 @@ def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verif
     get("/.well-known/did.json", _with(DOCUMENT, identity.did_document))
     get("/did.json", _with(DOCUMENT, identity.did_document))  # a did:web with a path
     get("/evidence/{ref}", _with(STATIC, evidence.evidence_file))
+    get("/communities/{community_id}/leaderboard", _with(PAGE, leaderboard_page))
     get("/verify", _with(PAGE, verify_page.verify_form))
     app.router.add_post("/verify", _with(VERIFIER, verify_page.verify_upload))
     app.router.add_route("OPTIONS", "/verify", verify_preflight)

@@ -352,6 +352,14 @@ def _paths() -> dict[str, Any]:
             parameters=(list_id,)),
         "/.well-known/did.json": did,
         "/did.json": did,
+        "/communities/{community_id}/leaderboard": _get(
+            "A community's leaderboard: this season's and the all-time standings (learners"
+            " named only if they opted in, else anonymous)", {
+                "200": _answer("A page.", HTML),
+                "404": _answer("No community with this id.", HTML)},
+            tag="pages", parameters=(
+                _path("community_id", "the community's id, as its community file says"),
+                LANG, ACCEPT_LANGUAGE)),
         "/verify": {
             **_get("The verify page: upload a badge", {"200": _answer("A page.", HTML)},
                    tag="verify", parameters=(LANG, ACCEPT_LANGUAGE)),

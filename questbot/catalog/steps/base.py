@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 
 from pydantic import Field
 
-from questbot.catalog.fields import MAX_STEPS, Slug, Strict
+from questbot.catalog.fields import MAX_STEPS, MAX_XP, Slug, Strict
 from questbot.catalog.localized import LongLocalized, ShortLocalized
 from questbot.domain.progress import StepState
 
@@ -22,6 +22,7 @@ class StepBase(Strict):
     description: LongLocalized | None = None
     requires: tuple[Slug, ...] = Field((), max_length=MAX_STEPS,
                                        description="steps that must be complete first")
+    xp: int = Field(0, ge=0, le=MAX_XP, description="XP the learner gains for the step")
 
     def problems(self) -> Iterator[Problem]:
         """Mistakes the schema cannot see (a window that closes before it opens)."""

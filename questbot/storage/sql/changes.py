@@ -15,6 +15,7 @@ from questbot.domain.changes import (
     FailCheckIn,
     FailLinkCode,
     ForgetLearner,
+    GainXp,
     KeepEvidenceFile,
     MergeLearner,
     NotifyAccount,
@@ -36,7 +37,7 @@ from questbot.storage.sql.dialect import PerDialect
 from questbot.storage.sql.outbox import ENQUEUE
 from questbot.storage.sql.privacy import personal_data, scrub_after_forget
 from questbot.storage.sql.program import Program, Statement, sql
-from questbot.storage.sql.rows import AWARD_COLUMNS
+from questbot.storage.sql.rows import AWARD_COLUMNS, dump_days
 from questbot.storage.sql.webhooks import raise_webhooks
 
 CREATE_LEARNER = ("INSERT INTO learners (learner_id, display_name, created_at, recipient_token)"
@@ -44,7 +45,8 @@ CREATE_LEARNER = ("INSERT INTO learners (learner_id, display_name, created_at, r
 ADD_ACCOUNT = "INSERT INTO accounts (platform, platform_user_id, learner_id) VALUES ($1, $2, $3)"
 UPDATE_LEARNER = ("UPDATE learners SET display_name = $1, role = $2, quiz = $3,"
                   " failed_checkins = $4, email = $5, show_name = $6, failed_links = $7,"
-                  " language = $8 WHERE learner_id = $9")
+                  " language = $8, on_leaderboard = $9, home_community = $10, xp_today = $11"
+                  " WHERE learner_id = $12")
 PUT_ENROLMENT = ("INSERT INTO enrolments (learner_id, quest_id, quest_version, joined_at)"
                  " VALUES ($1, $2, $3, $4)")
 PUT_STEP = ("INSERT INTO step_progress (learner_id, quest_id, step_id, count, completed_at,"
@@ -85,77 +87,115 @@ QUEUE_DELIVERY = ("INSERT INTO outbox (platform, platform_user_id, learner_id, m
                   " created_at) SELECT platform, platform_user_id, learner_id, $1, $2"
                   " FROM accounts WHERE learner_id = $3")
 
+XP_ENTRY = ("INSERT INTO xp_ledger (learner_id, community_id, amount, held_back, source,"
+            " quest_id, item_id, gained_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+_ADD_XP = ("INSERT INTO xp_totals (learner_id, community_id, period, xp) VALUES {rows}"
+           " ON CONFLICT (learner_id, community_id, period) DO UPDATE SET"
+           " xp = xp_totals.xp + excluded.xp")
+ADD_XP = _ADD_XP.format(rows="($1, $2, 'all', $3)")
+ADD_XP_IN_SEASON = _ADD_XP.format(rows="($1, $2, 'all', $3), ($1, $2, $4, $3)")
+
+
+def gain_xp(change: GainXp) -> Program[None]:
+    """The ledger row, and the totals the standings are read from (all-time and the season's,
+    in one statement), kept in step with it."""
+    yield sql(XP_ENTRY, change.learner_id, change.community_id, change.amount,
+              change.held_back, change.source, change.quest_id, change.item_id,
+              ts(change.gained_at))
+    if change.amount <= 0:
+        return
+    if change.season is None:
+        yield sql(ADD_XP, change.learner_id, change.community_id, change.amount)
+    else:
+        yield sql(ADD_XP_IN_SEASON, change.learner_id, change.community_id, change.amount,
+                  change.season)
+
 
 def apply_changes(changes: Sequence[Change]) -> Program[None]:
     for change in changes:
-        match change:
-            case CreateLearner(learner_id=lid, account=acc, display_name=name, created_at=at):
-                yield sql(CREATE_LEARNER, lid, name, ts(at), secrets.token_urlsafe(24))
-                yield sql(ADD_ACCOUNT, acc.platform, acc.user_id, lid)
-            case UpdateLearner():
-                yield sql(UPDATE_LEARNER, change.display_name, int(change.role),
-                          dump_quiz(change.quiz), dump_times(change.failed_checkins),
-                          change.email, int(change.show_name),
-                          dump_times(change.failed_links), change.language,
-                          change.learner_id)
-            case PutEnrolment(learner_id=lid, enrolment=e):
-                yield sql(PUT_ENROLMENT, lid, e.quest_id, e.quest_version, ts(e.joined_at))
-            case PutStep(learner_id=lid, step=s):
-                yield sql(PUT_STEP, lid, s.quest_id, s.step_id, s.count, ts(s.completed_at),
-                          dump_json(s.evidence), ts(s.last_attempt_at))
-            case PutMilestone():
-                yield sql(PUT_MILESTONE, change.learner_id, change.quest_id,
-                          change.milestone_id, change.xp, ts(change.reached_at))
-            case PutAward(award=a):
-                yield sql(PUT_AWARD, a.award_id, a.learner_id, a.quest_id, a.quest_version,
-                          a.badge_key, a.badge_name, ts(a.awarded_at), dump_json(a.evidence),
-                          a.awarded_by, ts(a.revoked_at), a.revocation_reason)
-                # Its place in the revocation list, chosen now so issuing needs no write.
-                yield from allocate_status_index(a.award_id)
-            case RevokeAward():
-                yield sql(REVOKE_AWARD, ts(change.revoked_at), change.reason,
-                          change.revoked_by, change.award_id)
-            case PutSession(session=s):
-                yield sql(PUT_SESSION, s.quest_id, s.step_id, s.secret, ts(s.issued_at),
-                          s.issued_by)
-            case PutLinkCode():
-                yield sql(DROP_LINK_CODES, change.learner_id, ts(change.issued_at))
-                yield sql(PUT_LINK_CODE, change.code_hash, change.locator, change.learner_id,
-                          ts(change.expires_at))
-            case FailLinkCode(locator=locator):
-                yield sql(FAIL_LINK_CODE, locator)
-            case FailCheckIn(sessions=sessions):
-                for quest_id, step_id in sessions:
-                    yield sql(FAIL_CHECK_IN, quest_id, step_id)
-            case ClaimEmail(learner_id=lid, email=email):
-                yield sql(CLAIM_EMAIL, email, lid)
-            case RecordGrant(granter_id=granter, learner_id=lid):
-                yield sql(RECORD_GRANT, granter, lid)
-            case RecordPost(post=post, author=author, posted_at=at):
-                yield sql(RECORD_POST, post, author.platform, author.user_id, ts(at))
-                yield sql(FORGET_OLD_POSTS, ts(at - POST_MEMORY))
-            case CountReaction():
-                yield sql(COUNT_REACTION, change.learner_id, change.post, change.quest_id,
-                          change.step_id, ts(change.at))
-            case MergeLearner(source_id=source, into_id=into, code_hash=code):
-                yield from merge_learner(source, into, code)
-            case ForgetLearner(learner_id=lid):
-                personal = yield from personal_data(lid)
-                for text in FORGET:
-                    yield sql(text, lid)
-                yield from scrub_after_forget(lid, personal)  # replies kept for redelivery
-            case KeepEvidenceFile():
-                yield sql(KEEP_EVIDENCE, change.ref, change.learner_id, change.file_name,
-                          change.media_type, change.data, ts(change.kept_at))
-            case QueueDelivery(learner_id=lid, message=message, created_at=at):
-                yield sql(QUEUE_DELIVERY, dump_json(outbound_to_dict(message)), ts(at), lid)
-            case NotifyAccount(account=account, message=message, created_at=at):
-                yield sql(ENQUEUE, account.platform, account.user_id,
-                          dump_json(outbound_to_dict(message)), ts(at))
-            case CompleteQuest():
-                pass  # progress already says so; only its webhooks are written
+        yield from _apply(change)
         # the webhooks a change raises, in its transaction (a transactional outbox)
         yield from raise_webhooks(change)
+
+
+def _apply(change: Change) -> Program[None]:
+    match change:
+        case CreateLearner(learner_id=lid, account=acc, display_name=name, created_at=at):
+            yield sql(CREATE_LEARNER, lid, name, ts(at), secrets.token_urlsafe(24))
+            yield sql(ADD_ACCOUNT, acc.platform, acc.user_id, lid)
+        case UpdateLearner():
+            yield sql(UPDATE_LEARNER, change.display_name, int(change.role),
+                      dump_quiz(change.quiz), dump_times(change.failed_checkins),
+                      change.email, int(change.show_name),
+                      dump_times(change.failed_links), change.language,
+                      int(change.on_leaderboard), change.home_community,
+                      dump_days(change.participation_today), change.learner_id)
+        case GainXp():
+            yield from gain_xp(change)
+        case PutEnrolment(learner_id=lid, enrolment=e):
+            yield sql(PUT_ENROLMENT, lid, e.quest_id, e.quest_version, ts(e.joined_at))
+        case PutStep(learner_id=lid, step=s):
+            yield sql(PUT_STEP, lid, s.quest_id, s.step_id, s.count, ts(s.completed_at),
+                      dump_json(s.evidence), ts(s.last_attempt_at))
+        case PutMilestone():
+            yield sql(PUT_MILESTONE, change.learner_id, change.quest_id,
+                      change.milestone_id, change.xp, ts(change.reached_at))
+        case PutAward(award=a):
+            yield sql(PUT_AWARD, a.award_id, a.learner_id, a.quest_id, a.quest_version,
+                      a.badge_key, a.badge_name, ts(a.awarded_at), dump_json(a.evidence),
+                      a.awarded_by, ts(a.revoked_at), a.revocation_reason)
+            # Its place in the revocation list, chosen now so issuing needs no write.
+            yield from allocate_status_index(a.award_id)
+        case RevokeAward():
+            yield sql(REVOKE_AWARD, ts(change.revoked_at), change.reason,
+                      change.revoked_by, change.award_id)
+        case PutSession(session=s):
+            yield sql(PUT_SESSION, s.quest_id, s.step_id, s.secret, ts(s.issued_at),
+                      s.issued_by)
+        case PutLinkCode():
+            yield sql(DROP_LINK_CODES, change.learner_id, ts(change.issued_at))
+            yield sql(PUT_LINK_CODE, change.code_hash, change.locator, change.learner_id,
+                      ts(change.expires_at))
+        case FailLinkCode(locator=locator):
+            yield sql(FAIL_LINK_CODE, locator)
+        case FailCheckIn(sessions=sessions):
+            for quest_id, step_id in sessions:
+                yield sql(FAIL_CHECK_IN, quest_id, step_id)
+        case ClaimEmail(learner_id=lid, email=email):
+            yield sql(CLAIM_EMAIL, email, lid)
+        case RecordGrant(granter_id=granter, learner_id=lid):
+            yield sql(RECORD_GRANT, granter, lid)
+        case _:
+            yield from _apply_more(change)
+
+
+def _apply_more(change: Change) -> Program[None]:
+    match change:
+        case RecordPost(post=post, author=author, posted_at=at):
+            yield sql(RECORD_POST, post, author.platform, author.user_id, ts(at))
+            yield sql(FORGET_OLD_POSTS, ts(at - POST_MEMORY))
+        case CountReaction():
+            yield sql(COUNT_REACTION, change.learner_id, change.post, change.quest_id,
+                      change.step_id, ts(change.at))
+        case MergeLearner(source_id=source, into_id=into, code_hash=code):
+            yield from merge_learner(source, into, code)
+        case ForgetLearner(learner_id=lid):
+            personal = yield from personal_data(lid)
+            for text in FORGET:
+                yield sql(text, lid)
+            yield from scrub_after_forget(lid, personal)  # replies kept for redelivery
+        case KeepEvidenceFile():
+            yield sql(KEEP_EVIDENCE, change.ref, change.learner_id, change.file_name,
+                      change.media_type, change.data, ts(change.kept_at))
+        case QueueDelivery(learner_id=lid, message=message, created_at=at):
+            yield sql(QUEUE_DELIVERY, dump_json(outbound_to_dict(message)), ts(at), lid)
+        case NotifyAccount(account=account, message=message, created_at=at):
+            yield sql(ENQUEUE, account.platform, account.user_id,
+                      dump_json(outbound_to_dict(message)), ts(at))
+        case CompleteQuest():
+            pass  # progress already says so; only its webhooks are written
+        case _:
+            raise AssertionError(f"{type(change).__name__} is written by _apply")
 
 
 STATUS_LIST_SIZE = 131_072
@@ -189,12 +229,15 @@ FORGET = (
     "DELETE FROM step_progress WHERE learner_id = $1",
     "DELETE FROM enrolments WHERE learner_id = $1",
     "DELETE FROM milestones WHERE learner_id = $1",
+    "DELETE FROM xp_ledger WHERE learner_id = $1",
+    "DELETE FROM xp_totals WHERE learner_id = $1",
+    "DELETE FROM season_standings WHERE learner_id = $1",
     "DELETE FROM link_codes WHERE learner_id = $1",
     "DELETE FROM outbox WHERE learner_id = $1 AND delivered_at IS NULL",
     "DELETE FROM accounts WHERE learner_id = $1",
     "UPDATE learners SET display_name = NULL, email = NULL, quiz = NULL,"
-    " failed_checkins = '[]', failed_links = '[]', show_name = 0, role = 0, language = NULL"
-    " WHERE learner_id = $1",
+    " failed_checkins = '[]', failed_links = '[]', show_name = 0, role = 0, language = NULL,"
+    " on_leaderboard = 0, home_community = NULL, xp_today = '{}' WHERE learner_id = $1",
 )
 
 # The learner who asked for the code keeps their id; the other's rows move across. Each
@@ -218,6 +261,13 @@ _MERGE: tuple[tuple[str | PerDialect, tuple[str, ...]], ...] = (
      " SELECT $2, quest_id, milestone_id, xp, reached_at FROM milestones"
      " WHERE learner_id = $1 ON CONFLICT DO NOTHING", ("source", "into")),
     ("UPDATE awards SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
+    ("UPDATE xp_ledger SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
+    ("INSERT INTO xp_totals (learner_id, community_id, period, xp) SELECT $2, community_id,"
+     " period, xp FROM xp_totals WHERE learner_id = $1"
+     " ON CONFLICT (learner_id, community_id, period) DO UPDATE SET"
+     " xp = xp_totals.xp + excluded.xp", ("source", "into")),
+    ("DELETE FROM xp_totals WHERE learner_id = $1", ("source",)),
+    ("DELETE FROM season_standings WHERE learner_id = $1", ("source",)),
     ("UPDATE outbox SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
     ("UPDATE evidence_files SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
     ("INSERT INTO email_claims (email, learner_id) SELECT email, $2 FROM email_claims"

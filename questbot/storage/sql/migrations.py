@@ -321,6 +321,60 @@ MIGRATIONS: tuple[Migration, ...] = (
     CREATE INDEX webhook_attempts_by_time ON webhook_attempts (attempted_at)
     """, row_number=("INTEGER PRIMARY KEY", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
         reference=("INTEGER", "BIGINT")),)),
+    # Milestone XP recorded before the ledger counts for the built-in default community.
+    Migration("the game: an XP ledger (one row per gain), each community's standings (all-time"
+              " and per season, one row per learner and period, ranked by one index), closed"
+              " seasons with their archived top standings, and per learner: named on"
+              " leaderboards or not, the last public community, today's participation XP", (
+        _spelled("""
+    CREATE TABLE xp_ledger (
+        entry_id {row_number},
+        learner_id TEXT NOT NULL,
+        community_id TEXT NOT NULL,
+        amount INTEGER NOT NULL,
+        held_back INTEGER NOT NULL DEFAULT 0,
+        source TEXT NOT NULL,
+        quest_id TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        gained_at TEXT NOT NULL
+    )
+    """, row_number=("INTEGER PRIMARY KEY",
+                     "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")), """
+    CREATE INDEX xp_ledger_by_learner ON xp_ledger (learner_id, gained_at);
+    CREATE TABLE xp_totals (
+        learner_id TEXT NOT NULL,
+        community_id TEXT NOT NULL,
+        period TEXT NOT NULL,
+        xp INTEGER NOT NULL,
+        PRIMARY KEY (learner_id, community_id, period)
+    );
+    CREATE INDEX xp_standings ON xp_totals (community_id, period, xp DESC, learner_id);
+    CREATE TABLE seasons_closed (
+        community_id TEXT NOT NULL,
+        season TEXT NOT NULL,
+        closed_at TEXT NOT NULL,
+        PRIMARY KEY (community_id, season)
+    );
+    CREATE TABLE season_standings (
+        community_id TEXT NOT NULL,
+        season TEXT NOT NULL,
+        learner_id TEXT NOT NULL,
+        rank INTEGER NOT NULL,
+        xp INTEGER NOT NULL,
+        PRIMARY KEY (community_id, season, learner_id)
+    );
+    CREATE INDEX season_standings_by_learner ON season_standings (learner_id);
+    ALTER TABLE learners ADD COLUMN on_leaderboard INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE learners ADD COLUMN home_community TEXT;
+    ALTER TABLE learners ADD COLUMN xp_today TEXT NOT NULL DEFAULT '{}';
+    INSERT INTO xp_ledger (learner_id, community_id, amount, source, quest_id, item_id,
+                           gained_at)
+        SELECT learner_id, 'default', xp, 'milestone', quest_id, milestone_id, reached_at
+        FROM milestones WHERE xp > 0;
+    INSERT INTO xp_totals (learner_id, community_id, period, xp)
+        SELECT learner_id, 'default', 'all', sum(xp) FROM milestones
+        GROUP BY learner_id HAVING sum(xp) > 0
+    """)),
 )
 
 LATEST = len(MIGRATIONS)

@@ -10,6 +10,7 @@ from typing import Any
 from questbot.domain.ids import UserRef
 from questbot.domain.progress import (
     AwardRecord,
+    DayCount,
     Enrolment,
     LearnerState,
     PendingSubmission,
@@ -29,11 +30,14 @@ def learner_from_row(row: Sequence[Any] | None) -> LearnerState | None:
     if row is None:
         return None
     (learner_id, name, role, quiz, failed, email, show_name, accounts, enrolments, steps,
-     milestones, awards, failed_links, language) = row
+     milestones, awards, failed_links, language, on_leaderboard, home, today, totals) = row
     learner = LearnerState(learner_id, name, Role(role), quiz=load_quiz(quiz),
                            failed_checkins=load_times(failed), email=email,
                            show_name=bool(show_name), failed_links=load_times(failed_links),
-                           language=language)
+                           language=language, on_leaderboard=bool(on_leaderboard),
+                           home_community=home,
+                           participation_today=load_days(today))
+    learner.xp_by_community = {community: int(xp) for community, xp in json.loads(totals)}
     learner.accounts = [UserRef(p, u) for p, u in json.loads(accounts)]
     for quest_id, version, joined in json.loads(enrolments):
         learner.enrolments[quest_id] = Enrolment(quest_id, version, need_ts(joined))
@@ -62,3 +66,15 @@ def pending_from_row(row: Sequence[Any]) -> PendingSubmission:
         quest_id, step_id, int(count), parse_ts(completed),
         json.loads(evidence) if isinstance(evidence, str) else dict(evidence),
         parse_ts(last)))
+
+
+def load_days(text: str | None) -> dict[str, DayCount]:
+    """``{community: [day, xp, told]}`` as the learners row keeps today's participation XP."""
+    days = json.loads(text) if text else {}
+    return {community: DayCount(str(day), int(xp), bool(told))
+            for community, (day, xp, told) in days.items()}
+
+
+def dump_days(days: Sequence[tuple[str, DayCount]]) -> str:
+    return json.dumps({community: [d.day, d.xp, int(d.told)] for community, d in days},
+                      separators=(",", ":"), sort_keys=True)

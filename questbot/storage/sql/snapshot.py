@@ -30,7 +30,9 @@ SELECT l.learner_id, l.display_name, l.role, l.quiz, l.failed_checkins, l.email,
   (SELECT {d.json_list(d.json_row("quest_id", "milestone_id", "xp"))}
      FROM milestones WHERE learner_id = l.learner_id),
   (SELECT {d.json_list(awards)} FROM awards WHERE learner_id = l.learner_id),
-  l.failed_links, l.language
+  l.failed_links, l.language, l.on_leaderboard, l.home_community, l.xp_today,
+  (SELECT {d.json_list(d.json_row("community_id", "xp"))}
+     FROM xp_totals WHERE learner_id = l.learner_id AND period = 'all')
 FROM learners l WHERE l.learner_id = $1
 """
 

@@ -14,6 +14,8 @@ from questbot.domain.messages import Delivery, Outbound
 from questbot.domain.progress import AwardRecord
 from questbot.ports import (
     AwardView,
+    Board,
+    BoardQuery,
     Claimed,
     CredentialRecord,
     CredentialState,
@@ -23,10 +25,11 @@ from questbot.ports import (
     FailedDelivery,
     RecipientRecord,
     Settle,
+    TellWinner,
     WebhookAttempt,
     WebhookOutcome,
 )
-from questbot.storage.sql import credentials, outbox, webhooks
+from questbot.storage.sql import credentials, leaderboard, outbox, webhooks
 from questbot.storage.sql.events import prune_events
 from questbot.storage.sql.program import PRUNE_BATCH, Program
 
@@ -123,6 +126,24 @@ class SqlStore(ABC):
 
     async def prune_webhooks(self, older_than: timedelta) -> int:
         return await self._prune(webhooks.prune, datetime.now(UTC) - older_than)
+    # --- leaderboards ----------------------------------------------------------------------
+    async def leaderboard(self, query: BoardQuery) -> Board:
+        return await self.read(leaderboard.leaderboard(query))
+
+    async def home_community(self, account: UserRef) -> str | None:
+        return await self.read(leaderboard.home_community(account))
+
+    async def season_to_close(self, community_id: str, current: str | None) -> str | None:
+        return await self.read(leaderboard.season_to_close(community_id, current))
+
+    async def close_season(self, community_id: str, season: str, winners: int,
+                           tell: TellWinner, now: datetime) -> bool:
+        closed = await self.write(leaderboard.close_season(community_id, season, winners,
+                                                           tell, now))
+        while True:  # batch after batch, each its own transaction, so events keep flowing
+            if await self.write(leaderboard.drop_season(community_id, season)) < PRUNE_BATCH:
+                return closed
+            await asyncio.sleep(0)
 
     # --- badges --------------------------------------------------------------------------
     async def prepare_credential(self, award_id: str, learner_id: str
