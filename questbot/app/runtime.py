@@ -115,6 +115,8 @@ async def _engine_ctx(app: web.Application) -> AsyncIterator[None]:
     services.engine = engine
     tasks: list[asyncio.Task[Any]] = [
         asyncio.create_task(services.badges.keep_issuing(BADGE_RETRY), name="issue-missing")]
+    tasks.append(asyncio.create_task(_nudge_regularly(engine, services.store),
+                                     name="nudges"))
     if settings.reload_interval > 0:
         tasks.append(asyncio.create_task(library.watch(settings.reload_interval),
                                          name="quest-watch"))
@@ -124,6 +126,23 @@ async def _engine_ctx(app: web.Application) -> AsyncIterator[None]:
     for task in tasks:
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+NUDGE_INTERVAL = 60.0  # seconds between looks for due reminders and streak notes
+NUDGE_BATCH = 50
+
+
+async def _nudge_regularly(engine: QuestEngine, store: Store) -> None:
+    """Reminders and streak notes, off the event path: small batches, each nudge its own
+    short transaction, until none is due; then wait."""
+    while True:
+        try:
+            handled = NUDGE_BATCH
+            while handled >= NUDGE_BATCH:  # each batch awaits the store: events go between
+                handled = await engine.send_nudges(store, NUDGE_BATCH)
+        except Exception:
+            log.exception("sending reminders and streak notes failed")
+        await asyncio.sleep(NUDGE_INTERVAL)
 
 
 async def serve(settings: Settings, *, interactive: bool, out: TextIO | None = None) -> None:

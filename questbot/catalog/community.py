@@ -14,6 +14,9 @@ from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
 from questbot.catalog.fields import Slug, Strict
+from questbot.catalog.message_rules import MessageRules
+from questbot.catalog.reminders import QuietHours, ReminderRules
+from questbot.catalog.streaks import StreakRules
 from questbot.domain.ids import ConversationRef
 
 MAX_PLACES = 1000
@@ -63,6 +66,14 @@ class CommunityFile(Strict):
         description="the groups and servers it covers (platform:id); none: every other place")
     time_zone: TimeZoneName = Field(
         "UTC", description="days (streaks, daily caps, seasons) begin at midnight here")
+    streaks: StreakRules | None = Field(
+        None, description="count days (or weeks) in a row with a step done; none: no streaks")
+    reminders: ReminderRules | None = Field(
+        None, description="remind a learner of a quest left halfway; none: no reminders")
+    quiet_hours: QuietHours | None = Field(
+        None, description="no reminder or streak warning between these times (they wait)")
+    messages: MessageRules | None = Field(
+        None, description="which messages count towards participation steps; none: all")
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,8 @@ from questbot.domain.messages import (
     Revoke,
     SetEmail,
     SetLanguage,
+    SetReminders,
+    ShowCounters,
     ShowName,
     ShowProgress,
     Start,
@@ -155,6 +157,16 @@ def _review(approve: bool) -> Callable[[Args], Command]:
     return build
 
 
+def _counters(args: Args) -> Command:
+    assert args.learner is not None
+    reason = args.get("reason")
+    if args.get("reset") is None:
+        return ShowCounters(args.learner, target_name=args.learner_name)
+    if not reason:
+        return _usage("counters")
+    return ShowCounters(args.learner, True, reason[:MAX_REASON], args.learner_name)
+
+
 def _tutor(args: Args) -> Command:
     assert args.learner is not None
     return MakeTutor(args.learner, args.get("remove") is not None, args.learner_name)
@@ -196,6 +208,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
                  Param("share", Kind.CHOICE, required=False, choices=("public",)),
                  Param("evidence", Kind.TEXT, required=False),
                  Param("file", Kind.FILE, required=False)), _submit),
+    CommandSpec("reminders", Role.LEARNER,
+                (Param("reminders", Kind.CHOICE, choices=("on", "off")),),
+                lambda a: SetReminders(a.word("reminders") == "on")),
     CommandSpec("react", Role.LEARNER, (), lambda _: React(), listed=False, extra_words=True),
     CommandSpec("code", Role.TUTOR, (_QUEST, _MAYBE_STEP),
                 lambda a: IssueCode(a.word("quest"), a.get("step"))),
@@ -209,6 +224,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("reject", Role.TUTOR,
                 (Param("submission", Kind.WORD), Param("feedback", Kind.TEXT)),
                 _review(approve=False)),
+    CommandSpec("counters", Role.TUTOR,
+                (_LEARNER, Param("reset", Kind.CHOICE, required=False, choices=("reset",)),
+                 Param("reason", Kind.TEXT, required=False)), _counters),
     CommandSpec("tutor", Role.ADMIN,
                 (_LEARNER, Param("remove", Kind.CHOICE, required=False, choices=("remove", "off"))),
                 _tutor),

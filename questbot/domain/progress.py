@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import IntEnum
 
 from questbot.domain.ids import UserRef
+from questbot.domain.streaks import Streak
 
 
 class Role(IntEnum):
@@ -64,6 +65,29 @@ class Enrolment:
 
 
 @dataclass(slots=True)
+class RecentMessage:
+    """One of the learner's recent counted messages, as the message rules compare them."""
+
+    fingerprint: str
+    sketch: tuple[int, ...]
+
+
+@dataclass(slots=True)
+class Play:
+    """What the game keeps per learner besides steps: the streak, where they last played
+    in public (their home community, for time zones), their choice about reminders, and
+    what the message rules remember."""
+
+    streak: Streak = field(default_factory=Streak)
+    streak_warn_at: datetime | None = None  # the about-to-break note is due then
+    home_community: str | None = None
+    reminders_off: bool = False
+    recent: list[RecentMessage] = field(default_factory=list)  # newest last
+    ignored_day: str | None = None  # the local date ``ignored`` counts for
+    ignored: dict[str, int] = field(default_factory=dict)  # reason -> messages that day
+
+
+@dataclass(slots=True)
 class LearnerState:
     learner_id: str
     display_name: str | None
@@ -80,6 +104,7 @@ class LearnerState:
     email: str | None = None
     show_name: bool = False
     language: str | None = None  # chosen with /language; else the platform's, else default
+    play: Play = field(default_factory=Play)
 
     @property
     def xp(self) -> int:

@@ -20,6 +20,7 @@ from questbot.domain.progress import AwardRecord
 from questbot.engine.clock import SystemClock
 from questbot.engine.decide import decide
 from questbot.engine.handlers import handling
+from questbot.engine.nudges import decide_nudge
 from questbot.engine.work import Context, EngineSettings
 from questbot.i18n import translate
 from questbot.ports import (
@@ -27,6 +28,7 @@ from questbot.ports import (
     Clock,
     EventStore,
     IssuedBadge,
+    Nudges,
 )
 
 log = logging.getLogger(__name__)
@@ -108,6 +110,18 @@ class QuestEngine:
                     await self._issue(award, to_actor, handled)
                 case ReloadQuests():
                     handled.replies.extend(await self._reload(event.language))
+        return handled
+
+    async def send_nudges(self, store: Nudges, limit: int = 50) -> int:
+        """One batch of due reminders and streak notes, each in its own short transaction;
+        returns how many were handled (sent, put back for after quiet hours, or dropped)."""
+        now = self._clock.now()
+        catalog, settings = self._catalog, self._settings
+        handled = 0
+        for nudge in await store.due_nudges(now, limit):
+            decided = await store.run_nudge(
+                nudge, partial(decide_nudge, nudge, catalog=catalog, settings=settings, now=now))
+            handled += decided
         return handled
 
     async def _issue(self, award: AwardRecord, to_actor: bool, handled: Handled) -> None:

@@ -38,6 +38,8 @@ from questbot.domain.messages import (
     RevokeById,
     SetEmail,
     SetLanguage,
+    SetReminders,
+    ShowCounters,
     ShowName,
     ShowProgress,
     Start,
@@ -47,10 +49,12 @@ from questbot.domain.messages import (
 )
 from questbot.engine import (
     attendance,
+    counters,
     language,
     linking,
     privacy,
     quiz,
+    reminders,
     submission,
     tutor,
     views,
@@ -138,6 +142,11 @@ def handling(event: Event) -> Handling:
         case ReviewSubmission(submission_id=submission_id):
             return Handling(LoadRequest(actor, submission=submission_id),
                             lambda work: submission.review(work, command))
+        case SetReminders():
+            return Handling(own, lambda work: reminders.set_reminders(work, command))
+        case ShowCounters(target=target):
+            return Handling(LoadRequest(actor, target),
+                            lambda work: counters.show_counters(work, command))
         case Invalid(problem=problem, params=params):
             return Handling(own, lambda work: _refuse(problem, params))
         case _:
@@ -157,7 +166,7 @@ def _message(work: Work, text: str) -> None:
     elif conversation.private:
         work.say("private.hint")
     else:
-        count_participation(work, learner, "message")
+        count_participation(work, learner, "message", text=text)
 
 
 def _set_email(work: Work, command: SetEmail) -> None:

@@ -9,6 +9,7 @@ from questbot.domain.changes import IssueBadge, PutAward, PutEnrolment, PutMiles
 from questbot.domain.errors import Rejected
 from questbot.domain.messages import BadgeAwarded, Outbound, Text
 from questbot.domain.progress import AwardRecord, Enrolment, LearnerState
+from questbot.engine import reminders, streaks
 from questbot.engine.work import Work
 
 
@@ -68,6 +69,8 @@ def complete_step(
                       quest=work.text(quest.title, language))
     notify(work, learner, Text(text), to_actor)
     reach_milestones(work, learner, quest, step_id, to_actor=to_actor)
+    streaks.count_step(work, learner, to_actor=to_actor)
+    reminders.after_progress(work, learner, quest, finished=quest_finished(learner, quest))
 
 
 def done_steps(learner: LearnerState, quest: Quest) -> set[str]:

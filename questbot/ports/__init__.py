@@ -24,6 +24,7 @@ from questbot.ports.credentials import (
 )
 from questbot.ports.events import Decide, EventHandler, EventStore, LoadRequest, Outcome
 from questbot.ports.evidence import EvidenceFile, EvidenceReader
+from questbot.ports.nudges import DecideNudge, Nudge, Nudges
 from questbot.ports.outbox import Claimed, DeliveryStatus, FailedDelivery, Outbox, Settle
 from questbot.ports.store import Store
 
@@ -41,6 +42,7 @@ __all__ = [
     "CredentialRecord",
     "CredentialStore",
     "Decide",
+    "DecideNudge",
     "DeliveryStatus",
     "EventHandler",
     "EventStore",
@@ -49,6 +51,8 @@ __all__ = [
     "FailedDelivery",
     "IssuedBadge",
     "LoadRequest",
+    "Nudge",
+    "Nudges",
     "Outbox",
     "Outcome",
     "RecipientRecord",

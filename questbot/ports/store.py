@@ -8,10 +8,12 @@ from typing import Protocol
 from questbot.ports.credentials import AwardReader, CredentialStore
 from questbot.ports.events import EventStore
 from questbot.ports.evidence import EvidenceReader
+from questbot.ports.nudges import Nudges
 from questbot.ports.outbox import Outbox
 
 
-class Store(EventStore, Outbox, AwardReader, CredentialStore, EvidenceReader, Protocol):
+class Store(EventStore, Outbox, AwardReader, CredentialStore, EvidenceReader, Nudges,
+            Protocol):
     async def open(self) -> None:
         ...
 

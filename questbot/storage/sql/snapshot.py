@@ -30,7 +30,8 @@ SELECT l.learner_id, l.display_name, l.role, l.quiz, l.failed_checkins, l.email,
   (SELECT {d.json_list(d.json_row("quest_id", "milestone_id", "xp"))}
      FROM milestones WHERE learner_id = l.learner_id),
   (SELECT {d.json_list(awards)} FROM awards WHERE learner_id = l.learner_id),
-  l.failed_links, l.language
+  l.failed_links, l.language, l.streak_current, l.streak_best, l.streak_last,
+  l.streak_warn_at, l.home_community, l.reminders_off, l.message_memory
 FROM learners l WHERE l.learner_id = $1
 """
 

@@ -16,12 +16,14 @@ from questbot.ports import (
     AwardView,
     Claimed,
     CredentialRecord,
+    DecideNudge,
     EvidenceFile,
     FailedDelivery,
+    Nudge,
     RecipientRecord,
     Settle,
 )
-from questbot.storage.sql import credentials, outbox
+from questbot.storage.sql import credentials, nudges, outbox
 from questbot.storage.sql.events import prune_events
 from questbot.storage.sql.program import PRUNE_BATCH, Program
 
@@ -81,6 +83,13 @@ class SqlStore(ABC):
             if pruned < PRUNE_BATCH:
                 return total
             await asyncio.sleep(0)
+
+    # --- nudges: reminders and streak notes ---------------------------------------------
+    async def due_nudges(self, now: datetime, limit: int = 50) -> list[Nudge]:
+        return await self.read(nudges.due(now, limit))
+
+    async def run_nudge(self, nudge: Nudge, decide: DecideNudge) -> bool:
+        return await self.write(nudges.run(nudge, decide, datetime.now(UTC)))
 
     # --- badges --------------------------------------------------------------------------
     async def prepare_credential(self, award_id: str, learner_id: str
