@@ -130,6 +130,7 @@ async def _engine_ctx(app: web.Application) -> AsyncIterator[None]:
 
 NUDGE_INTERVAL = 60.0  # seconds between looks for due reminders and streak notes
 NUDGE_BATCH = 50
+NUDGE_ROUNDS = 100  # batches per look at most: a stuck row cannot keep the loop spinning
 
 
 async def _nudge_regularly(engine: QuestEngine, store: Store) -> None:
@@ -137,9 +138,9 @@ async def _nudge_regularly(engine: QuestEngine, store: Store) -> None:
     short transaction, until none is due; then wait."""
     while True:
         try:
-            handled = NUDGE_BATCH
-            while handled >= NUDGE_BATCH:  # each batch awaits the store: events go between
-                handled = await engine.send_nudges(store, NUDGE_BATCH)
+            for _ in range(NUDGE_ROUNDS):  # each batch awaits the store: events go between
+                if await engine.send_nudges(store, NUDGE_BATCH) < NUDGE_BATCH:
+                    break
         except Exception:
             log.exception("sending reminders and streak notes failed")
         await asyncio.sleep(NUDGE_INTERVAL)

@@ -113,16 +113,17 @@ class QuestEngine:
         return handled
 
     async def send_nudges(self, store: Nudges, limit: int = 50) -> int:
-        """One batch of due reminders and streak notes, each in its own short transaction;
-        returns how many were handled (sent, put back for after quiet hours, or dropped)."""
+        """One batch of due reminders and streak notes, each claimed and decided in its own
+        short transaction (sent, put back until quiet hours end, or dropped); returns how
+        many were due, so a caller goes on while batches come back full. A nudge another
+        process claimed first is left to it."""
         now = self._clock.now()
         catalog, settings = self._catalog, self._settings
-        handled = 0
-        for nudge in await store.due_nudges(now, limit):
-            decided = await store.run_nudge(
+        due = await store.due_nudges(now, limit)
+        for nudge in due:
+            await store.run_nudge(
                 nudge, partial(decide_nudge, nudge, catalog=catalog, settings=settings, now=now))
-            handled += decided
-        return handled
+        return len(due)
 
     async def _issue(self, award: AwardRecord, to_actor: bool, handled: Handled) -> None:
         if self._issuer is None:
