@@ -12,6 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from questbot.domain import ConversationRef, Event
+from questbot.domain.messages import PostMessage
 from questbot.domain.streaks import (
     Period,
     Streak,
@@ -22,6 +24,7 @@ from questbot.domain.streaks import (
 )
 from questbot.ports import Store
 from tests.game import Game, at, game_catalog
+from tests.helpers import render
 
 LONDON = ZoneInfo("Europe/London")
 TONGA = ZoneInfo("Pacific/Tongatapu")  # +13:00 all year
@@ -229,3 +232,29 @@ async def test_the_note_waits_for_quiet_hours_to_end_or_is_dropped_if_too_late(
     await late.step_at("2026-12-02T09:00:00")
     assert await late.nudges_at("2026-12-03T16:00:00") == []
     assert await late.nudges_at("2026-12-04T08:30:00") == []
+
+
+async def test_a_learner_in_two_communities_counts_each_step_in_its_places_zone(
+        store: Store, tmp_path: Path) -> None:
+    tmp_path.mkdir(exist_ok=True)
+    (tmp_path / "pacific.yaml").write_text(
+        "schema_version: 1\nkind: community\nid: pacific\nplaces: [console:tonga]\n"
+        "time_zone: Pacific/Tongatapu\nstreaks: {period: day}\n", encoding="utf-8")
+    game = Game(store, game_catalog(tmp_path, COMMUNITY), at("2026-12-01T11:01:00"))
+    await game.alice.say("/join daily")
+
+    async def step(moment: str, community: str | None) -> str:
+        game.clock.current = at(moment)
+        game._step += 1
+        channel = f"c{game._step}"
+        event = Event(f"x{game._step}", game.alice.user,
+                      ConversationRef("console", channel, channel, False, community=community),
+                      PostMessage(f"step {game._step}"), "Alice")
+        return render(await game.engine.handle(event))
+
+    assert "in a row" not in await step("2026-12-01T11:01:00", "tonga")  # the 2nd in Tonga
+    assert "in a row" not in await step("2026-12-02T09:00:00", None)  # the 2nd in London
+    assert "🔥 2 days in a row" in await step("2026-12-03T09:00:00", None)
+    # In private, the home community (the last public place: London) counts.
+    game.clock.current = at("2026-12-04T23:30:00")  # 23:30 in London, the 5th in Tonga
+    assert "🔥 Streak: 2 days" in await game.alice.say("/progress")
