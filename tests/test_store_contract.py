@@ -89,6 +89,9 @@ async def conversation(engine: QuestEngine, clock: FakeClock) -> list[str]:
     waiting = re.search(r"^(\w+): ", await say(tina, "/review"), re.MULTILINE)
     assert waiting, said[-1]
     await say(tina, f"/approve {waiting[1]} clear and honest")  # the portfolio is complete
+    await say(tina, "/counters alice")
+    await say(tina, "/counters alice reset a burst of one-word posts")
+    await say(alice, "/reminders off")
     await say(alice, "/progress")
     await say(alice, "/badges")
     await say(bob, "/forget confirm")

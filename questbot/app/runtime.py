@@ -172,6 +172,8 @@ async def _engine_ctx(app: web.Application) -> AsyncIterator[None]:
         tasks.append(asyncio.create_task(
             keep_closing_seasons(services.store, lambda: library.catalog, services.clock,
                                  language), name="close-seasons"))
+        tasks.append(asyncio.create_task(_nudge_regularly(engine, services.store),
+                                         name="nudges"))
     if settings.reload_interval > 0:
         tasks.append(asyncio.create_task(library.watch(settings.reload_interval),
                                          name="quest-watch"))
@@ -181,6 +183,24 @@ async def _engine_ctx(app: web.Application) -> AsyncIterator[None]:
     for task in tasks:
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+NUDGE_INTERVAL = 60.0  # seconds between looks for due reminders and streak notes
+NUDGE_BATCH = 50
+NUDGE_ROUNDS = 100  # batches per look at most: a stuck row cannot keep the loop spinning
+
+
+async def _nudge_regularly(engine: QuestEngine, store: Store) -> None:
+    """Reminders and streak notes, off the event path: small batches, each nudge its own
+    short transaction, until none is due; then wait."""
+    while True:
+        try:
+            for _ in range(NUDGE_ROUNDS):  # each batch awaits the store: events go between
+                if await engine.send_nudges(store, NUDGE_BATCH) < NUDGE_BATCH:
+                    break
+        except Exception:
+            log.exception("sending reminders and streak notes failed")
+        await asyncio.sleep(NUDGE_INTERVAL)
 
 
 async def serve(settings: Settings, *, interactive: bool, out: TextIO | None = None) -> None:

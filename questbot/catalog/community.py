@@ -15,6 +15,9 @@ from pydantic_core import PydanticCustomError
 
 from questbot.catalog.fields import Slug, Strict
 from questbot.catalog.game import AntiFarming, Leaderboard, Levels
+from questbot.catalog.message_rules import MessageRules
+from questbot.catalog.reminders import QuietHours, ReminderRules
+from questbot.catalog.streaks import StreakRules
 from questbot.domain.ids import ConversationRef
 
 MAX_PLACES = 1000
@@ -70,6 +73,14 @@ class CommunityFile(Strict):
                                      description="seasons and winners of the leaderboard")
     anti_farming: AntiFarming = Field(AntiFarming.model_validate({}),
                                       description="limits on XP that taking part gives")
+    streaks: StreakRules | None = Field(
+        None, description="count days (or weeks) in a row with a step done; none: no streaks")
+    reminders: ReminderRules | None = Field(
+        None, description="remind a learner of a quest left halfway; none: no reminders")
+    quiet_hours: QuietHours | None = Field(
+        None, description="no reminder or streak warning between these times (they wait)")
+    messages: MessageRules | None = Field(
+        None, description="which messages count towards participation steps; none: all")
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from questbot.domain.progress import (
     AwardRecord,
     DayCount,
     Enrolment,
+    Play,
     Role,
     StepState,
 )
@@ -222,11 +223,42 @@ class CompleteQuest:
     completed_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class PutPlay:
+    """Replace the learner's game state: streak, home community, reminders, message memory."""
+
+    learner_id: str
+    play: Play
+
+
+@dataclass(frozen=True, slots=True)
+class PutReminder:
+    """The reminder for a quest left halfway is due at ``due_at`` (progress moves it later);
+    None: the quest is finished, no reminder. One already sent stays sent. ``again``: the
+    reminder scan claimed it and puts it back (it waits for quiet hours to end)."""
+
+    learner_id: str
+    quest_id: str
+    due_at: datetime | None
+    again: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RecordCounterReset:
+    """A tutor reset a learner's participation counters, and why."""
+
+    learner_id: str
+    tutor_id: str
+    reason: str
+    at: datetime
+
+
 Change = (
     CreateLearner | UpdateLearner | PutEnrolment | PutStep | PutMilestone | PutAward
     | RevokeAward | PutSession | QueueDelivery | PutLinkCode | MergeLearner | ForgetLearner
     | FailCheckIn | FailLinkCode | ClaimEmail | RecordGrant | RecordPost | CountReaction
     | KeepEvidenceFile | NotifyAccount | CompleteQuest | GainXp
+    | KeepEvidenceFile | NotifyAccount | PutPlay | PutReminder | RecordCounterReset
 )
 
 

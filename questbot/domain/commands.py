@@ -41,6 +41,8 @@ from questbot.domain.messages import (
     Revoke,
     SetEmail,
     SetLanguage,
+    SetReminders,
+    ShowCounters,
     ShowLeaderboard,
     ShowName,
     ShowProgress,
@@ -170,6 +172,14 @@ def _leaderboard(args: Args) -> Command:
             return ShowLeaderboard(all_time=False)
         case _:
             return ShowLeaderboard()
+def _counters(args: Args) -> Command:
+    assert args.learner is not None
+    reason = args.get("reason")
+    if args.get("reset") is None:
+        return ShowCounters(args.learner, target_name=args.learner_name)
+    if not reason:
+        return _usage("counters")
+    return ShowCounters(args.learner, True, reason[:MAX_REASON], args.learner_name)
 
 
 def _tutor(args: Args) -> Command:
@@ -217,6 +227,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("leaderboard", Role.LEARNER,
                 (Param("view", Kind.CHOICE, required=False,
                        choices=("season", "all", "optin", "optout")),), _leaderboard),
+    CommandSpec("reminders", Role.LEARNER,
+                (Param("reminders", Kind.CHOICE, choices=("on", "off")),),
+                lambda a: SetReminders(a.word("reminders") == "on")),
     CommandSpec("react", Role.LEARNER, (), lambda _: React(), listed=False, extra_words=True),
     CommandSpec("code", Role.TUTOR, (_QUEST, _MAYBE_STEP),
                 lambda a: IssueCode(a.word("quest"), a.get("step"))),
@@ -230,6 +243,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("reject", Role.TUTOR,
                 (Param("submission", Kind.WORD), Param("feedback", Kind.TEXT)),
                 _review(approve=False)),
+    CommandSpec("counters", Role.TUTOR,
+                (_LEARNER, Param("reset", Kind.CHOICE, required=False, choices=("reset",)),
+                 Param("reason", Kind.TEXT, required=False)), _counters),
     CommandSpec("tutor", Role.ADMIN,
                 (_LEARNER, Param("remove", Kind.CHOICE, required=False, choices=("remove", "off"))),
                 _tutor),

@@ -229,6 +229,24 @@ class ReviewSubmission:
 
 
 @dataclass(frozen=True, slots=True)
+class SetReminders:
+    """``/reminders on|off``: whether the learner is reminded of quests left halfway."""
+
+    on: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ShowCounters:
+    """``/counters LEARNER [reset REASON]``: a tutor sees (or resets, saying why) a learner's
+    participation counters, ignored messages and streak."""
+
+    target: UserRef
+    reset: bool = False
+    reason: str = ""
+    target_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Invalid:
     """A command the parser could not read; ``problem`` is a message-catalogue key."""
 
@@ -242,6 +260,7 @@ Command = (
     | ChooseAnswer | CheckIn | PostMessage | React | IssueCode | Grant | Revoke | RevokeById
     | MakeTutor | SetEmail | ShowName | SetLanguage | LinkAccount | ExportData | ForgetMe
     | Reload | Submit | ListSubmissions | ReviewSubmission | ShowLeaderboard | LeaderboardName
+    | SetReminders | ShowCounters
     | Invalid
 )
 

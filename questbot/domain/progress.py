@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import IntEnum
 
 from questbot.domain.ids import UserRef
+from questbot.domain.streaks import Streak
 
 
 class Role(IntEnum):
@@ -74,6 +75,29 @@ class DayCount:
 
 
 @dataclass(slots=True)
+class RecentMessage:
+    """One of the learner's recent counted messages, as the message rules compare them."""
+
+    fingerprint: str
+    sketch: tuple[int, ...]
+
+
+@dataclass(slots=True)
+class Play:
+    """What the game keeps per learner besides steps: the streak, where they last played
+    in public (their home community, for time zones), their choice about reminders, and
+    what the message rules remember."""
+
+    streak: Streak = field(default_factory=Streak)
+    streak_warn_at: datetime | None = None  # the about-to-break note is due then
+    home_community: str | None = None
+    reminders_off: bool = False
+    recent: list[RecentMessage] = field(default_factory=list)  # newest last
+    ignored_day: str | None = None  # the local date ``ignored`` counts for
+    ignored: dict[str, int] = field(default_factory=dict)  # reason -> messages that day
+
+
+@dataclass(slots=True)
 class LearnerState:
     learner_id: str
     display_name: str | None
@@ -94,6 +118,7 @@ class LearnerState:
     participation_today: dict[str, DayCount] = field(default_factory=dict)  # by community
     on_leaderboard: bool = False  # leaderboards may show the display name (/leaderboard optin)
     home_community: str | None = None  # the last public community seen in: private gains'
+    play: Play = field(default_factory=Play)
 
     @property
     def xp(self) -> int:

@@ -22,6 +22,7 @@ from questbot.engine import leaderboards
 from questbot.engine.clock import SystemClock
 from questbot.engine.decide import decide
 from questbot.engine.handlers import handling
+from questbot.engine.nudges import decide_nudge
 from questbot.engine.work import Context, EngineSettings
 from questbot.i18n import translate
 from questbot.ports import (
@@ -30,6 +31,7 @@ from questbot.ports import (
     EventStore,
     IssuedBadge,
     LeaderboardReader,
+    Nudges,
 )
 
 log = logging.getLogger(__name__)
@@ -133,6 +135,19 @@ class QuestEngine:
                 case ReloadQuests():
                     handled.replies.extend(await self._reload(event.language))
         return handled
+
+    async def send_nudges(self, store: Nudges, limit: int = 50) -> int:
+        """One batch of due reminders and streak notes, each claimed and decided in its own
+        short transaction (sent, put back until quiet hours end, or dropped); returns how
+        many were due, so a caller goes on while batches come back full. A nudge another
+        process claimed first is left to it."""
+        now = self._clock.now()
+        catalog, settings = self._catalog, self._settings
+        due = await store.due_nudges(now, limit)
+        for nudge in due:
+            await store.run_nudge(
+                nudge, partial(decide_nudge, nudge, catalog=catalog, settings=settings, now=now))
+        return len(due)
 
     async def _issue(self, award: AwardRecord, to_actor: bool, handled: Handled) -> None:
         if self._issuer is None:

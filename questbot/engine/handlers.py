@@ -40,6 +40,8 @@ from questbot.domain.messages import (
     RevokeById,
     SetEmail,
     SetLanguage,
+    SetReminders,
+    ShowCounters,
     ShowLeaderboard,
     ShowName,
     ShowProgress,
@@ -50,12 +52,14 @@ from questbot.domain.messages import (
 )
 from questbot.engine import (
     attendance,
+    counters,
     language,
     leaderboards,
     linking,
     pathways,
     privacy,
     quiz,
+    reminders,
     submission,
     tutor,
     views,
@@ -149,6 +153,11 @@ def handling(event: Event) -> Handling:
             return Handling(own, lambda work: leaderboards.show(work, command))
         case LeaderboardName():
             return Handling(own, lambda work: leaderboards.set_name(work, command))
+        case SetReminders():
+            return Handling(own, lambda work: reminders.set_reminders(work, command))
+        case ShowCounters(target=target):
+            return Handling(LoadRequest(actor, target),
+                            lambda work: counters.show_counters(work, command))
         case Invalid(problem=problem, params=params):
             return Handling(own, lambda work: _refuse(problem, params))
         case _:
@@ -168,7 +177,7 @@ def _message(work: Work, text: str) -> None:
     elif conversation.private:
         work.say("private.hint")
     else:
-        count_participation(work, learner, "message")
+        count_participation(work, learner, "message", text=text)
 
 
 def _set_email(work: Work, command: SetEmail) -> None:

@@ -7,12 +7,15 @@ account does, which adapters never pass on."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Literal
 
-from questbot.catalog import ParticipationStep
+from questbot.catalog import ParticipationStep, Quest
 from questbot.domain.changes import CountReaction, RecordPost
 from questbot.domain.messages import React, post_key
 from questbot.domain.progress import LearnerState
+from questbot.engine.farming import message_counts
+from questbot.engine.home import note_home
 from questbot.engine.progression import complete_step, missing_requirements
 from questbot.engine.work import Work
 
@@ -42,34 +45,46 @@ def react(work: Work, command: React) -> None:
 
 def count_participation(
     work: Work, learner: LearnerState, action: Literal["message", "reaction"],
-    post: str | None = None,
+    post: str | None = None, text: str | None = None,
 ) -> None:
     """Count one message or one reaction; a reaction to ``post`` counts once per step (a
-    platform that cannot name the post, the terminal chat, counts each one)."""
+    platform that cannot name the post, the terminal chat, counts each one). A message the
+    community's rules ignore (``farming``) counts for no step."""
     conversation = work.event.conversation
     if conversation.private:
         return  # talking to the bot alone is not taking part in the community
+    note_home(work, learner)
     channel = channel_key(conversation.channel)
-    for quest_id in list(learner.enrolments):
-        quest = work.ctx.catalog.get(quest_id)
-        if quest is None:
-            continue
-        for step in quest.spec.steps:
-            if not isinstance(step, ParticipationStep) or step.action != action:
+
+    def open_steps() -> Iterator[tuple[Quest, ParticipationStep]]:
+        for quest_id in list(learner.enrolments):
+            quest = work.ctx.catalog.get(quest_id)
+            if quest is None:
                 continue
-            if step.channel and channel_key(step.channel) != channel:
-                continue
-            if learner.is_complete(quest.id, step.id) or missing_requirements(learner, quest, step):
-                continue
-            if post is not None:
-                if (quest.id, step.id) in work.snapshot.post_counted_for:
+            for step in quest.spec.steps:
+                if not isinstance(step, ParticipationStep) or step.action != action:
                     continue
-                work.changes.append(CountReaction(learner.learner_id, quest.id, step.id, post,
-                                                  work.now))
-            state = learner.step(quest.id, step.id)
-            state.count += 1
-            work.save_step(learner, state)
-            if state.count >= step.count:
-                unit = "messages" if action == "message" else "reactions"
-                complete_step(work, learner, quest, step.id, {unit: str(state.count)},
-                              taking_part=True)
+                if step.channel and channel_key(step.channel) != channel:
+                    continue
+                if (learner.is_complete(quest.id, step.id)
+                        or missing_requirements(learner, quest, step)):
+                    continue
+                yield quest, step
+
+    if next(open_steps(), None) is None:
+        return  # nothing this could count for: the message rules need not look at it
+    if text is not None and not message_counts(work, learner, text):
+        return
+    for quest, step in open_steps():  # a step this one completes may open the next
+        if post is not None:
+            if (quest.id, step.id) in work.snapshot.post_counted_for:
+                continue
+            work.changes.append(CountReaction(learner.learner_id, quest.id, step.id, post,
+                                              work.now))
+        state = learner.step(quest.id, step.id)
+        state.count += 1
+        work.save_step(learner, state)
+        if state.count >= step.count:
+            unit = "messages" if action == "message" else "reactions"
+            complete_step(work, learner, quest, step.id, {unit: str(state.count)},
+                          taking_part=True)

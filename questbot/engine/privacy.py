@@ -37,6 +37,11 @@ def as_export(learner: LearnerState, work: Work) -> dict[str, Any]:
                     "url": work.ctx.settings.badge_url(a.award_id),
                     "revoked": a.revocation_reason if a.revoked else None}
                    for a in sorted(learner.awards, key=lambda a: a.awarded_at)],
+        "streak": {"current": learner.play.streak.current, "best": learner.play.streak.best,
+                   "last": learner.play.streak.last},
+        "home_community": learner.play.home_community,
+        "reminders": not learner.play.reminders_off,
+        "messages_ignored": {"day": learner.play.ignored_day, **learner.play.ignored},
     }
 
 

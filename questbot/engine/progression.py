@@ -15,6 +15,7 @@ from questbot.domain.changes import (
 from questbot.domain.errors import Rejected
 from questbot.domain.messages import BadgeAwarded, Outbound, Text
 from questbot.domain.progress import AwardRecord, Enrolment, LearnerState
+from questbot.engine import reminders, streaks
 from questbot.engine.pathways import award_pathways
 from questbot.engine.work import Work
 from questbot.engine.xp import gain_xp
@@ -84,6 +85,8 @@ def complete_step(
                                           participation=taking_part)])
     notify(work, learner, Text(text, language), to_actor)
     reach_milestones(work, learner, quest, step_id, to_actor=to_actor)
+    streaks.count_step(work, learner, to_actor=to_actor)
+    reminders.after_progress(work, learner, quest, finished=quest_finished(learner, quest))
 
 
 def done_steps(learner: LearnerState, quest: Quest) -> set[str]:

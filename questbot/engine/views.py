@@ -7,8 +7,10 @@ from questbot.domain.commands import offered
 from questbot.domain.errors import Rejected
 from questbot.domain.messages import JoinQuest, SetEmail, ShowName, ShowProgress
 from questbot.domain.progress import LearnerState, Role
+from questbot.engine.home import community_of as streak_community
 from questbot.engine.joining import quest_notes, require_joinable, start_new_round
 from questbot.engine.progression import ensure_enrolled, missing_requirements, step_title
+from questbot.engine.streaks import streak_line
 from questbot.engine.work import Work
 from questbot.engine.xp import community_of, level_label
 from questbot.i18n import format_day
@@ -93,6 +95,9 @@ def progress(work: Work, command: ShowProgress) -> None:
                         total=len(quest.steps))
         parts.append(header + "\n" + _steps_text(work, learner, quest))
     parts.append(level_text(work, learner))
+    streak = streak_line(work, learner, streak_community(work, learner))
+    if streak is not None:
+        parts[-1] += "\n" + streak
     work.say("raw", text="\n\n".join(parts))
 
 

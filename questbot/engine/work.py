@@ -14,6 +14,7 @@ from questbot.domain.changes import (
     Decision,
     Effect,
     NotifyAccount,
+    PutPlay,
     PutStep,
     QueueDelivery,
     UpdateLearner,
@@ -67,6 +68,7 @@ class Work:
     effects: list[Effect] = field(default_factory=list)
     _dirty_learners: dict[str, LearnerState] = field(default_factory=dict)
     _dirty_steps: dict[tuple[str, str, str], tuple[str, StepState]] = field(default_factory=dict)
+    _dirty_play: dict[str, LearnerState] = field(default_factory=dict)
 
     @property
     def now(self) -> datetime:
@@ -169,6 +171,10 @@ class Work:
     def touch(self, learner: LearnerState) -> None:
         self._dirty_learners[learner.learner_id] = learner
 
+    def touch_play(self, learner: LearnerState) -> None:
+        """The learner's game state (streak, home, reminders, message memory) changed."""
+        self._dirty_play[learner.learner_id] = learner
+
     def save_step(self, learner: LearnerState, step: StepState) -> None:
         key = (learner.learner_id, step.quest_id, step.step_id)
         self._dirty_steps[key] = (learner.learner_id, step)
@@ -194,4 +200,5 @@ class Work:
                           lr.home_community, tuple(sorted(lr.participation_today.items())))
             for lr in self._dirty_learners.values()
         )
+        changes.extend(PutPlay(lr.learner_id, lr.play) for lr in self._dirty_play.values())
         return Decision(tuple(self.replies), tuple(changes), tuple(self.effects))

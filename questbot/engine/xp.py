@@ -41,6 +41,9 @@ def note_place(work: Work) -> None:
     if learner.home_community != community:
         learner.home_community = community
         work.touch(learner)
+    if learner.play.home_community != community:  # the same column, kept by the streaks
+        learner.play.home_community = community
+        work.touch_play(learner)
 
 
 def level_label(community: Community, level: int, language: str) -> str:

@@ -45,6 +45,16 @@ PLURAL_COUNTS: dict[str, str] = {
     "checkin.too_many": "minutes",
     "reload.done": "count",
     "quiz.time_limit": "seconds",
+    "streak.grew_day": "count",
+    "streak.grew_week": "count",
+    "streak.warn_day": "count",
+    "streak.warn_week": "count",
+    "progress.streak_day": "count",
+    "progress.streak_week": "count",
+    "counters.why_short": "count",
+    "counters.why_repeat": "count",
+    "counters.why_similar": "count",
+    "counters.streak": "count",
 }
 _UNKNOWN_COUNT = 0  # a plural message whose number is missing: the form 0 takes
 

@@ -35,6 +35,7 @@ from questbot.ports.leaderboard import (
     Standing,
     TellWinner,
 )
+from questbot.ports.nudges import DecideNudge, Nudge, Nudges
 from questbot.ports.outbox import Claimed, DeliveryStatus, FailedDelivery, Outbox, Settle
 from questbot.ports.store import Store
 from questbot.ports.webhooks import (
@@ -65,6 +66,7 @@ __all__ = [
     "CredentialState",
     "CredentialStore",
     "Decide",
+    "DecideNudge",
     "DeliveryStatus",
     "DueWebhook",
     "Endpoint",
@@ -76,6 +78,8 @@ __all__ = [
     "IssuedBadge",
     "LeaderboardReader",
     "LoadRequest",
+    "Nudge",
+    "Nudges",
     "Outbox",
     "Outcome",
     "RecipientRecord",

@@ -9,12 +9,13 @@ from questbot.ports.credentials import AwardReader, CredentialStore
 from questbot.ports.events import EventStore
 from questbot.ports.evidence import EvidenceReader
 from questbot.ports.leaderboard import SeasonStore
+from questbot.ports.nudges import Nudges
 from questbot.ports.outbox import Outbox
 from questbot.ports.webhooks import WebhookStore
 
 
 class Store(EventStore, Outbox, AwardReader, CredentialStore, EvidenceReader, WebhookStore,
-            SeasonStore, Protocol):
+            SeasonStore, Nudges, Protocol):
     async def open(self) -> None:
         ...
 

@@ -23,9 +23,12 @@ from questbot.domain.changes import (
     PutEnrolment,
     PutLinkCode,
     PutMilestone,
+    PutPlay,
+    PutReminder,
     PutSession,
     PutStep,
     QueueDelivery,
+    RecordCounterReset,
     RecordGrant,
     RecordPost,
     RevokeAward,
@@ -37,7 +40,7 @@ from questbot.storage.sql.dialect import PerDialect
 from questbot.storage.sql.outbox import ENQUEUE
 from questbot.storage.sql.privacy import personal_data, scrub_after_forget
 from questbot.storage.sql.program import Program, Statement, sql
-from questbot.storage.sql.rows import AWARD_COLUMNS, dump_days
+from questbot.storage.sql.rows import AWARD_COLUMNS, dump_days, play_columns
 from questbot.storage.sql.webhooks import raise_webhooks
 
 CREATE_LEARNER = ("INSERT INTO learners (learner_id, display_name, created_at, recipient_token)"
@@ -83,6 +86,17 @@ COUNT_REACTION = ("INSERT INTO counted_reactions (learner_id, post, quest_id, st
                   " counted_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
 KEEP_EVIDENCE = ("INSERT INTO evidence_files (ref, learner_id, file_name, media_type, data,"
                  " kept_at) VALUES ($1, $2, $3, $4, $5, $6)")
+PUT_PLAY = ("UPDATE learners SET streak_current = $1, streak_best = $2, streak_last = $3,"
+            " streak_warn_at = $4, home_community = $5, reminders_off = $6,"
+            " message_memory = $7 WHERE learner_id = $8")
+PUT_REMINDER = ("INSERT INTO reminders (learner_id, quest_id, due_at) VALUES ($1, $2, $3)"
+                " ON CONFLICT (learner_id, quest_id) DO UPDATE SET due_at = excluded.due_at"
+                " WHERE reminders.sent_at IS NULL")
+REMINDER_AGAIN = ("UPDATE reminders SET due_at = $3, sent_at = NULL WHERE learner_id = $1"
+                  " AND quest_id = $2")
+NO_REMINDER = "DELETE FROM reminders WHERE learner_id = $1 AND quest_id = $2 AND sent_at IS NULL"
+RECORD_COUNTER_RESET = ("INSERT INTO counter_resets (learner_id, tutor_id, reason, reset_at)"
+                        " VALUES ($1, $2, $3, $4)")
 QUEUE_DELIVERY = ("INSERT INTO outbox (platform, platform_user_id, learner_id, message,"
                   " created_at) SELECT platform, platform_user_id, learner_id, $1, $2"
                   " FROM accounts WHERE learner_id = $3")
@@ -194,8 +208,23 @@ def _apply_more(change: Change) -> Program[None]:
                       dump_json(outbound_to_dict(message)), ts(at))
         case CompleteQuest():
             pass  # progress already says so; only its webhooks are written
+        case PutPlay() | PutReminder() | RecordCounterReset():
+            yield _game_change(change)
         case _:
             raise AssertionError(f"{type(change).__name__} is written by _apply")
+
+
+def _game_change(change: PutPlay | PutReminder | RecordCounterReset) -> Statement:
+    match change:
+        case PutPlay(learner_id=lid, play=play):
+            return sql(PUT_PLAY, *play_columns(play), lid)
+        case PutReminder(learner_id=lid, quest_id=quest_id, due_at=None):
+            return sql(NO_REMINDER, lid, quest_id)
+        case PutReminder(learner_id=lid, quest_id=quest_id, due_at=due, again=again):
+            return sql(REMINDER_AGAIN if again else PUT_REMINDER, lid, quest_id, ts(due))
+        case RecordCounterReset():
+            return sql(RECORD_COUNTER_RESET, change.learner_id, change.tutor_id,
+                       change.reason, ts(change.at))
 
 
 STATUS_LIST_SIZE = 131_072
@@ -224,6 +253,8 @@ FORGET = (
     "DELETE FROM recent_posts WHERE (platform, author_id) IN (SELECT platform,"
     " platform_user_id FROM accounts WHERE learner_id = $1)",
     "DELETE FROM counted_reactions WHERE learner_id = $1",
+    "DELETE FROM reminders WHERE learner_id = $1",
+    "DELETE FROM counter_resets WHERE learner_id = $1",
     "DELETE FROM email_claims WHERE learner_id = $1",
     "DELETE FROM evidence_files WHERE learner_id = $1",
     "DELETE FROM step_progress WHERE learner_id = $1",
@@ -237,7 +268,9 @@ FORGET = (
     "DELETE FROM accounts WHERE learner_id = $1",
     "UPDATE learners SET display_name = NULL, email = NULL, quiz = NULL,"
     " failed_checkins = '[]', failed_links = '[]', show_name = 0, role = 0, language = NULL,"
-    " on_leaderboard = 0, home_community = NULL, xp_today = '{}' WHERE learner_id = $1",
+    " on_leaderboard = 0, home_community = NULL, xp_today = '{}',"
+    " streak_current = 0, streak_best = 0, streak_last = NULL, streak_warn_at = NULL,"
+    " reminders_off = 0, message_memory = NULL WHERE learner_id = $1",
 )
 
 # The learner who asked for the code keeps their id; the other's rows move across. Each
@@ -283,6 +316,14 @@ _MERGE: tuple[tuple[str | PerDialect, tuple[str, ...]], ...] = (
         f"UPDATE learners SET role = {d.greatest}(role, (SELECT role FROM learners WHERE"
         " learner_id = $1)), email = coalesce(email, (SELECT email FROM learners WHERE"
         " learner_id = $1)) WHERE learner_id = $2")), ("source", "into")),
+    ("INSERT INTO reminders (learner_id, quest_id, due_at, sent_at)"
+     " SELECT $2, quest_id, due_at, sent_at FROM reminders WHERE learner_id = $1"
+     " ON CONFLICT DO NOTHING", ("source", "into")),
+    ("UPDATE counter_resets SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
+    (PerDialect.spell(lambda d: (
+        f"UPDATE learners SET streak_best = {d.greatest}(streak_best, (SELECT streak_best"
+        " FROM learners WHERE learner_id = $1)) WHERE learner_id = $2")), ("source", "into")),
+    ("DELETE FROM reminders WHERE learner_id = $1", ("source",)),
     ("DELETE FROM step_progress WHERE learner_id = $1", ("source",)),
     ("DELETE FROM enrolments WHERE learner_id = $1", ("source",)),
     ("DELETE FROM milestones WHERE learner_id = $1", ("source",)),

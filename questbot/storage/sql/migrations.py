@@ -375,6 +375,35 @@ MIGRATIONS: tuple[Migration, ...] = (
         SELECT learner_id, 'default', 'all', sum(xp) FROM milestones
         GROUP BY learner_id HAVING sum(xp) > 0
     """)),
+    Migration("streaks (current, best, the last period with a step, when the about-to-break"
+              " note is due, found by an index), the learner's home community, their choice"
+              " about reminders, what the message rules remember; one reminder per quest left"
+              " halfway, due rows found by an index; tutors' counter resets, with the reason",
+              ("""
+    ALTER TABLE learners ADD COLUMN streak_current INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE learners ADD COLUMN streak_best INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE learners ADD COLUMN streak_last TEXT;
+    ALTER TABLE learners ADD COLUMN streak_warn_at TEXT;
+    ALTER TABLE learners ADD COLUMN reminders_off INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE learners ADD COLUMN message_memory TEXT;
+    CREATE INDEX learners_streak_warnings ON learners (streak_warn_at)
+        WHERE streak_warn_at IS NOT NULL;
+    CREATE TABLE reminders (
+        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
+        quest_id TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        sent_at TEXT,
+        PRIMARY KEY (learner_id, quest_id)
+    );
+    CREATE INDEX reminders_due ON reminders (due_at) WHERE sent_at IS NULL;
+    CREATE TABLE counter_resets (
+        learner_id TEXT NOT NULL,
+        tutor_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        reset_at TEXT NOT NULL
+    );
+    CREATE INDEX counter_resets_by_learner ON counter_resets (learner_id, reset_at);
+    """,)),
 )
 
 LATEST = len(MIGRATIONS)

@@ -14,10 +14,13 @@ from questbot.domain.progress import (
     Enrolment,
     LearnerState,
     PendingSubmission,
+    Play,
+    RecentMessage,
     Role,
     StepState,
 )
-from questbot.storage.serial import load_quiz, load_times, need_ts, parse_ts
+from questbot.domain.streaks import Streak
+from questbot.storage.serial import dump_json, load_quiz, load_times, need_ts, parse_ts, ts
 
 AWARD_FIELDS = ("award_id", "learner_id", "quest_id", "quest_version", "badge_key",
                 "badge_name", "awarded_at", "evidence", "awarded_by", "revoked_at",
@@ -30,13 +33,14 @@ def learner_from_row(row: Sequence[Any] | None) -> LearnerState | None:
     if row is None:
         return None
     (learner_id, name, role, quiz, failed, email, show_name, accounts, enrolments, steps,
-     milestones, awards, failed_links, language, on_leaderboard, home, today, totals) = row
+     milestones, awards, failed_links, language, on_leaderboard, home, today, totals,
+     *play) = row
     learner = LearnerState(learner_id, name, Role(role), quiz=load_quiz(quiz),
                            failed_checkins=load_times(failed), email=email,
                            show_name=bool(show_name), failed_links=load_times(failed_links),
                            language=language, on_leaderboard=bool(on_leaderboard),
                            home_community=home,
-                           participation_today=load_days(today))
+                           participation_today=load_days(today), play=play_from_columns(play))
     learner.xp_by_community = {community: int(xp) for community, xp in json.loads(totals)}
     learner.accounts = [UserRef(p, u) for p, u in json.loads(accounts)]
     for quest_id, version, joined in json.loads(enrolments):
@@ -78,3 +82,26 @@ def load_days(text: str | None) -> dict[str, DayCount]:
 def dump_days(days: Sequence[tuple[str, DayCount]]) -> str:
     return json.dumps({community: [d.day, d.xp, int(d.told)] for community, d in days},
                       separators=(",", ":"), sort_keys=True)
+
+
+def play_from_columns(columns: Sequence[Any]) -> Play:
+    current, best, last, warn_at, home, reminders_off, memory = columns
+    play = Play(Streak(int(current), int(best), last), parse_ts(warn_at), home,
+                bool(reminders_off))
+    if memory:
+        data = json.loads(memory)
+        play.recent = [RecentMessage(f, tuple(s)) for f, s in data.get("recent", [])]
+        play.ignored_day = data.get("day")
+        play.ignored = dict(data.get("ignored", {}))
+    return play
+
+
+def play_columns(play: Play) -> tuple[object, ...]:
+    """The learner columns ``play`` is kept in, as ``play_from_columns`` reads them."""
+    memory = None
+    if play.recent or play.ignored:
+        memory = dump_json({"recent": [[m.fingerprint, list(m.sketch)] for m in play.recent],
+                            "day": play.ignored_day, "ignored": play.ignored})
+    streak = play.streak
+    return (streak.current, streak.best, streak.last, ts(play.streak_warn_at),
+            play.home_community, int(play.reminders_off), memory)

@@ -32,7 +32,9 @@ SELECT l.learner_id, l.display_name, l.role, l.quiz, l.failed_checkins, l.email,
   (SELECT {d.json_list(awards)} FROM awards WHERE learner_id = l.learner_id),
   l.failed_links, l.language, l.on_leaderboard, l.home_community, l.xp_today,
   (SELECT {d.json_list(d.json_row("community_id", "xp"))}
-     FROM xp_totals WHERE learner_id = l.learner_id AND period = 'all')
+     FROM xp_totals WHERE learner_id = l.learner_id AND period = 'all'),
+  l.streak_current, l.streak_best, l.streak_last,
+  l.streak_warn_at, l.home_community, l.reminders_off, l.message_memory
 FROM learners l WHERE l.learner_id = $1
 """
 

@@ -19,17 +19,19 @@ from questbot.ports import (
     Claimed,
     CredentialRecord,
     CredentialState,
+    DecideNudge,
     DueWebhook,
     Endpoint,
     EvidenceFile,
     FailedDelivery,
+    Nudge,
     RecipientRecord,
     Settle,
     TellWinner,
     WebhookAttempt,
     WebhookOutcome,
 )
-from questbot.storage.sql import credentials, leaderboard, outbox, webhooks
+from questbot.storage.sql import credentials, leaderboard, nudges, outbox, webhooks
 from questbot.storage.sql.events import prune_events
 from questbot.storage.sql.program import PRUNE_BATCH, Program
 
@@ -144,6 +146,12 @@ class SqlStore(ABC):
             if await self.write(leaderboard.drop_season(community_id, season)) < PRUNE_BATCH:
                 return closed
             await asyncio.sleep(0)
+    # --- nudges: reminders and streak notes ---------------------------------------------
+    async def due_nudges(self, now: datetime, limit: int = 50) -> list[Nudge]:
+        return await self.read(nudges.due(now, limit))
+
+    async def run_nudge(self, nudge: Nudge, decide: DecideNudge) -> bool:
+        return await self.write(nudges.run(nudge, decide, datetime.now(UTC)))
 
     # --- badges --------------------------------------------------------------------------
     async def prepare_credential(self, award_id: str, learner_id: str
