@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
+from questbot.catalog.announcements import Announcements
 from questbot.catalog.fields import Slug, Strict
 from questbot.domain.ids import ConversationRef
 
@@ -63,6 +64,8 @@ class CommunityFile(Strict):
         description="the groups and servers it covers (platform:id); none: every other place")
     time_zone: TimeZoneName = Field(
         "UTC", description="days (streaks, daily caps, seasons) begin at midnight here")
+    announcements: Announcements = Field(
+        Announcements(badges=True, channel=None), description="public announcements of new badges")
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from questbot.catalog.localized import (
     ShortLocalized,
     quest_language,
 )
+from questbot.catalog.rewards import Rewards
 from questbot.catalog.steps import (
     AttendanceStep,
     ChoiceQuestion,
@@ -81,6 +82,7 @@ class BadgeSpec(Strict):
     alignment: tuple[Alignment, ...] = Field((), max_length=MAX_ALIGNMENTS)
     expires_after: ExpiryDuration | None = None
     repeatable: bool = Field(False, description="may one learner hold it more than once?")
+    rewards: Rewards = ()
 
 
 class MilestoneBadge(Strict):
@@ -89,6 +91,7 @@ class MilestoneBadge(Strict):
     criteria: LongLocalized | None = None
     image: str | None = Field(None, max_length=500)
     repeatable: bool = Field(False, description="may one learner hold it more than once?")
+    rewards: Rewards = ()
 
 
 StepIds = Annotated[tuple[Slug, ...], Field(max_length=MAX_STEPS)]

@@ -9,6 +9,8 @@ from questbot.domain.changes import IssueBadge, PutAward, PutEnrolment, PutMiles
 from questbot.domain.errors import Rejected
 from questbot.domain.messages import BadgeAwarded, Outbound, Text
 from questbot.domain.progress import AwardRecord, Enrolment, LearnerState
+from questbot.engine.announcing import publish_badge
+from questbot.engine.rewards import grant_rewards
 from questbot.engine.work import Work
 
 
@@ -165,5 +167,6 @@ def award_badge(
     message = BadgeAwarded(award.award_id, work.text(milestone.badge.name, language),
                            work.text(quest.title, language),
                            work.ctx.settings.badge_url(award.award_id), language=language)
-    notify(work, learner, message, to_actor)
+    publish_badge(work, learner, quest, milestone.badge.name, message, to_actor=to_actor)
+    grant_rewards(work, learner, quest, award)
     return award

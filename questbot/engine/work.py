@@ -18,6 +18,7 @@ from questbot.domain.changes import (
     QueueDelivery,
     UpdateLearner,
 )
+from questbot.domain.combine import one_message
 from questbot.domain.errors import Rejected
 from questbot.domain.ids import UserRef
 from questbot.domain.messages import Event, Outbound, Text
@@ -191,4 +192,7 @@ class Work:
                           tuple(lr.failed_links), lr.language)
             for lr in self._dirty_learners.values()
         )
-        return Decision(tuple(self.replies), tuple(changes), tuple(self.effects))
+        # In a group, what the event said is one message (the step, its XP, its badge).
+        replies = tuple(self.replies) if self.event.conversation.private \
+            else one_message(self.replies)
+        return Decision(replies, tuple(changes), tuple(self.effects))
