@@ -132,3 +132,16 @@ async def test_in_french_and_gaelic_the_announcement_and_the_rewards_hold_no_eng
                   quest={"fr": "Quête one", "gd": "Cuest one"}[language], url="")[:20])
     said = "\n".join([announcement.text, *(getattr(r, "text", "") for r in replies)])
     assert [piece for piece in _english_pieces() if piece in said] == []
+
+
+async def test_a_learner_who_is_forgotten_is_neither_named_nor_mentioned_by_a_waiting_one(
+        tmp_path: Path, store: Store) -> None:
+    engine = engine_for(store, catalog_with(tmp_path, {"channel": "achievements"}))
+    await hello(engine)
+    await engine.handle(Event(f"a{next(_ids)}", ALICE, ConversationRef("discord", "dm"),
+                              parse_text("/forget confirm", "discord"), "Alice"))
+    pending = await store.pending_deliveries("discord")
+    [announcement] = [d.message for d in pending if isinstance(d.message, Announcement)]
+    assert isinstance(announcement, Announcement)
+    assert "Alice" not in announcement.text
+    assert (announcement.name, announcement.account) == ("…", "")

@@ -109,10 +109,14 @@ async def play_on_telegram(fake: FakeTelegram, language: str) -> None:
         fake.says(learner, f"salut {n}", chat=group)
     await reply_to(fake, GROUP, 0)
     await say("/quiz")
+    await fake.wait_for(lambda: any(s.keyboard for s in fake.to(LEARNER)))  # after its intro
     fake.presses(learner, last_question(fake, LEARNER), "2")
     await reply_to(fake, LEARNER, len(fake.to(LEARNER)))
     await say("def")
-    fake.presses(learner, last_question(fake, LEARNER), translate("quiz.true", language))
+    true = translate("quiz.true", language)
+    await fake.wait_for(lambda: any(b["text"] == true for s in fake.to(LEARNER)
+                                    for row in s.keyboard or () for b in row))
+    fake.presses(learner, last_question(fake, LEARNER), true)
     await reply_to(fake, LEARNER, len(fake.to(LEARNER)))
     await say("ab")
     fake.says(tutor, "/code python-basics")
@@ -188,6 +192,7 @@ async def play_on_discord(fake: FakeDiscord, language: str, locale: str) -> set[
         return [p for p in fake.posts if p.buttons() and f"{number}/4" in (p.content or "")]
 
     token = await slash("quiz")
+    await fake.wait_for(lambda: bool(asking(1)))  # the intro comes first, then the question
     tokens.add(await fake.press(amelie, button(question(fake, token), "2")))
     await fake.wait_for(lambda: bool(asking(2)))
     form = await fake.press(amelie, asking(2)[-1].buttons()[0]["custom_id"])
