@@ -7,11 +7,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from questbot.domain import (
+    Announcement,
     BadgeAwarded,
     ConversationRef,
     Event,
+    GrantRole,
+    InviteLink,
     Outbound,
     Question,
+    RemoveRole,
     Text,
     UserRef,
     parse_text,
@@ -42,8 +46,12 @@ def render(replies: list[Outbound]) -> str:
                 parts.append(text)
             case Question(text=text, choices=choices):
                 parts.append(text + "".join(f"\n  [{c.label}]" for c in choices))
-            case BadgeAwarded(badge_name=name, url=url):
-                parts.append(f"BADGE {name} {url}")
+            case BadgeAwarded(badge_name=name, url=url, note=note):
+                parts.append(f"{note}\nBADGE {name} {url}" if note else f"BADGE {name} {url}")
+            case Announcement(text=text):
+                parts.append(f"ANNOUNCE {text}")
+            case GrantRole() | RemoveRole() | InviteLink():
+                parts.append(f"REWARD {type(reply).__name__} {reply.badge_name}")
     return "\n".join(parts)
 
 

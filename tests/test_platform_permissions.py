@@ -182,7 +182,9 @@ async def test_discord_echoed_text_never_pings(discord_bot: Server,
         mentions = post.data.get("allowed_mentions")
         assert mentions is not None, post
         assert mentions["parse"] == [], post  # ... and pings no one: no @everyone, no role
-        if post.channel_id == HELP:  # the fallback pings exactly the member it is for
+        if post.channel_id == HELP or (post.kind == "message" and post.channel_id == GENERAL):
+            # the fallback, and the answer to a member's post, ping exactly the member they
+            # are for
             assert mentions.get("users") == [ALICE], post
             assert (post.content or "").startswith(f"<@{ALICE}>")
         else:

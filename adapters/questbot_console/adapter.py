@@ -22,10 +22,13 @@ from questbot.domain import (
     Command,
     ConversationRef,
     Event,
+    PostMessage,
     Question,
+    React,
     UserRef,
     parse_text,
 )
+from questbot.domain.channels import channel_of
 from questbot.kit import badge_path
 from questbot.ports import AdapterContext, BadgeFiles, EventHandler, Outbox
 from questbot_console.files import read_file, split_file
@@ -160,8 +163,10 @@ class ConsoleAdapter:
             language=self._language,
         )
         replies = await self._engine.handle(event)
+        # In the channel, what a post earned is addressed to whoever posted it.
+        address = f"@{self._user} " if isinstance(command, PostMessage | React) else ""
         for reply in replies:
-            self._print(render(reply, self._language))
+            self._print(address + render(reply, self._language))
         self._choices = next((r.choices for r in reversed(replies) if isinstance(r, Question)),
                              () if replies else self._choices)
         # the terminal's own words follow the language the engine answers in
@@ -191,6 +196,11 @@ class ConsoleAdapter:
     async def _deliver(self) -> None:
         deliveries = await self._outbox.pending_deliveries(PLATFORM)
         for delivery in deliveries:
+            place = channel_of(delivery.recipient)
+            if place is not None:  # a public announcement in a channel
+                self._print(self._t("announcement", channel=place[1],
+                                    text=render(delivery.message, self._language)))
+                continue
             heading = self._t("delivery", user=delivery.recipient.user_id)
             message = delivery.message
             if isinstance(message, BadgeAwarded):

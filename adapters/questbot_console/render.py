@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from questbot.domain import BadgeAwarded, Outbound, Question, Text
+from questbot.domain import (
+    Announcement,
+    BadgeAwarded,
+    GrantRole,
+    InviteLink,
+    Outbound,
+    Question,
+    RemoveRole,
+    Text,
+)
 from questbot.i18n import translate
 from questbot_console.strings import say
 
@@ -27,4 +36,14 @@ def render(message: Outbound, language: str = "en") -> str:
             text = translate("badge.awarded", language, badge=name, quest=quest, url=url)
             if path:
                 text += "\n" + say("badge_file", language, path=path)
+            return f"{message.note}\n{text}" if message.note else text
+        case Announcement(text=text):
             return text
+        case GrantRole(role=role, role_name=name):
+            return say("cannot_reward", language,
+                       reward=say("reward_role", language, role=name or role))
+        case RemoveRole(role=role, role_name=name):
+            return say("cannot_reward", language,
+                       reward=say("reward_role_removed", language, role=name or role))
+        case InviteLink():
+            return say("cannot_reward", language, reward=say("reward_invite", language))

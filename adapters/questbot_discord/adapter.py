@@ -15,22 +15,27 @@ import discord
 import yarl
 
 from questbot.domain import (
+    Announcement,
     BadgeAwarded,
     Command,
     ConfigError,
     ConversationRef,
     Delivery,
     Event,
+    GrantRole,
+    InviteLink,
     Outbound,
     PostMessage,
     Question,
     React,
+    RemoveRole,
     Text,
     UserRef,
     parse_text,
 )
+from questbot.domain.channels import channel_of
 from questbot.domain.progress import Role
-from questbot.kit import BackgroundTasks, OutboxPump, Sent, badge_png, send_or_keep
+from questbot.kit import Attempted, BackgroundTasks, OutboxPump, Sent, badge_png, send_or_keep
 from questbot.ports import AdapterContext
 from questbot_discord.client import PLATFORM, Interaction, QuestClient, member_ref
 from questbot_discord.render import (
@@ -40,6 +45,7 @@ from questbot_discord.render import (
     question_view,
     split_text,
 )
+from questbot_discord.rewards import Rewards, addressed
 from questbot_discord.settings import DiscordSettings
 from questbot_discord.strings import say
 
@@ -92,6 +98,7 @@ class DiscordAdapter:
         if ready not in done:
             ready.cancel()
             log.warning("Discord is not ready yet; the adapter keeps trying in the background")
+        self._rewards = Rewards(client, self._context, self._send_to_member)
         self.outbox = OutboxPump(self._context.outbox, PLATFORM, self._send_delivery,
                                  clock=self._context.clock, interval=self._outbox_interval,
                                  ready=client.is_ready,
@@ -181,6 +188,10 @@ class DiscordAdapter:
             case BadgeAwarded():
                 png = await badge_png(reply, self._context.badge_file)
                 return [badge_message(reply, png, self._context.common.issuer_name, language)]
+            case Announcement():
+                return [{"content": piece} for piece in split_text(addressed(reply)[0])]
+            case GrantRole() | RemoveRole() | InviteLink():
+                return []  # work for the outbox (see rewards.py), never a reply's text
 
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or not message.content:
@@ -197,7 +208,8 @@ class DiscordAdapter:
 
         async def send(reply: Outbound) -> Sent:
             try:
-                for part in await self._messages(reply, event.language):
+                for part in address(await self._messages(reply, event.language),
+                                    message.author.id):
                     await message.channel.send(**part)
             except (discord.HTTPException, aiohttp.ClientError):
                 return Sent.UNREACHABLE
@@ -221,11 +233,23 @@ class DiscordAdapter:
         if channel is not None and replies:
             for reply in replies:
                 with contextlib.suppress(discord.HTTPException):
-                    for part in await self._messages(reply, event.language):
+                    for part in address(await self._messages(reply, event.language),
+                                        member.id):
                         await channel.send(**part)  # type: ignore[union-attr]
 
     # --- the outbox ----------------------------------------------------------------------
-    async def _send_delivery(self, delivery: Delivery) -> Sent:
+    async def _send_delivery(self, delivery: Delivery) -> Sent | Attempted:
+        message = delivery.message
+        match message:
+            case GrantRole() | RemoveRole():
+                return await self._rewards.change_role(delivery, message)
+            case Announcement() if channel_of(delivery.recipient) is not None:
+                return await self._rewards.announce(delivery, message,
+                                                    delivery_nonce(delivery, 0, channel=True))
+            case _:
+                return await self._send_to_member(delivery)
+
+    async def _send_to_member(self, delivery: Delivery) -> Sent:
         try:
             await self._direct_message(delivery)
         except discord.Forbidden:
@@ -258,11 +282,23 @@ class DiscordAdapter:
         return True
 
 
-def delivery_nonce(delivery: Delivery, part: int, fallback: bool = False) -> str:
+def address(parts: list[dict[str, Any]], member_id: int) -> list[dict[str, Any]]:
+    """What the bot posts in a channel about a member's post: its first part mentions them,
+    and pings only them."""
+    if parts:
+        parts[0]["content"] = f"<@{member_id}> " + str(parts[0].get("content") or "")
+        for part in parts:
+            part["allowed_mentions"] = only_mention(member_id)
+    return parts
+
+
+def delivery_nonce(delivery: Delivery, part: int, fallback: bool = False,
+                   channel: bool = False) -> str:
     """The same for every attempt at one part of one delivery: Discord (``enforce_nonce``)
     answers a repeat within minutes with the message it already made, so a send whose answer
     was lost (a 5xx after the message was stored, retried by discord.py) appears once."""
-    return f"{'f' if fallback else 'd'}{delivery.delivery_id}.{part}"  # ids fit in 25 chars
+    kind = "c" if channel else "f" if fallback else "d"
+    return f"{kind}{delivery.delivery_id}.{part}"  # ids fit in 25 chars
 
 
 def point_at(settings: DiscordSettings) -> None:

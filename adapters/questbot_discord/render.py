@@ -97,6 +97,8 @@ def badge_message(badge: BadgeAwarded, png: bytes | None, issuer: str, language:
                   ) -> dict[str, Any]:
     text = translate("badge.awarded", language, badge=badge.badge_name,
                      quest=badge.quest_title, url=badge.url)
+    if badge.note:  # what else the event said, in the same message
+        text = f"{badge.note}\n{text}"
     embed = discord.Embed(title=badge.badge_name[:256], url=badge.url,
                           description=say("badge_embed", language,
                                                 quest=badge.quest_title)[:4096])

@@ -25,15 +25,26 @@ from telegram.ext import (
     filters,
 )
 
-from questbot.domain import ConfigError, Delivery, Event, Outbound, Text, UserRef
-from questbot.domain.messages import Submit
+from questbot.domain import (
+    Announcement,
+    ConfigError,
+    Delivery,
+    Event,
+    InviteLink,
+    Outbound,
+    Text,
+    UserRef,
+)
+from questbot.domain.channels import channel_of
+from questbot.domain.messages import React, Submit
 from questbot.domain.submissions import Attachment
 from questbot.i18n import translate
 from questbot.kit import Attempted, BackgroundTasks, OutboxPump, Sent, send_or_keep
 from questbot.ports import AdapterContext
 from questbot_telegram.files import read_attachment
 from questbot_telegram.menu import register_menus
-from questbot_telegram.send import NotSent, Sender, label_of, with_retries
+from questbot_telegram.rewards import Rewards
+from questbot_telegram.send import Addressed, NotSent, Sender, label_of, with_retries
 from questbot_telegram.settings import TelegramSettings
 from questbot_telegram.strings import say
 from questbot_telegram.translate import (
@@ -59,6 +70,7 @@ class TelegramAdapter:
         self._read_timeout = read_timeout  # seconds to wait for Telegram's answer (PTB: 5)
         self._application: Application[Any, Any, Any, Any, Any, Any] | None = None
         self._sender: Sender | None = None
+        self._rewards: Rewards | None = None
         self._username = ""
         self._channels = settings.channel_names
         self._tasks = BackgroundTasks()
@@ -96,6 +108,7 @@ class TelegramAdapter:
         self._username = application.bot.username
         self._sender = Sender(application.bot, self._context.badge_file,
                               self._context.common.language)
+        self._rewards = Rewards(application.bot, self._sender, self._context, self._channels)
         await self._register_commands()
         await application.start()
         if self._settings.mode == "webhook":
@@ -222,19 +235,21 @@ class TelegramAdapter:
 
     async def _handle(self, event: Event, chat_id: int) -> None:
         replies = await self._context.engine.handle(event)
+        to = addressed(event)
         for reply in replies:
-            await self._reply(chat_id, reply, event.actor)
+            await self._reply(chat_id, reply, event.actor, to)
 
-    async def _reply(self, chat_id: int, message: Outbound | str, actor: UserRef | None
-                     ) -> None:
+    async def _reply(self, chat_id: int, message: Outbound | str, actor: UserRef | None,
+                     to: Addressed | None = None) -> None:
         outbound = Text(message) if isinstance(message, str) else message
         await send_or_keep(self._context.outbox, actor, outbound,
-                           lambda m: self._send_now(chat_id, m), PLATFORM)
+                           lambda m: self._send_now(chat_id, m, to), PLATFORM)
 
-    async def _send_now(self, chat_id: int, message: Outbound) -> Attempted:
+    async def _send_now(self, chat_id: int, message: Outbound, to: Addressed | None = None
+                        ) -> Attempted:
         assert self._sender is not None
         try:
-            uncertain = await self._sender.send(chat_id, message)
+            uncertain = await self._sender.send(chat_id, message, to)
         except NotSent as exc:
             # Not sent now: what is left waits in the outbox until Telegram can be reached
             # (or the learner opens a private chat with the bot).
@@ -249,6 +264,17 @@ class TelegramAdapter:
 
     # --- the outbox ----------------------------------------------------------------------
     async def _send_delivery(self, delivery: Delivery) -> Attempted:
+        assert self._rewards is not None
+        message = delivery.message
+        match message:
+            case InviteLink():
+                return await self._rewards.invite(delivery, message)
+            case Announcement() if channel_of(delivery.recipient) is not None:
+                return await self._rewards.announce(delivery, message)
+            case _:
+                return await self._send_to_account(delivery)
+
+    async def _send_to_account(self, delivery: Delivery) -> Attempted:
         assert self._sender is not None
         try:
             uncertain = await self._sender.send(int(delivery.recipient.user_id),
@@ -263,3 +289,16 @@ class TelegramAdapter:
         if uncertain is not None:
             return Attempted(Sent.UNCERTAIN, uncertain)
         return Attempted(Sent.DELIVERED)
+
+
+def addressed(event: Event) -> Addressed | None:
+    """In a group, the bot's answer replies to the member's message (a reaction, which is no
+    message of theirs, mentions them by name)."""
+    if event.conversation.private:
+        return None
+    if isinstance(event.command, React):
+        user_id = event.actor.user_id
+        return Addressed(name=event.display_name or "", user_id=int(user_id)) \
+            if user_id.isdigit() and event.display_name else None
+    return Addressed(reply_to=int(event.message_id)) \
+        if event.message_id and event.message_id.isdigit() else None

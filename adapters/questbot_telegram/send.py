@@ -33,13 +33,30 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MessageEntity,
+    ReplyParameters,
+    User,
+)
 from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 
-from questbot.domain import BadgeAwarded, Outbound, Question, Text
+from questbot.domain import (
+    Announcement,
+    BadgeAwarded,
+    GrantRole,
+    InviteLink,
+    Outbound,
+    Question,
+    RemoveRole,
+    Text,
+)
 from questbot.domain.text import split_message
 from questbot.i18n import translate
 from questbot.kit import badge_png
@@ -137,21 +154,49 @@ def _describe(exc: BaseException) -> str:
         if isinstance(cause, httpx.HTTPError) else f"{type(exc).__name__}: {exc}"
 
 
+def utf16_length(text: str) -> int:
+    """Telegram counts entity offsets in UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def mention(text: str, name: str, user_id: int) -> list[MessageEntity]:
+    """A mention of the user where ``name`` first appears in ``text`` (a text_mention: it
+    needs no @username and no parse mode, so nothing else in the text is read as markup)."""
+    at = text.find(name) if name else -1
+    if at < 0:
+        return []
+    user = User(user_id, name, is_bot=False)
+    return [MessageEntity(MessageEntity.TEXT_MENTION, utf16_length(text[:at]),
+                          utf16_length(name), user=user)]
+
+
+@dataclass(frozen=True, slots=True)
+class Addressed:
+    """To whom a group message is addressed: a reply to their message, or (a reaction,
+    which is no message of theirs) their name mentioned at the start."""
+
+    reply_to: int | None = None
+    name: str = ""
+    user_id: int | None = None
+
+
 class Sender:
     def __init__(self, bot: Bot, badge_file: BadgeFiles | None, language: str = "en") -> None:
         self._bot = bot
         self._badge_file = badge_file
         self._language = language
 
-    async def send(self, chat_id: int, message: Outbound) -> str | None:
-        """Send every part of ``message``. Returns why a part may have arrived unconfirmed
-        (None: Telegram confirmed them all); raises ``NotSent`` with what is left when
-        Telegram refused a part or could not be reached."""
+    async def send(self, chat_id: int, message: Outbound, to: Addressed | None = None
+                   ) -> str | None:
+        """Send every part of ``message`` (the first addressed ``to`` someone). Returns why
+        a part may have arrived unconfirmed (None: Telegram confirmed them all); raises
+        ``NotSent`` with what is left when Telegram refused a part or could not be
+        reached."""
         pieces = parts(message)
         uncertain: str | None = None
         for index, piece in enumerate(pieces):
             try:
-                await self._send_one(chat_id, piece)
+                await self._send_one(chat_id, piece, to if index == 0 else None)
             except MaybeSent as exc:
                 log.warning("telegram send to %s may have arrived (%s); not sent again",
                             chat_id, exc)
@@ -160,34 +205,58 @@ class Sender:
                 raise NotSent(exc, _rest(pieces[index:]), uncertain) from exc
         return uncertain
 
-    async def _send_one(self, chat_id: int, message: Outbound) -> None:
+    async def _send_one(self, chat_id: int, message: Outbound, to: Addressed | None) -> None:
+        reply = None if to is None or to.reply_to is None else ReplyParameters(
+            to.reply_to, allow_sending_without_reply=True)
         match message:
             case Text(text=text):
-                await with_retries(lambda: self._bot.send_message(chat_id, text),
-                                   idempotent=False)
+                entities: list[MessageEntity] = []
+                if to is not None and to.reply_to is None and to.user_id and to.name:
+                    text = f"{to.name}: {text}"[:MAX_MESSAGE]
+                    entities = mention(text, to.name, to.user_id)
+                await with_retries(lambda: self._bot.send_message(
+                    chat_id, text, reply_parameters=reply, entities=entities or None),
+                    idempotent=False)
+            case Announcement(text=text):
+                found = mention(text, message.name, int(message.account)) \
+                    if message.account.isdigit() else []
+                await with_retries(lambda: self._bot.send_message(
+                    chat_id, text[:MAX_MESSAGE], entities=found or None), idempotent=False)
+            case GrantRole() | RemoveRole() | InviteLink():
+                # Outbox work, done by the adapter (see rewards.py); a role is another
+                # platform's, and the engine gives it only to accounts there.
+                log.warning("telegram cannot send %s as a message", type(message).__name__)
             case Question(text=text, time_limit_seconds=limit):
                 if limit:
                     text += "\n" + translate("quiz.time_limit", message.language or self._language,
                                               seconds=limit)
                 markup = keyboard(message)
                 await with_retries(lambda: self._bot.send_message(
-                    chat_id, text[:MAX_MESSAGE], reply_markup=markup), idempotent=False)
+                    chat_id, text[:MAX_MESSAGE], reply_markup=markup, reply_parameters=reply),
+                    idempotent=False)
             case BadgeAwarded():
-                await self._send_badge(chat_id, message)
+                await self._send_badge(chat_id, message, reply)
 
-    async def _send_badge(self, chat_id: int, badge: BadgeAwarded) -> None:
+    async def _send_badge(self, chat_id: int, badge: BadgeAwarded,
+                          reply: ReplyParameters | None) -> None:
         caption = translate("badge.awarded", badge.language or self._language,
-                            badge=badge.badge_name,
-                            quest=badge.quest_title, url=badge.url)[:MAX_CAPTION]
+                            badge=badge.badge_name, quest=badge.quest_title, url=badge.url)
+        if badge.note and len(badge.note) + 1 + len(caption) <= MAX_CAPTION:
+            caption = f"{badge.note}\n{caption}"  # one message: the step, the XP, the badge
+        elif badge.note:  # too long for a caption: the note first, then the badge
+            await with_retries(lambda: self._bot.send_message(
+                chat_id, badge.note[:MAX_MESSAGE], reply_parameters=reply), idempotent=False)
+        caption = caption[:MAX_CAPTION]
         data = await badge_png(badge, self._badge_file)
         if data is None:  # the PNG cannot be had: the link alone, never nothing
-            await with_retries(lambda: self._bot.send_message(chat_id, caption),
-                               idempotent=False)
+            await with_retries(lambda: self._bot.send_message(
+                chat_id, caption, reply_parameters=reply), idempotent=False)
             return
         # A document, never a photo: Telegram re-encodes photos as JPEG, losing the baked data.
         await with_retries(lambda: self._bot.send_document(
             chat_id, document=data, filename=f"{_file_name(badge.badge_name)}.png",
-            caption=caption, disable_content_type_detection=True), idempotent=False)
+            caption=caption, disable_content_type_detection=True, reply_parameters=reply),
+            idempotent=False)
 
 
 def _file_name(name: str) -> str:

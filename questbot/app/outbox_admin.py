@@ -8,7 +8,16 @@ from datetime import datetime
 
 from questbot.app.config import Settings
 from questbot.domain.errors import ConfigError
-from questbot.domain.messages import BadgeAwarded, Outbound, Question, Text
+from questbot.domain.messages import (
+    Announcement,
+    BadgeAwarded,
+    GrantRole,
+    InviteLink,
+    Outbound,
+    Question,
+    RemoveRole,
+    Text,
+)
 from questbot.ports import FailedDelivery
 from questbot.storage import open_store
 
@@ -59,10 +68,17 @@ def _when(moment: datetime | None) -> str:
 
 def _preview(message: Outbound) -> str:
     match message:
-        case Text(text=text) | Question(text=text):
+        case Text(text=text) | Question(text=text) | Announcement(text=text):
             return _one_line(text)
         case BadgeAwarded():
             return f"badge {message.badge_name}"
+        case GrantRole():
+            return f"give role {message.role} on {message.server} ({message.badge_name})"
+        case RemoveRole():
+            return f"remove role {message.role} on {message.server} ({message.badge_name})"
+        case InviteLink():
+            state = ", may exist already" if message.started else ""
+            return f"invite link to {message.chat} ({message.badge_name}{state})"
 
 
 def _one_line(text: str) -> str:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
+from questbot.catalog.announcements import Announcements
 from questbot.catalog.fields import Slug, Strict
 from questbot.catalog.game import AntiFarming, Leaderboard, Levels
 from questbot.catalog.message_rules import MessageRules
@@ -81,6 +82,8 @@ class CommunityFile(Strict):
         None, description="no reminder or streak warning between these times (they wait)")
     messages: MessageRules | None = Field(
         None, description="which messages count towards participation steps; none: all")
+    announcements: Announcements = Field(
+        Announcements(badges=True, channel=None), description="public announcements of new badges")
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from questbot.catalog.localized import (
     ShortLocalized,
     quest_language,
 )
+from questbot.catalog.rewards import Rewards
 from questbot.catalog.steps import (
     AttendanceStep,
     ChoiceQuestion,
@@ -85,6 +86,7 @@ class BadgeSpec(Strict):
     credit: Credit | None = Field(None, description="credit points, e.g. {points: 10, "
                                   "framework: SCQF}")
     level: Level | None = Field(None, description="e.g. {framework: SCQF, level: 7}")
+    rewards: Rewards = ()
 
 
 class MilestoneBadge(Strict):
@@ -95,6 +97,7 @@ class MilestoneBadge(Strict):
     repeatable: bool = Field(False, description="may one learner hold it more than once?")
     credit: Credit | None = None
     level: Level | None = None
+    rewards: Rewards = ()
 
 
 StepIds = Annotated[tuple[Slug, ...], Field(max_length=MAX_STEPS)]

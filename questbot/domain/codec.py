@@ -6,7 +6,17 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from questbot.domain.messages import BadgeAwarded, Choice, Outbound, Question, Text
+from questbot.domain.messages import (
+    Announcement,
+    BadgeAwarded,
+    Choice,
+    GrantRole,
+    InviteLink,
+    Outbound,
+    Question,
+    RemoveRole,
+    Text,
+)
 
 
 def outbound_to_dict(message: Outbound) -> dict[str, Any]:
@@ -29,6 +39,14 @@ def outbound_from_dict(data: dict[str, Any]) -> Outbound:
             return Question(choices=choices, **fields)
         case "BadgeAwarded":
             return BadgeAwarded(**fields)
+        case "GrantRole":
+            return GrantRole(**fields)
+        case "RemoveRole":
+            return RemoveRole(**fields)
+        case "InviteLink":
+            return InviteLink(**fields)
+        case "Announcement":
+            return Announcement(**fields)
         case other:
             raise ValueError(f"unknown outbound kind {other!r}")
 

@@ -313,9 +313,64 @@ class BadgeAwarded:
     url: str
     image_path: str | None = None
     language: str = ""  # the recipient's, for the caption the platform writes
+    note: str = ""  # what else the event said (the step, the XP), shown with it as one message
 
 
-Outbound = Text | Question | BadgeAwarded
+@dataclass(frozen=True, slots=True)
+class GrantRole:
+    """A badge's reward: give the recipient a role on a server (Discord: an idempotent PUT,
+    so trying again is safe), then tell them what they unlocked. ``role_name`` is what the
+    quest calls it ("" when it names none: the platform's own name)."""
+
+    server: str
+    role: str
+    role_name: str
+    badge_name: str
+    award_id: str
+    language: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveRole:
+    """The role a revoked badge gave, taken back (an idempotent DELETE)."""
+
+    server: str
+    role: str
+    role_name: str
+    badge_name: str
+    award_id: str
+    language: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class InviteLink:
+    """A badge's reward: an invite link to a group that admits one person, created now and
+    sent to the recipient privately. Creating one is not idempotent: ``started`` is recorded
+    before the platform is asked, so a link that may exist is never asked for again."""
+
+    chat: str
+    group_name: str
+    badge_name: str
+    award_id: str
+    expires_in_seconds: int
+    language: str = ""
+    started: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    """A public message about a learner (a new badge) for a channel; the platform addresses
+    them: ``account`` (their id on that platform, "" if none) is mentioned where ``name``
+    appears in ``text``."""
+
+    text: str
+    name: str
+    account: str = ""
+    language: str = ""
+
+
+Outbound = (Text | Question | BadgeAwarded | GrantRole | RemoveRole | InviteLink
+            | Announcement)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,9 @@ from questbot.domain.errors import Rejected
 from questbot.domain.messages import BadgeAwarded, Outbound, Text
 from questbot.domain.progress import AwardRecord, Enrolment, LearnerState
 from questbot.engine import reminders, streaks
+from questbot.engine.announcing import publish_badge
 from questbot.engine.pathways import award_pathways
+from questbot.engine.rewards import grant_rewards
 from questbot.engine.work import Work
 from questbot.engine.xp import gain_xp
 
@@ -189,6 +191,7 @@ def award_badge(
     message = BadgeAwarded(award.award_id, work.text(milestone.badge.name, language),
                            work.text(quest.title, language),
                            work.ctx.settings.badge_url(award.award_id), language=language)
-    notify(work, learner, message, to_actor)
+    publish_badge(work, learner, quest, milestone.badge.name, message, to_actor=to_actor)
+    grant_rewards(work, learner, quest, award)
     award_pathways(work, learner, to_actor=to_actor)
     return award

@@ -19,6 +19,7 @@ from questbot.engine.progression import (
     ensure_enrolled,
     step_title,
 )
+from questbot.engine.rewards import take_back_rewards
 from questbot.engine.work import Work
 
 
@@ -128,6 +129,7 @@ def _revoke(work: Work, tutor: LearnerState, learner: LearnerState, award: Award
     award.revoked_at = work.now
     award.revocation_reason = reason
     work.changes.append(RevokeAward(award.award_id, work.now, reason, _name(tutor)))
+    take_back_rewards(work, learner, award)
     work.deliver(learner, Text(work.t_for(learner, "revoke.notice", badge=award.badge_name,
                                           reason=reason)))
     work.say("revoke.ok", learner=_name(learner), badge=award.badge_name)

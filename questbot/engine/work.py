@@ -19,6 +19,7 @@ from questbot.domain.changes import (
     QueueDelivery,
     UpdateLearner,
 )
+from questbot.domain.combine import one_message
 from questbot.domain.errors import Rejected
 from questbot.domain.ids import UserRef
 from questbot.domain.messages import Event, Outbound, Text
@@ -201,4 +202,7 @@ class Work:
             for lr in self._dirty_learners.values()
         )
         changes.extend(PutPlay(lr.learner_id, lr.play) for lr in self._dirty_play.values())
-        return Decision(tuple(self.replies), tuple(changes), tuple(self.effects))
+        # In a group, what the event said is one message (the step, its XP, its badge).
+        replies = tuple(self.replies) if self.event.conversation.private \
+            else one_message(self.replies)
+        return Decision(replies, tuple(changes), tuple(self.effects))

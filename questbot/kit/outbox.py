@@ -16,7 +16,9 @@ as soon as it is known:
   wait behind it (they arrive in order); nobody else's do;
 - uncertain (the request went out and the answer came too late): probably arrived, so it is
   never sent again automatically (see ``questbot_telegram.send``); listed with the failed ones;
-- unreachable (the platform is down): the round stops; the attempt does not count.
+- unreachable (the platform is down): the round stops; the attempt does not count;
+- failed (refused for good, e.g. the bot lacks a permission): ends ``failed`` at once, without
+  a retry; the adapter tells the admins, who fix it and requeue the row (``questbot outbox``).
 
 A round ends when no row due at its start is left, so one round tries every due row once
 however many undeliverable ones sit ahead; a row retried in a round is not due again in it.
@@ -48,6 +50,8 @@ class Sent(enum.Enum):
     REFUSED = "refused"  # e.g. the learner never opened a private chat: try again later
     UNREACHABLE = "unreachable"  # the platform is down: stop this round
     UNCERTAIN = "uncertain"  # sent, but no answer in time: probably arrived, never resent
+    FAILED = "failed"  # refused for good (a missing permission): trying again cannot help
+    # until someone acts, so the row ends failed at once, listed for admins (who requeue it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,10 +149,16 @@ class OutboxPump:
             case Sent.UNCERTAIN:
                 log.warning("%s delivery %s to %s may have arrived; not sent again: %s",
                             self._platform, delivery.delivery_id, delivery.recipient, error)
-                return Settle(delivery.delivery_id, DeliveryStatus.UNCERTAIN, error)
+                return Settle(delivery.delivery_id, DeliveryStatus.UNCERTAIN, error,
+                              rest=attempted.rest)  # what an admin's requeue would send
             case Sent.UNREACHABLE:
                 return Settle(delivery.delivery_id, DeliveryStatus.PENDING, error, now,
                               counted=False, rest=attempted.rest)
+            case Sent.FAILED:
+                log.warning("%s delivery %s to %s refused for good: %s", self._platform,
+                            delivery.delivery_id, delivery.recipient, error)
+                return Settle(delivery.delivery_id, DeliveryStatus.FAILED, error,
+                              rest=attempted.rest)
             case Sent.REFUSED:
                 attempts = claimed.attempts + 1
                 if attempts >= self._max_attempts:

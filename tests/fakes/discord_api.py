@@ -19,7 +19,10 @@ BOT_ID = 700000000000000002
 GUILD_ID = 700000000000000010
 GENERAL = 700000000000000020
 HELP = 700000000000000021
+ACHIEVEMENTS = 700000000000000022
 TUTOR_ROLE = 700000000000000030
+HELPER_ROLE = 700000000000000031  # below the bot's own role: it may give it
+MENTOR_ROLE = 700000000000000032  # above the bot's own role: Discord refuses (403)
 MESSAGE_CONTENT = 1 << 15
 
 
@@ -75,6 +78,9 @@ class FakeDiscord:
     # store this many new messages, then drop the connection before answering
     lose_answer_next: int = 0
     _nonces: dict[tuple[int, str], Post] = field(default_factory=dict)
+    member_roles: dict[int, set[int]] = field(default_factory=dict)  # roles the bot changed
+    role_calls: list[tuple[str, int, int]] = field(default_factory=list)  # (method, user, role)
+    manage_roles: bool = True  # does the bot have Manage Roles?
 
     # --- server ---------------------------------------------------------------------------
     async def start(self) -> None:
@@ -276,8 +282,11 @@ class FakeDiscord:
 
         return {"id": str(GUILD_ID), "name": "Learning Community", "icon": None,
                 "owner_id": "1", "roles": [role(GUILD_ID, "@everyone"),
-                                           role(TUTOR_ROLE, "Tutor")],
-                "channels": [channel(GENERAL, "general", 0), channel(HELP, "help", 1)],
+                                           role(TUTOR_ROLE, "Tutor"),
+                                           role(HELPER_ROLE, "Helper"),
+                                           role(MENTOR_ROLE, "Mentor")],
+                "channels": [channel(GENERAL, "general", 0), channel(HELP, "help", 1),
+                             channel(ACHIEVEMENTS, "achievements", 2)],
                 "members": [], "member_count": 3, "emojis": [], "stickers": [], "features": [],
                 "premium_tier": 0, "unavailable": False, "joined_at": snowflake_time(),
                 "large": False, "voice_states": [], "presences": [], "threads": [],
@@ -354,6 +363,9 @@ class FakeDiscord:
                         message_id=next(self._ids))
             self.posts.append(post)
             return _json(self._message_json(post))
+        if parts[0] == "guilds" and len(parts) == 6 and parts[2] == "members" and \
+                parts[4] == "roles" and method in ("PUT", "DELETE"):
+            return self._member_role(method, int(parts[1]), int(parts[3]), int(parts[5]))
         if path == "users/@me/channels" and method == "POST":
             recipient = int((await request.json())["recipient_id"])
             channel_id = next(self._ids)
@@ -382,6 +394,29 @@ class FakeDiscord:
             return _json(self._message_json(post))
         return _json({"message": f"404: Not Found {method} {path}", "code": 0},
                                  status=404)
+
+    def _member_role(self, method: str, guild: int, user: int, role: int) -> web.Response:
+        """``PUT``/``DELETE /guilds/{guild}/members/{user}/roles/{role}``, as Discord answers
+        them: 204 (also for a role the member already has, or never had), 403 Missing
+        Permissions without Manage Roles or for a role above the bot's, 404 for a stranger."""
+        self.role_calls.append((method, user, role))
+        if guild != GUILD_ID:
+            return _json({"message": "Unknown Guild", "code": 10004}, status=404)
+        if role not in (TUTOR_ROLE, HELPER_ROLE, MENTOR_ROLE):
+            return _json({"message": "Unknown Role", "code": 10011}, status=404)
+        if user not in self.members:
+            return _json({"message": "Unknown Member", "code": 10007}, status=404)
+        if not self.manage_roles or role in (MENTOR_ROLE, TUTOR_ROLE):
+            return _json({"message": "Missing Permissions", "code": 50013}, status=403)
+        roles = self.member_roles.setdefault(user, set())
+        if method == "PUT":
+            roles.add(role)
+        else:
+            roles.discard(role)
+        return web.Response(status=204)
+
+    def channel_posts(self, channel_id: int) -> list[Post]:
+        return [p for p in self.posts if p.kind == "message" and p.channel_id == channel_id]
 
     def _user(self, user_id: int) -> dict[str, Any]:
         member = self.members.get(user_id)

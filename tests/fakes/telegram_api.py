@@ -31,6 +31,8 @@ class Sent:
     document: bytes | None = None
     file_name: str | None = None
     caption: str | None = None
+    reply_to: int | None = None  # the message it answers (reply_parameters)
+    entities: list[dict[str, Any]] | None = None
 
 
 @dataclass
@@ -68,6 +70,8 @@ class FakeTelegram:
     late: list[Late] = field(default_factory=list)
     blocked: set[int] = field(default_factory=set)  # users who blocked the bot
     files: dict[str, bytes] = field(default_factory=dict)  # file_id -> what a user uploaded
+    invite_links: list[dict[str, Any]] = field(default_factory=list)  # createChatInviteLink
+    no_invite_rights: set[int] = field(default_factory=set)  # chats where the bot may not invite
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _new_update: asyncio.Event = field(default_factory=asyncio.Event)
@@ -259,13 +263,28 @@ class FakeTelegram:
         markup = params.get("reply_markup")
         keyboard = markup.get("inline_keyboard") if isinstance(markup, dict) else None
         return self._record(Sent("sendMessage", int(params["chat_id"]),
-                                 next(self._message_ids), params["text"], keyboard))
+                                 next(self._message_ids), params["text"], keyboard,
+                                 reply_to=_reply_to(params), entities=params.get("entities")))
 
     async def _sendDocument(self, params: dict[str, Any]) -> Any:
         document = params["document"]
         return self._record(Sent("sendDocument", int(params["chat_id"]),
                                  next(self._message_ids), None, None, document.file.read(),
-                                 document.filename, params.get("caption")))
+                                 document.filename, params.get("caption"),
+                                 reply_to=_reply_to(params)))
+
+    async def _createChatInviteLink(self, params: dict[str, Any]) -> Any:
+        chat_id = int(params["chat_id"])
+        if chat_id in self.no_invite_rights:
+            return _error(400, "Bad Request: not enough rights to manage chat invite links")
+        link = {"invite_link": f"https://t.me/+fake{len(self.invite_links) + 1}",
+                "creator": BOT, "creates_join_request": False, "is_primary": False,
+                "is_revoked": False, "chat_id": chat_id}
+        for key in ("member_limit", "expire_date", "name"):
+            if params.get(key) is not None:
+                link[key] = int(params[key]) if key != "name" else str(params[key])
+        self.invite_links.append(link)
+        return {k: v for k, v in link.items() if k != "chat_id"}
 
     async def _editMessageText(self, params: dict[str, Any]) -> Any:
         self.edits.append(params)
@@ -329,7 +348,12 @@ async def _params(request: web.Request) -> dict[str, Any]:
 
 
 _JSON_FIELDS = {"reply_markup", "commands", "allowed_updates", "entities", "caption_entities",
-                "scope"}
+                "scope", "reply_parameters"}
+
+
+def _reply_to(params: dict[str, Any]) -> int | None:
+    reply = params.get("reply_parameters")
+    return int(reply["message_id"]) if isinstance(reply, dict) else None
 
 
 def menu_key(scope: dict[str, Any]) -> str:

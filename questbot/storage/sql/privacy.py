@@ -18,7 +18,8 @@ from questbot.storage.sql.program import Program, counted, sql
 
 SCRUBBED = "…"
 MIN_NAME = 2  # a one-letter name identifies no one, and would wreck every sentence
-TEXT_KEYS = frozenset({"text", "label"})  # where people's words are; never ids or kinds
+# where people's words are (and an announcement's name); never ids or kinds
+TEXT_KEYS = frozenset({"text", "label", "name"})
 
 PERSONAL = "SELECT display_name, email FROM learners WHERE learner_id = $1"
 CLAIMED = "SELECT email FROM email_claims WHERE learner_id = $1"
@@ -80,7 +81,10 @@ class Personal:
 
 def _scrub_value(value: Any, pattern: re.Pattern[str], key: str | None = None) -> Any:
     if isinstance(value, dict):
-        return {k: _scrub_value(v, pattern, k) for k, v in value.items()}
+        cleaned = {k: _scrub_value(v, pattern, k) for k, v in value.items()}
+        if value.get("kind") == "Announcement" and cleaned.get("name") != value.get("name"):
+            cleaned["account"] = ""  # a public post about them mentions them no more
+        return cleaned
     if isinstance(value, list):
         return [_scrub_value(v, pattern, key) for v in value]
     if isinstance(value, str) and key in TEXT_KEYS:
