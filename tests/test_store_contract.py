@@ -23,7 +23,7 @@ ALICE, BOB = UserRef("console", "alice"), UserRef("console", "bob")
 ALICE_ELSEWHERE = UserRef("telegram", "4242")
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
 ANYTHING_WITH_A_DIGIT = re.compile(r"[A-Za-z0-9_.-]*\d[A-Za-z0-9_.-]*")
-UNGUESSABLE = re.compile(r"/(?:evidence|badges)/[\w-]+")
+UNGUESSABLE = re.compile(r"/(?:evidence|badges|dashboard/sign-in)/[\w-]+")
 
 
 class Recording:
@@ -84,6 +84,7 @@ async def conversation(engine: QuestEngine, clock: FakeClock) -> list[str]:
     await say(elsewhere, "/submit portfolio repository https://github.com/alice/weather-app")
     await send(elsewhere, Submit("portfolio", "write-up", None, Attachment("notes.pdf", PDF)))
     await say(tina, "/review")
+    await say(tina, "/dashboard")
     await say(alice, "/progress")
     await say(alice, "/badges")
     await say(bob, "/forget confirm")

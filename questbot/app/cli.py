@@ -1,5 +1,5 @@
 """The command line: ``questbot run|serve|validate|schema|keys|verify|award|revoke|outbox|
-backup|restore``. The only place that exits."""
+dashboard-link|backup|restore``. The only place that exits."""
 
 from __future__ import annotations
 
@@ -93,6 +93,12 @@ def _parser() -> argparse.ArgumentParser:
                             help="send every listed delivery again")
     deliveries.add_argument("--limit", type=int, default=100, metavar="N",
                             help="at most N deliveries (default 100)")
+    dashboard = commands.add_parser(
+        "dashboard-link", parents=[common], help="print a one-time sign-in link to the dashboard",
+        description="Print a sign-in link to the web dashboard for ACCOUNT (platform:id of a "
+                    "tutor or admin), good once and for 10 minutes, as /dashboard sends it "
+                    "in a private chat. Learners are refused.")
+    dashboard.add_argument("account", metavar="ACCOUNT", help="platform:id, e.g. telegram:42")
     backup = commands.add_parser(
         "backup", parents=[common], help="copy the database and keys, even while running",
         description="Write a consistent copy of the SQLite database and the issuer's keys "
@@ -148,6 +154,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "outbox":
         return asyncio.run(outbox(settings, args.platform, args.retry, args.retry_all,
                                   max(1, min(args.limit, 10_000))))
+    if args.command == "dashboard-link":
+        return asyncio.run(commands.dashboard_link(settings, args.account))
     if args.command == "backup":
         return backup_command(settings, args.path)
     if args.command == "restore":

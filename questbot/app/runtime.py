@@ -18,6 +18,7 @@ from aiohttp import web
 from questbot.app.adapters import create_adapter, discover_plugins
 from questbot.app.badge_wiring import badge_services
 from questbot.app.config import Settings
+from questbot.app.dashboard_wiring import dashboard_setup
 from questbot.app.library import QuestLibrary
 from questbot.app.tuning import tune_garbage_collector
 from questbot.badges.service import BadgeService, RetryPolicy
@@ -55,9 +56,12 @@ def build_app(settings: Settings, clock: Clock | None = None) -> web.Application
     badges, verifier = badge_services(settings, store, library)
     app = web.Application(client_max_size=client_max_size())
     webhooks = Webhooks()
-    app[SERVICES] = Services(settings, store, library, badges, clock, webhooks)
+    services = Services(settings, store, library, badges, clock, webhooks)
+    app[SERVICES] = services
     add_badge_routes(app, badges, verifier, clock, webhooks, evidence_files=store,
-                     language=settings.language.split("-", 1)[0].lower())
+                     language=settings.language.split("-", 1)[0].lower(),
+                     dashboard=dashboard_setup(settings, store, library, clock,
+                                               lambda: services.engine))
     app.cleanup_ctx.append(_store_ctx)
     app.cleanup_ctx.append(_engine_ctx)
     app.cleanup_ctx.append(_verifier_ctx(verifier))

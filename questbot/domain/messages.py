@@ -208,6 +208,11 @@ class ReviewSubmission:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenDashboard:
+    """``/dashboard``: a tutor's or admin's one-time sign-in link to the web dashboard."""
+
+
+@dataclass(frozen=True, slots=True)
 class Invalid:
     """A command the parser could not read; ``problem`` is a message-catalogue key."""
 
@@ -219,7 +224,7 @@ Command = (
     Start | Help | ListQuests | JoinQuest | ShowProgress | ListBadges | StartQuiz | Answer
     | ChooseAnswer | CheckIn | PostMessage | React | IssueCode | Grant | Revoke | RevokeById
     | MakeTutor | SetEmail | ShowName | SetLanguage | LinkAccount | ExportData | ForgetMe
-    | Reload | Submit | ListSubmissions | ReviewSubmission | Invalid
+    | Reload | Submit | ListSubmissions | ReviewSubmission | OpenDashboard | Invalid
 )
 
 

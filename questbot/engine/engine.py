@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 
 from questbot.catalog import Catalog, LoadReport
-from questbot.domain.changes import IssueBadge, ReloadQuests
+from questbot.domain.changes import IssueBadge, ReloadQuests, ShowSignInLink
 from questbot.domain.messages import (
     BadgeAwarded,
     Event,
@@ -108,6 +108,9 @@ class QuestEngine:
                     await self._issue(award, to_actor, handled)
                 case ReloadQuests():
                     handled.replies.extend(await self._reload(event.language))
+                case ShowSignInLink(token=token, marker=marker):
+                    handled.replies = [replace(r, text=r.text.replace(marker, token))
+                                       if isinstance(r, Text) else r for r in handled.replies]
         return handled
 
     async def _issue(self, award: AwardRecord, to_actor: bool, handled: Handled) -> None:

@@ -30,6 +30,7 @@ from questbot.domain.messages import (
     ListQuests,
     ListSubmissions,
     MakeTutor,
+    OpenDashboard,
     PostMessage,
     React,
     Reload,
@@ -47,6 +48,7 @@ from questbot.domain.messages import (
 )
 from questbot.engine import (
     attendance,
+    dashboard,
     language,
     linking,
     privacy,
@@ -138,6 +140,8 @@ def handling(event: Event) -> Handling:
         case ReviewSubmission(submission_id=submission_id):
             return Handling(LoadRequest(actor, submission=submission_id),
                             lambda work: submission.review(work, command))
+        case OpenDashboard():
+            return Handling(own, lambda work: dashboard.open_dashboard(work, command))
         case Invalid(problem=problem, params=params):
             return Handling(own, lambda work: _refuse(problem, params))
         case _:

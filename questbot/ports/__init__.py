@@ -22,6 +22,7 @@ from questbot.ports.credentials import (
     IssuedBadge,
     RecipientRecord,
 )
+from questbot.ports.dashboard import DashboardReader, DashboardStore, QuestShelf
 from questbot.ports.events import Decide, EventHandler, EventStore, LoadRequest, Outcome
 from questbot.ports.evidence import EvidenceFile, EvidenceReader
 from questbot.ports.outbox import Claimed, DeliveryStatus, FailedDelivery, Outbox, Settle
@@ -40,6 +41,8 @@ __all__ = [
     "CommonSettings",
     "CredentialRecord",
     "CredentialStore",
+    "DashboardReader",
+    "DashboardStore",
     "Decide",
     "DeliveryStatus",
     "EventHandler",
@@ -51,6 +54,7 @@ __all__ = [
     "LoadRequest",
     "Outbox",
     "Outcome",
+    "QuestShelf",
     "RecipientRecord",
     "Settle",
     "Store",

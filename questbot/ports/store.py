@@ -6,12 +6,14 @@ from datetime import timedelta
 from typing import Protocol
 
 from questbot.ports.credentials import AwardReader, CredentialStore
+from questbot.ports.dashboard import DashboardReader
 from questbot.ports.events import EventStore
 from questbot.ports.evidence import EvidenceReader
 from questbot.ports.outbox import Outbox
 
 
-class Store(EventStore, Outbox, AwardReader, CredentialStore, EvidenceReader, Protocol):
+class Store(EventStore, Outbox, AwardReader, CredentialStore, EvidenceReader, DashboardReader,
+            Protocol):
     async def open(self) -> None:
         ...
 

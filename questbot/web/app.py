@@ -15,6 +15,7 @@ from questbot.badges.verify import Verifier
 from questbot.ports import Clock, EvidenceReader
 from questbot.web import documents, evidence, identity, openapi, pages, verify_page
 from questbot.web.context import HTML, WEB, Web, revalidated, template_environment
+from questbot.web.dashboard import DashboardSetup, add_dashboard
 from questbot.web.language import DEFAULT, LANGUAGE
 from questbot.web.verify_page import MAX_UPLOAD
 from questbot.web.webhooks import Webhooks
@@ -54,7 +55,7 @@ ANSWERS = web.RequestKey("answers", Answers)
 def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verifier,
                      clock: Clock, webhooks: Webhooks | None = None,
                      evidence_files: EvidenceReader | None = None,
-                     language: str = DEFAULT) -> None:
+                     language: str = DEFAULT, dashboard: DashboardSetup | None = None) -> None:
     """The badge server's routes on ``app``; ``language`` is the community's, which pages
     speak to readers whose browser names none of the shipped languages."""
     app[WEB] = Web(badges, verifier, clock, template_environment(), language)
@@ -87,6 +88,7 @@ def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verif
     get("/verify", _with(PAGE, verify_page.verify_form))
     app.router.add_post("/verify", _with(VERIFIER, verify_page.verify_upload))
     app.router.add_route("OPTIONS", "/verify", verify_preflight)
+    add_dashboard(app, dashboard)
 
 
 def _with(answers: Answers, handler: Handler) -> Handler:

@@ -18,12 +18,14 @@ from questbot.domain.changes import (
     MergeLearner,
     NotifyAccount,
     PutAward,
+    PutDashboardLink,
     PutEnrolment,
     PutLinkCode,
     PutMilestone,
     PutSession,
     PutStep,
     QueueDelivery,
+    RecordAnswer,
     RecordGrant,
     RecordPost,
     RevokeAward,
@@ -31,6 +33,7 @@ from questbot.domain.changes import (
 )
 from questbot.domain.codec import outbound_to_dict
 from questbot.storage.serial import dump_json, dump_quiz, dump_times, ts
+from questbot.storage.sql.dashboard import dashboard_change
 from questbot.storage.sql.dialect import PerDialect
 from questbot.storage.sql.outbox import ENQUEUE
 from questbot.storage.sql.privacy import personal_data, scrub_after_forget
@@ -150,6 +153,8 @@ def apply_changes(changes: Sequence[Change]) -> Program[None]:
             case NotifyAccount(account=account, message=message, created_at=at):
                 yield sql(ENQUEUE, account.platform, account.user_id,
                           dump_json(outbound_to_dict(message)), ts(at))
+            case PutDashboardLink() | RecordAnswer():
+                yield from dashboard_change(change)
 
 
 STATUS_LIST_SIZE = 131_072
@@ -184,6 +189,8 @@ FORGET = (
     "DELETE FROM enrolments WHERE learner_id = $1",
     "DELETE FROM milestones WHERE learner_id = $1",
     "DELETE FROM link_codes WHERE learner_id = $1",
+    "DELETE FROM quiz_answers WHERE learner_id = $1",
+    "DELETE FROM dashboard_links WHERE learner_id = $1",
     "DELETE FROM outbox WHERE learner_id = $1 AND delivered_at IS NULL",
     "DELETE FROM accounts WHERE learner_id = $1",
     "UPDATE learners SET display_name = NULL, email = NULL, quiz = NULL,"
@@ -214,6 +221,8 @@ _MERGE: tuple[tuple[str | PerDialect, tuple[str, ...]], ...] = (
     ("UPDATE awards SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
     ("UPDATE outbox SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
     ("UPDATE evidence_files SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
+    ("UPDATE quiz_answers SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
+    ("DELETE FROM dashboard_links WHERE learner_id = $1", ("source",)),
     ("INSERT INTO email_claims (email, learner_id) SELECT email, $2 FROM email_claims"
      " WHERE learner_id = $1 ON CONFLICT DO NOTHING", ("source", "into")),
     ("INSERT INTO counted_reactions (learner_id, post, quest_id, step_id, counted_at)"

@@ -22,13 +22,14 @@ from questbot.ports import (
     Settle,
 )
 from questbot.storage.sql import credentials, outbox
+from questbot.storage.sql.dashboard import DashboardQueries
 from questbot.storage.sql.events import prune_events
 from questbot.storage.sql.program import PRUNE_BATCH, Program
 
 T = TypeVar("T")
 
 
-class SqlStore(ABC):
+class SqlStore(DashboardQueries, ABC):
     @abstractmethod
     async def write(self, program: Program[T]) -> T:
         """Run ``program`` in a transaction of its own, durable when this returns."""
