@@ -1,5 +1,5 @@
 """Charts drawn on the server: their geometry here, their SVG in ``templates/charts.html``
-(no script, no inline style: the Content-Security-Policy stays strict). The drawing is 360
+(no script, no inline style: the Content-Security-Policy stays strict). The drawing is 320
 units wide, about a phone's width, so its words stay readable there; wider screens scale
 it up to the page's width."""
 
@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-WIDTH = 360
-LABEL_HEIGHT = 16  # a bar's label sits above it, so long step names never squeeze the bar
-BAR_HEIGHT = 14
+WIDTH = 320
+LABEL_HEIGHT = 20  # a bar's label sits above it, so long step names never squeeze the bar
+BAR_HEIGHT = 16
 ROW = LABEL_HEIGHT + BAR_HEIGHT + 8
 PLOT_HEIGHT = 140
 MAX_COLUMNS = 60  # days; longer periods are drawn by week, then by month
@@ -36,14 +36,16 @@ class BarChart:
     label_height: int = LABEL_HEIGHT
 
 
-def bar_chart(title: str, items: Sequence[tuple[str, int]], total: int | None = None
-              ) -> BarChart:
-    """One bar per item, longest for the largest (or for ``total``: a funnel's joiners)."""
-    top = max([total or 0, *(value for _, value in items), 1])
+def bar_chart(title: str, items: Sequence[tuple[str, int]], total: int | None = None,
+              percent: bool = False) -> BarChart:
+    """One bar per item, longest for the largest (or for ``total``: a funnel's joiners);
+    ``percent``: the values are percentages, out of 100."""
+    top = 100 if percent else max([total or 0, *(value for _, value in items), 1])
     bars = []
     for index, (label, value) in enumerate(items):
-        share = f" ({round(100 * value / total)}%)" if total else ""
-        bars.append(Bar(label[:48], value, f"{value}{share}", index * ROW + LABEL_HEIGHT,
+        share = f" ({round(100 * value / total)}%)" if total and not percent else ""
+        shown = f"{value}%" if percent else f"{value}{share}"
+        bars.append(Bar(label[:48], value, shown, index * ROW + LABEL_HEIGHT,
                         max(1.0, (WIDTH - 90) * value / top) if value else 0.0))
     return BarChart(title, tuple(bars), max(ROW, len(bars) * ROW))
 
@@ -71,7 +73,7 @@ class ColumnChart:
     ticks: tuple[tuple[float, str], ...]  # x, date label
     top: int
     width: int = WIDTH
-    height: int = PLOT_HEIGHT + 40
+    height: int = PLOT_HEIGHT + 44
     plot_height: int = PLOT_HEIGHT
     column_width: float = 4.0
 
@@ -107,7 +109,8 @@ def column_chart(title: str, first: date, last: date,
             for i, n in enumerate(tally) if n)
         series.append(Series(name, css, columns))
     picks = sorted({0, len(starts) // 2, len(starts) - 1}) if starts else []
-    ticks = tuple((10 + i * slot, starts[i].isoformat()) for i in picks)
+    ticks = tuple((10 + (i + 1) * slot if i == len(starts) - 1 and i else 10 + i * slot,
+                   starts[i].isoformat()) for i in picks)
     return ColumnChart(title, tuple(series), ticks, top, column_width=width)
 
 

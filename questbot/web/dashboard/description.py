@@ -15,11 +15,14 @@ def _answer(description: str, *types: str) -> dict[str, Any]:
                                                     for t in types}}
 
 
-def _param(name: str, where: str = "path", description: str = "") -> dict[str, Any]:
+def _param(name: str, where: str = "path", description: str = "",
+           **schema: Any) -> dict[str, Any]:
     return {"name": name, "in": where, "required": where == "path",
-            "description": description or name, "schema": {"type": "string"}}
+            "description": description or name, "schema": {"type": "string", **schema}}
 
 
+DAY = {"pattern": r"^\d{4}-\d{2}-\d{2}$"}
+SLUG = {"pattern": r"^[A-Za-z0-9_.-]{1,64}$"}
 LANG = _param("lang", "query", "the page's language (en, fr, gd)")
 TABLE = _param("csv", "query", "one of the page's tables, as CSV")
 
@@ -91,11 +94,12 @@ def paths() -> dict[str, Any]:
         "/dashboard/quests/{quest_id}/attendance/{step_id}": _page(
             "An attendance step: who checked in", QUEST, STEP),
         "/dashboard/awards": _page(
-            "Awards and revocations over time", _param("quest", "query"),
-            _param("badge", "query"), _param("since", "query", "YYYY-MM-DD"),
-            _param("until", "query", "YYYY-MM-DD")),
+            "Awards and revocations over time", _param("quest", "query", **SLUG),
+            _param("badge", "query", **SLUG), _param("since", "query", "YYYY-MM-DD", **DAY),
+            _param("until", "query", "YYYY-MM-DD", **DAY)),
         "/dashboard/learners": _page("Learners, newest first",
-                                     _param("before", "query", "an ISO 8601 time")),
+                                     _param("before", "query", "an ISO 8601 time",
+                                            format="date-time")),
         "/dashboard/learners/{learner_id}": _page(
             "A learner: progress, awards, submissions waiting", _param("learner_id")),
         "/dashboard/learners/{learner_id}/grant": _form("Grant a step or badge"),

@@ -153,7 +153,7 @@ async def quiz(request: web.Request, language: PageLanguage) -> Page:
         if count.answer is not None:
             words.rows.append([count.question + 1, count.answer, count.count])
     values = {"outline": outline, "step": step,
-              "chart": charts.bar_chart(say("dash.right_share"), bars, 100)}
+              "chart": charts.bar_chart(say("dash.right_share"), bars, percent=True)}
     return Page("quiz.html", say("dash.quiz_of", step=step.title), [questions, words], values,
                 stem=f"quiz-{outline.quest_id}-{step.step_id}")
 
@@ -240,7 +240,8 @@ async def awards(request: web.Request, language: PageLanguage) -> Page:
 
 # --- learners ----------------------------------------------------------------------------
 async def learners(request: web.Request, language: PageLanguage) -> Page:
-    store = request.config_dict[DASHBOARD].store
+    setup = request.config_dict[DASHBOARD]
+    store = setup.store
     say = language.say
     before_text = request.query.get("before")
     before = None
@@ -252,12 +253,13 @@ async def learners(request: web.Request, language: PageLanguage) -> Page:
         if before.tzinfo is None:
             before = before.replace(tzinfo=UTC)
     found = await store.learners(LEARNERS_SHOWN, before)
-    table = Table("learners", [say("dash.learner"), say("dash.accounts"), say("dash.since"),
-                               say("dash.role")])
+    table = Table("learners", [say("dash.learner"), say("dash.accounts"),
+                               say("dash.first_seen"), say("dash.role")])
     for row in found:
+        role = max(row.role, setup.configured_role(row.accounts))
         table.rows.append([_learner_link(row.learner_id, row.name, language),
                            ", ".join(str(a) for a in row.accounts), _when(row.created_at),
-                           say(f"dash.role_{int(row.role)}")])
+                           say(f"dash.role_{int(role)}")])
     older = None
     if len(found) == LEARNERS_SHOWN:
         older = language.keep(f"{PREFIX}/learners?before={found[-1].created_at.isoformat()}")
