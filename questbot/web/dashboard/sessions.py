@@ -141,8 +141,9 @@ async def _staff(setup: DashboardSetup, session: Session) -> Staff | None:
     if ref not in accounts:  # the account was unlinked, or its learner forgotten
         session.invalidate()
         return None
-    now_role = max(stored, setup.configured_role(accounts), Role(min(platform_role, 2)))
-    effective = Role(min(max(role, 0), int(now_role), int(Role.ADMIN)))
+    vouched = Role(min(max(platform_role, 0), int(Role.ADMIN)))
+    now_role = max(stored, setup.configured_role(accounts), vouched)
+    effective = Role(min(max(role, 0), int(now_role)))
     if effective < Role.TUTOR:
         return None
-    return Staff(learner_id, ref, effective, Role(min(max(platform_role, 0), 2)), csrf)
+    return Staff(learner_id, ref, effective, vouched, csrf)
