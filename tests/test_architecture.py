@@ -28,7 +28,8 @@ CORE: dict[str, tuple[set[str], set[str]]] = {
     "storage": ({"domain", "ports"}, {"aiosqlite", "asyncpg"}),
     "badges": ({"domain", "catalog", "ports", "i18n"},
                {"PIL", "aiohttp", "babel", "base58", "nacl", "pebble", "pyld", "qrcode"}),
-    "web": ({"domain", "ports", "badges", "i18n"}, {"aiohttp", "babel", "jinja2"}),
+    "web": ({"domain", "ports", "badges", "i18n"},
+            {"aiohttp", "aiohttp_session", "babel", "jinja2"}),
     "kit": ({"domain", "ports", "i18n"}, {"pydantic"}),
     "webhooks": ({"domain", "ports", "i18n"}, {"aiohttp"}),
 }

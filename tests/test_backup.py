@@ -143,10 +143,11 @@ async def test_a_backup_taken_while_learners_play_restores_every_badge(
     for n, (backup, (before, after)) in enumerate(zip(backups, windows, strict=True)):
         manifest = json.loads((backup / "manifest.json").read_text())
         assert manifest["database"]["integrity"] == "ok"
-        assert {Path(k["file"]).suffix for k in manifest["keys"]} == {".json", ".seed"}
+        # the issuer's key descriptors and seeds, and the dashboard's cookie key
+        assert {Path(k["file"]).suffix for k in manifest["keys"]} == {".json", ".seed", ".key"}
         assert (backup / "keys").stat().st_mode & 0o777 == 0o700
         assert all((backup / k["file"]).stat().st_mode & 0o777 == 0o600
-                   for k in manifest["keys"] if k["file"].endswith(".seed"))
+                   for k in manifest["keys"] if k["file"].endswith((".seed", ".key")))
         # A snapshot of one moment during the backup: everything acknowledged before it
         # began is in it, nothing that was not yet done when it ended.
         posts, kudos = progress(backup / "questbot.sqlite3")

@@ -214,8 +214,8 @@ CHECK_KEY = re.compile(r"""verdict\.fail\(\s*"[a-z_]+",\s*"[a-z_]+",\s*"([a-z_]+
 def test_every_key_the_web_and_the_badges_say_is_in_their_english_catalogue() -> None:
     from questbot.i18n import ADDED  # noqa: PLC0415
 
-    web_files = [*(ROOT / "questbot/web").glob("*.py"),
-                 *(ROOT / "questbot/web/templates").glob("*.html")]
+    web_files = [*(ROOT / "questbot/web").rglob("*.py"),
+                 *(ROOT / "questbot/web").rglob("templates/*.html")]
     used = {f"web.{key}" for path in web_files for key in WEB_KEY.findall(path.read_text())}
     for path in (ROOT / "questbot/web").glob("*.py"):
         text = path.read_text()

@@ -23,7 +23,7 @@ ALICE, BOB = UserRef("console", "alice"), UserRef("console", "bob")
 ALICE_ELSEWHERE = UserRef("telegram", "4242")
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
 ANYTHING_WITH_A_DIGIT = re.compile(r"[A-Za-z0-9_.-]*\d[A-Za-z0-9_.-]*")
-UNGUESSABLE = re.compile(r"/(?:evidence|badges)/[\w-]+")
+UNGUESSABLE = re.compile(r"/(?:evidence|badges|dashboard/sign-in)/[\w-]+")
 
 
 class Recording:
@@ -92,6 +92,7 @@ async def conversation(engine: QuestEngine, clock: FakeClock) -> list[str]:
     await say(tina, "/counters alice")
     await say(tina, "/counters alice reset a burst of one-word posts")
     await say(alice, "/reminders off")
+    await say(tina, "/dashboard")
     await say(alice, "/progress")
     await say(alice, "/badges")
     await say(bob, "/forget confirm")

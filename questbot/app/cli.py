@@ -1,5 +1,5 @@
 """The command line: ``questbot run|serve|validate|schema|keys|verify|award|revoke|outbox|
-webhooks|backup|restore``. The only place that exits."""
+webhooks|dashboard-link|backup|restore``. The only place that exits."""
 
 from __future__ import annotations
 
@@ -98,6 +98,29 @@ def _parser() -> argparse.ArgumentParser:
                             help="send every listed delivery again")
     deliveries.add_argument("--limit", type=int, default=100, metavar="N",
                             help="at most N deliveries (default 100)")
+    _add_webhook_commands(commands, common)
+    dashboard = commands.add_parser(
+        "dashboard-link", parents=[common], help="print a one-time sign-in link to the dashboard",
+        description="Print a sign-in link to the web dashboard for ACCOUNT (platform:id of a "
+                    "tutor or admin), good once and for 10 minutes, as /dashboard sends it "
+                    "in a private chat. Learners are refused.")
+    dashboard.add_argument("account", metavar="ACCOUNT", help="platform:id, e.g. telegram:42")
+    backup = commands.add_parser(
+        "backup", parents=[common], help="copy the database and keys, even while running",
+        description="Write a consistent copy of the SQLite database and the issuer's keys "
+                    "into the new folder PATH (never overwritten), while questbot runs. "
+                    "PostgreSQL is backed up with pg_dump (see README.md).")
+    backup.add_argument("path", type=Path, metavar="PATH", help="a folder that does not exist")
+    _add_database_commands(commands, common)
+    restore = commands.add_parser(
+        "restore", parents=[common], help="bring a backup back into an empty data folder",
+        description="Copy a backup made by `questbot backup` into the data folder, which "
+                    "must be empty or absent; then start questbot on it.")
+    restore.add_argument("path", type=Path, metavar="PATH", help="the backup's folder")
+    return parser
+
+
+def _add_webhook_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     hooks = commands.add_parser(
         "webhooks", parents=[common], help="outbound webhooks: register, list, log",
         description="Endpoints that are told, by signed HTTPS POSTs (Standard Webhooks), when "
@@ -121,19 +144,6 @@ def _parser() -> argparse.ArgumentParser:
                              description="Delivery attempts with their status codes.")
     log.add_argument("target", nargs="?", metavar="ID", help="only this endpoint's")
     log.add_argument("--limit", type=int, default=50, metavar="N", help="at most N (50)")
-    backup = commands.add_parser(
-        "backup", parents=[common], help="copy the database and keys, even while running",
-        description="Write a consistent copy of the SQLite database and the issuer's keys "
-                    "into the new folder PATH (never overwritten), while questbot runs. "
-                    "PostgreSQL is backed up with pg_dump (see README.md).")
-    backup.add_argument("path", type=Path, metavar="PATH", help="a folder that does not exist")
-    _add_database_commands(commands, common)
-    restore = commands.add_parser(
-        "restore", parents=[common], help="bring a backup back into an empty data folder",
-        description="Copy a backup made by `questbot backup` into the data folder, which "
-                    "must be empty or absent; then start questbot on it.")
-    restore.add_argument("path", type=Path, metavar="PATH", help="the backup's folder")
-    return parser
 
 
 def _add_database_commands(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -196,6 +206,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return asyncio.run(webhooks(settings, args.action, getattr(args, "target", None),
                                     getattr(args, "events", ""), getattr(args, "reason", None),
                                     getattr(args, "limit", 50)))
+    if args.command == "dashboard-link":
+        return asyncio.run(commands.dashboard_link(settings, args.account))
     if args.command == "backup":
         return backup_command(settings, args.path)
     if args.command == "copy-data":

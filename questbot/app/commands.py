@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import secrets
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from questbot.badges.keys import load_or_create_keyring, rotate
 from questbot.badges.verify import Verdict
 from questbot.domain.errors import ConfigError
 from questbot.domain.ids import ConversationRef, UserRef
-from questbot.domain.messages import Command, Event, Grant, RevokeById, Text
+from questbot.domain.messages import Command, Event, Grant, OpenDashboard, RevokeById, Text
 from questbot.domain.parsing import MAX_REASON
 
 MAX_CSV_ROWS = 10_000
@@ -207,3 +208,20 @@ async def revoke(settings: Settings, award_id: str, reason: str) -> int:
 
 def _event(command: Command, event_id: str, name: str) -> Event:
     return Event(event_id, OPERATOR, ConversationRef("cli", "terminal"), command, name)
+
+
+async def dashboard_link(settings: Settings, account: str) -> int:
+    """A one-time sign-in link for a tutor's or admin's account, through the same rules as
+    /dashboard in a private chat (the engine refuses learners)."""
+    try:
+        who = UserRef.parse(account)
+    except ValueError:
+        raise ConfigError(f"dashboard-link: {account!r} is not platform:id") from None
+    async with offline_services(settings) as services:
+        event = Event(f"cli-dashboard-{secrets.token_hex(8)}", who,
+                      ConversationRef(who.platform, "cli", private=True), OpenDashboard(),
+                      language=settings.language)
+        replies = await services.engine.handle(event)
+    said = [r.text for r in replies if isinstance(r, Text)]
+    print("\n".join(said))
+    return 0 if any("/dashboard/sign-in/" in text for text in said) else 1

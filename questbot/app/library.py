@@ -20,6 +20,7 @@ class QuestLibrary:
         self.root = root
         self.catalog = Catalog()
         self._stamp: Stamp = ()
+        self.report: LoadReport | None = None  # the last load's, for the dashboard
         self._listeners: list[Callable[[Catalog], None]] = []
         self._lock = asyncio.Lock()
 
@@ -54,6 +55,7 @@ class QuestLibrary:
 
     def _publish(self, report: LoadReport) -> None:
         self.catalog = report.catalog
+        self.report = report
         for problem in report.problems:
             log.warning("quest file problem: %s", problem)
         for path in report.kept_old:

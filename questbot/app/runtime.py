@@ -22,6 +22,7 @@ from questbot.app.adapters import create_adapter, discover_plugins
 from questbot.app.badge_wiring import badge_services
 from questbot.app.boards import CatalogBoards
 from questbot.app.config import Settings
+from questbot.app.dashboard_wiring import dashboard_setup
 from questbot.app.library import QuestLibrary
 from questbot.app.metrics import Metrics, counting, metrics_app
 from questbot.app.seasons import keep_closing_seasons
@@ -71,11 +72,14 @@ def build_app(settings: Settings, clock: Clock | None = None, *,
         verifier = counting(verifier, metrics)
     app = web.Application(client_max_size=client_max_size())
     webhooks = Webhooks()
-    app[SERVICES] = Services(settings, store, library, badges, clock, webhooks, metrics)
+    services = Services(settings, store, library, badges, clock, webhooks, metrics)
+    app[SERVICES] = services
     add_badge_routes(app, badges, verifier, clock, None if web_only else webhooks,
                      evidence_files=store, language=settings.language.split("-", 1)[0].lower(),
                      cache_bytes=settings.web_cache_mb * 1024 * 1024,
-                     boards=CatalogBoards(store, lambda: library.catalog, clock))
+                     boards=CatalogBoards(store, lambda: library.catalog, clock),
+                     dashboard=dashboard_setup(settings, store, library, clock,
+                                               lambda: services.engine))
     app.cleanup_ctx.append(_open_store_ctx if web_only else _store_ctx)
     if not web_only:
         app.cleanup_ctx.append(_engine_ctx)

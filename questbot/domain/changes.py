@@ -253,12 +253,45 @@ class RecordCounterReset:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class PutDashboardLink:
+    """A one-time sign-in link to the web dashboard, kept as the hash of its token, for the
+    account that asked (with the role it had then, and whether its platform vouched for it)."""
+
+    token_hash: str
+    learner_id: str
+    account: UserRef
+    role: Role
+    platform_role: Role  # what the platform said (a Discord role), which the store cannot
+    expires_at: datetime
+    issued_at: datetime
+
+
+MAX_KEPT_ANSWER = 80  # characters of a wrong answer kept for the dashboard, normalised
+
+
+@dataclass(frozen=True, slots=True)
+class RecordAnswer:
+    """One answer to a quiz question, for the dashboard's question statistics. A wrong
+    answer's words are kept (normalised, at most ``MAX_KEPT_ANSWER`` characters) until the
+    learner is forgotten; a right one's are not."""
+
+    learner_id: str
+    quest_id: str
+    step_id: str
+    question: int
+    correct: bool
+    answer: str | None
+    answered_at: datetime
+
+
 Change = (
     CreateLearner | UpdateLearner | PutEnrolment | PutStep | PutMilestone | PutAward
     | RevokeAward | PutSession | QueueDelivery | PutLinkCode | MergeLearner | ForgetLearner
     | FailCheckIn | FailLinkCode | ClaimEmail | RecordGrant | RecordPost | CountReaction
     | KeepEvidenceFile | NotifyAccount | CompleteQuest | GainXp
     | KeepEvidenceFile | NotifyAccount | PutPlay | PutReminder | RecordCounterReset
+    | KeepEvidenceFile | NotifyAccount | PutDashboardLink | RecordAnswer
 )
 
 
@@ -275,7 +308,17 @@ class ReloadQuests:
     """After commit: reload the quest files (an admin asked)."""
 
 
-Effect = IssueBadge | ReloadQuests
+@dataclass(frozen=True, slots=True)
+class ShowSignInLink:
+    """After commit: put the sign-in token into the reply in place of ``marker``, so the
+    token itself is never written down (the replies recorded for redelivery hold the
+    marker; the store holds its hash)."""
+
+    token: str
+    marker: str
+
+
+Effect = IssueBadge | ReloadQuests | ShowSignInLink
 
 
 @dataclass(frozen=True, slots=True)

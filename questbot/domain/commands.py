@@ -35,6 +35,7 @@ from questbot.domain.messages import (
     ListQuests,
     ListSubmissions,
     MakeTutor,
+    OpenDashboard,
     React,
     Reload,
     ReviewSubmission,
@@ -250,6 +251,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 (_LEARNER, Param("remove", Kind.CHOICE, required=False, choices=("remove", "off"))),
                 _tutor),
     CommandSpec("reload", Role.ADMIN, (), lambda _: Reload(), extra_words=True),
+    CommandSpec("dashboard", Role.TUTOR, (), lambda _: OpenDashboard(), extra_words=True),
 )
 
 BY_NAME: Mapping[str, CommandSpec] = {spec.name: spec for spec in COMMANDS}

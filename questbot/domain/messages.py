@@ -247,6 +247,11 @@ class ShowCounters:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenDashboard:
+    """``/dashboard``: a tutor's or admin's one-time sign-in link to the web dashboard."""
+
+
+@dataclass(frozen=True, slots=True)
 class Invalid:
     """A command the parser could not read; ``problem`` is a message-catalogue key."""
 
@@ -260,8 +265,7 @@ Command = (
     | ChooseAnswer | CheckIn | PostMessage | React | IssueCode | Grant | Revoke | RevokeById
     | MakeTutor | SetEmail | ShowName | SetLanguage | LinkAccount | ExportData | ForgetMe
     | Reload | Submit | ListSubmissions | ReviewSubmission | ShowLeaderboard | LeaderboardName
-    | SetReminders | ShowCounters
-    | Invalid
+    | SetReminders | ShowCounters | OpenDashboard | Invalid
 )
 
 

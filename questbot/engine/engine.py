@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 
 from questbot.catalog import Catalog, LoadReport
-from questbot.domain.changes import IssueBadge, ReloadQuests
+from questbot.domain.changes import IssueBadge, ReloadQuests, ShowSignInLink
 from questbot.domain.messages import (
     BadgeAwarded,
     Event,
@@ -134,6 +134,9 @@ class QuestEngine:
                     await self._issue(award, to_actor, handled)
                 case ReloadQuests():
                     handled.replies.extend(await self._reload(event.language))
+                case ShowSignInLink(token=token, marker=marker):
+                    handled.replies = [replace(r, text=r.text.replace(marker, token))
+                                       if isinstance(r, Text) else r for r in handled.replies]
         return handled
 
     async def send_nudges(self, store: Nudges, limit: int = 50) -> int:

@@ -32,6 +32,7 @@ from questbot.domain.messages import (
     ListQuests,
     ListSubmissions,
     MakeTutor,
+    OpenDashboard,
     PostMessage,
     React,
     Reload,
@@ -53,6 +54,7 @@ from questbot.domain.messages import (
 from questbot.engine import (
     attendance,
     counters,
+    dashboard,
     language,
     leaderboards,
     linking,
@@ -158,6 +160,8 @@ def handling(event: Event) -> Handling:
         case ShowCounters(target=target):
             return Handling(LoadRequest(actor, target),
                             lambda work: counters.show_counters(work, command))
+        case OpenDashboard():
+            return Handling(own, lambda work: dashboard.open_dashboard(work, command))
         case Invalid(problem=problem, params=params):
             return Handling(own, lambda work: _refuse(problem, params))
         case _:

@@ -13,6 +13,7 @@ from questbot.catalog import (
     TextQuestion,
     TrueFalseQuestion,
 )
+from questbot.domain.changes import MAX_KEPT_ANSWER, RecordAnswer
 from questbot.domain.errors import Rejected
 from questbot.domain.messages import Choice, ChooseAnswer, Question, StartQuiz
 from questbot.domain.progress import ActiveQuiz, LearnerState
@@ -113,8 +114,10 @@ def answer(work: Work, text: str | None = None, button: ChooseAnswer | None = No
     if button is not None:
         choice = _choice_from_token(button.token, quiz)
         correct = _grade_choice(question, choice)
+        given = _chosen(question, choice)
     else:
         correct = _grade_text(work, quest, question, text or "")
+        given = _typed(question, text or "")
     late = step.time_limit is not None and (
         (work.now - quiz.asked_at).total_seconds() > step.time_limit)
     if late:
@@ -126,6 +129,8 @@ def answer(work: Work, text: str | None = None, button: ChooseAnswer | None = No
         work.say("quiz.wrong")
     if question.explanation:
         work.say("quiz.explanation", text=work.text(question.explanation))
+    work.changes.append(RecordAnswer(learner.learner_id, quest.id, step.id, quiz.index, correct,
+                                     None if correct else given, work.now))
     quiz.correct += int(correct)
     quiz.index += 1
     quiz.asked_at = work.now
@@ -165,6 +170,23 @@ def _choice_from_token(token: str, quiz: ActiveQuiz) -> int:
         return int(parts[2])
     except ValueError as exc:
         raise Rejected("quiz.stale") from exc
+
+
+def _chosen(question: QuizQuestion, choice: int) -> str:
+    """A pressed button as the dashboard shows it: the choice in the quest's own words."""
+    if isinstance(question, ChoiceQuestion):
+        return str(question.choices[choice])[:MAX_KEPT_ANSWER]
+    return "true" if choice == 0 else "false"
+
+
+def _typed(question: QuizQuestion, text: str) -> str:
+    """A typed answer as kept for the dashboard: normalised and short (the learner's own
+    words, so only wrong ones are kept, and /forget deletes them)."""
+    given = normalise(text)
+    if isinstance(question, ChoiceQuestion) and given.isdigit() \
+            and 1 <= int(given) <= len(question.choices):
+        return _chosen(question, int(given) - 1)
+    return given[:MAX_KEPT_ANSWER]
 
 
 def _grade_choice(question: QuizQuestion, choice: int) -> bool:

@@ -30,6 +30,7 @@ PLURAL_COUNTS: dict[str, str] = {
     "privacy.forgotten": "badges",
     "link.code": "minutes",
     "link.too_many": "minutes",
+    "dashboard.link": "minutes",
     "quests.line": "steps",
     "step.todo_message": "target",
     "step.todo_reaction": "target",

@@ -23,6 +23,7 @@ from questbot.ports.credentials import (
     IssuedBadge,
     RecipientRecord,
 )
+from questbot.ports.dashboard import DashboardReader, DashboardStore, QuestShelf
 from questbot.ports.events import Decide, EventHandler, EventStore, LoadRequest, Outcome
 from questbot.ports.evidence import EvidenceFile, EvidenceReader
 from questbot.ports.leaderboard import (
@@ -65,6 +66,8 @@ __all__ = [
     "CredentialRecord",
     "CredentialState",
     "CredentialStore",
+    "DashboardReader",
+    "DashboardStore",
     "Decide",
     "DecideNudge",
     "DeliveryStatus",
@@ -82,6 +85,7 @@ __all__ = [
     "Nudges",
     "Outbox",
     "Outcome",
+    "QuestShelf",
     "RecipientRecord",
     "SeasonStore",
     "Settle",

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from questbot.ports.credentials import AwardReader, CredentialStore
+from questbot.ports.dashboard import DashboardReader
 from questbot.ports.events import EventStore
 from questbot.ports.evidence import EvidenceReader
 from questbot.ports.leaderboard import SeasonStore
@@ -15,7 +16,7 @@ from questbot.ports.webhooks import WebhookStore
 
 
 class Store(EventStore, Outbox, AwardReader, CredentialStore, EvidenceReader, WebhookStore,
-            SeasonStore, Nudges, Protocol):
+            SeasonStore, Nudges, DashboardReader, Protocol):
     async def open(self) -> None:
         ...
 

@@ -17,6 +17,7 @@ from questbot.web import documents, evidence, identity, openapi, pages, pathway_
 from questbot.web.answer_cache import DEFAULT_BYTES, AnswerCache
 from questbot.web.badge_view import BadgeAnswers
 from questbot.web.context import HTML, WEB, Web, revalidated, template_environment
+from questbot.web.dashboard import DashboardSetup, add_dashboard
 from questbot.web.language import DEFAULT, LANGUAGE
 from questbot.web.leaderboard_page import BOARDS, leaderboard_page
 from questbot.web.verify_page import MAX_UPLOAD
@@ -59,7 +60,8 @@ def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verif
                      evidence_files: EvidenceReader | None = None,
                      language: str = DEFAULT, cache_bytes: int = DEFAULT_BYTES,
                      pathway_progress: pathway_page.PathwayProgress | None = None,
-                     boards: CommunityBoardSource | None = None) -> None:
+                     boards: CommunityBoardSource | None = None,
+                     dashboard: DashboardSetup | None = None) -> None:
     """The badge server's routes on ``app``; ``language`` is the community's, which pages
     speak to readers whose browser names none of the shipped languages; ``cache_bytes``
     bounds the answers kept in memory. ``pathway_progress`` reads a holder's badges from the
@@ -103,6 +105,7 @@ def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verif
     get("/verify", _with(PAGE, verify_page.verify_form))
     app.router.add_post("/verify", _with(VERIFIER, verify_page.verify_upload))
     app.router.add_route("OPTIONS", "/verify", verify_preflight)
+    add_dashboard(app, dashboard)
 
 
 def _with(answers: Answers, handler: Handler) -> Handler:

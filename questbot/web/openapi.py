@@ -411,7 +411,12 @@ def _paths() -> dict[str, Any]:
     }
 
 
-def document(base_url: str, title: str) -> dict[str, Any]:
+# Paths that parts of the web with routes of their own (the dashboard) add to the description.
+MORE_PATHS: web.AppKey[dict[str, Any]] = web.AppKey("more_paths", dict)
+
+
+def document(base_url: str, title: str, more: dict[str, Any] | None = None
+             ) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
@@ -424,7 +429,7 @@ def document(base_url: str, title: str) -> dict[str, Any]:
                            " by Accept say Vary: Accept.",
         },
         "servers": [{"url": base_url}],
-        "paths": _paths(),
+        "paths": {**_paths(), **(more or {})},
         "webhooks": webhook_schemas.webhooks(),
         "components": {"schemas": {**SCHEMAS, **webhook_schemas.schemas()}},
     }
@@ -432,4 +437,5 @@ def document(base_url: str, title: str) -> dict[str, Any]:
 
 async def description(request: web.Request) -> web.Response:
     badges = request.app[WEB].badges
-    return json_response(document(badges.urls.base, badges.issuer.name), cache=True)
+    return json_response(document(badges.urls.base, badges.issuer.name,
+                                  request.app.get(MORE_PATHS)), cache=True)

@@ -20,6 +20,7 @@ from questbot.domain.changes import (
     MergeLearner,
     NotifyAccount,
     PutAward,
+    PutDashboardLink,
     PutEnrolment,
     PutLinkCode,
     PutMilestone,
@@ -28,6 +29,7 @@ from questbot.domain.changes import (
     PutSession,
     PutStep,
     QueueDelivery,
+    RecordAnswer,
     RecordCounterReset,
     RecordGrant,
     RecordPost,
@@ -36,6 +38,7 @@ from questbot.domain.changes import (
 )
 from questbot.domain.codec import outbound_to_dict
 from questbot.storage.serial import dump_json, dump_quiz, dump_times, ts
+from questbot.storage.sql.dashboard import dashboard_change
 from questbot.storage.sql.dialect import PerDialect
 from questbot.storage.sql.outbox import ENQUEUE
 from questbot.storage.sql.privacy import personal_data, scrub_after_forget
@@ -210,6 +213,8 @@ def _apply_more(change: Change) -> Program[None]:
             pass  # progress already says so; only its webhooks are written
         case PutPlay() | PutReminder() | RecordCounterReset():
             yield _game_change(change)
+        case PutDashboardLink() | RecordAnswer():
+            yield from dashboard_change(change)
         case _:
             raise AssertionError(f"{type(change).__name__} is written by _apply")
 
@@ -264,6 +269,8 @@ FORGET = (
     "DELETE FROM xp_totals WHERE learner_id = $1",
     "DELETE FROM season_standings WHERE learner_id = $1",
     "DELETE FROM link_codes WHERE learner_id = $1",
+    "DELETE FROM quiz_answers WHERE learner_id = $1",
+    "DELETE FROM dashboard_links WHERE learner_id = $1",
     "DELETE FROM outbox WHERE learner_id = $1 AND delivered_at IS NULL",
     "DELETE FROM accounts WHERE learner_id = $1",
     "UPDATE learners SET display_name = NULL, email = NULL, quiz = NULL,"
@@ -303,6 +310,8 @@ _MERGE: tuple[tuple[str | PerDialect, tuple[str, ...]], ...] = (
     ("DELETE FROM season_standings WHERE learner_id = $1", ("source",)),
     ("UPDATE outbox SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
     ("UPDATE evidence_files SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
+    ("UPDATE quiz_answers SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
+    ("DELETE FROM dashboard_links WHERE learner_id = $1", ("source",)),
     ("INSERT INTO email_claims (email, learner_id) SELECT email, $2 FROM email_claims"
      " WHERE learner_id = $1 ON CONFLICT DO NOTHING", ("source", "into")),
     ("INSERT INTO counted_reactions (learner_id, post, quest_id, step_id, counted_at)"

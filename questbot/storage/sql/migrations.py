@@ -402,7 +402,40 @@ MIGRATIONS: tuple[Migration, ...] = (
         reason TEXT NOT NULL,
         reset_at TEXT NOT NULL
     );
-    CREATE INDEX counter_resets_by_learner ON counter_resets (learner_id, reset_at);
+    CREATE INDEX counter_resets_by_learner ON counter_resets (learner_id, reset_at)
+    """,)),
+    Migration("the web dashboard: one-time sign-in links (their hashes), every quiz answer"
+              " (right or wrong, a wrong one's words, short), and the indexes its figures"
+              " read: joiners, completed steps, awards and revocations by quest and time", ("""
+    CREATE TABLE dashboard_links (
+        token_hash TEXT PRIMARY KEY,
+        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
+        platform TEXT NOT NULL,
+        platform_user_id TEXT NOT NULL,
+        role INTEGER NOT NULL,
+        platform_role INTEGER NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at TEXT
+    );
+    CREATE INDEX dashboard_links_by_learner ON dashboard_links (learner_id);
+    CREATE INDEX dashboard_links_by_expiry ON dashboard_links (expires_at);
+    CREATE TABLE quiz_answers (
+        learner_id TEXT NOT NULL REFERENCES learners (learner_id),
+        quest_id TEXT NOT NULL,
+        step_id TEXT NOT NULL,
+        question INTEGER NOT NULL,
+        correct INTEGER NOT NULL,
+        answer TEXT,
+        answered_at TEXT NOT NULL
+    );
+    CREATE INDEX quiz_answers_by_question ON quiz_answers (quest_id, step_id, question);
+    CREATE INDEX quiz_answers_by_learner ON quiz_answers (learner_id);
+    CREATE INDEX enrolments_by_quest ON enrolments (quest_id, joined_at);
+    CREATE INDEX step_progress_done ON step_progress (quest_id, step_id, completed_at)
+        WHERE completed_at IS NOT NULL;
+    CREATE INDEX awards_by_time ON awards (awarded_at);
+    CREATE INDEX awards_by_revocation ON awards (revoked_at) WHERE revoked_at IS NOT NULL;
+    CREATE INDEX learners_by_creation ON learners (created_at)
     """,)),
 )
 

@@ -32,13 +32,14 @@ from questbot.ports import (
     WebhookOutcome,
 )
 from questbot.storage.sql import credentials, leaderboard, nudges, outbox, webhooks
+from questbot.storage.sql.dashboard import DashboardQueries
 from questbot.storage.sql.events import prune_events
 from questbot.storage.sql.program import PRUNE_BATCH, Program
 
 T = TypeVar("T")
 
 
-class SqlStore(ABC):
+class SqlStore(DashboardQueries, ABC):
     @abstractmethod
     async def write(self, program: Program[T]) -> T:
         """Run ``program`` in a transaction of its own, durable when this returns."""
