@@ -30,6 +30,7 @@ CORE: dict[str, tuple[set[str], set[str]]] = {
                {"PIL", "aiohttp", "babel", "base58", "nacl", "pebble", "pyld", "qrcode"}),
     "web": ({"domain", "ports", "badges", "i18n"}, {"aiohttp", "babel", "jinja2"}),
     "kit": ({"domain", "ports", "i18n"}, {"pydantic"}),
+    "mail": ({"domain", "ports", "kit", "i18n"}, {"aiosmtplib", "jinja2"}),
 }
 ADAPTER_CORE = {"domain", "ports", "kit", "i18n"}
 ADAPTER_LIBRARIES = {"pydantic"}  # for their settings section

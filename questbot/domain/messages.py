@@ -123,9 +123,25 @@ class RevokeById:
 
 @dataclass(frozen=True, slots=True)
 class SetEmail:
-    """The address badges name (as a salted hash), so backpacks can import them."""
+    """The address badges name (as a salted hash), so backpacks can import them. When
+    questbot sends email, a new address is first sent a code (``ConfirmEmail``)."""
 
     email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmEmail:
+    """``/email CODE``: the code emailed to the address ``/email ADDRESS`` asked for."""
+
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimBadge:
+    """``/claim CODE``: the code in a badge's email joins the badges awarded to that address
+    to the sender's chat account."""
+
+    code: str
 
 
 LANGUAGE_TOKEN = "lang."  # a /language button's token: the prefix, then the language
@@ -218,8 +234,8 @@ class Invalid:
 Command = (
     Start | Help | ListQuests | JoinQuest | ShowProgress | ListBadges | StartQuiz | Answer
     | ChooseAnswer | CheckIn | PostMessage | React | IssueCode | Grant | Revoke | RevokeById
-    | MakeTutor | SetEmail | ShowName | SetLanguage | LinkAccount | ExportData | ForgetMe
-    | Reload | Submit | ListSubmissions | ReviewSubmission | Invalid
+    | MakeTutor | SetEmail | ConfirmEmail | ClaimBadge | ShowName | SetLanguage | LinkAccount
+    | ExportData | ForgetMe | Reload | Submit | ListSubmissions | ReviewSubmission | Invalid
 )
 
 
@@ -271,6 +287,7 @@ class BadgeAwarded:
     url: str
     image_path: str | None = None
     language: str = ""  # the recipient's, for the caption the platform writes
+    claim_code: str = ""  # by email only: the code that joins the badge to a chat account
 
 
 Outbound = Text | Question | BadgeAwarded

@@ -10,13 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import assert_never
 
-from questbot.domain.changes import ClaimEmail
 from questbot.domain.errors import Rejected
 from questbot.domain.messages import (
     LANGUAGE_TOKEN,
     Answer,
     CheckIn,
     ChooseAnswer,
+    ClaimBadge,
+    ConfirmEmail,
     Event,
     ExportData,
     ForgetMe,
@@ -47,6 +48,7 @@ from questbot.domain.messages import (
 )
 from questbot.engine import (
     attendance,
+    emailing,
     language,
     linking,
     privacy,
@@ -114,8 +116,15 @@ def handling(event: Event) -> Handling:
         case MakeTutor(target=target):
             return Handling(LoadRequest(actor, target),
                             lambda work: tutor.make_tutor(work, command))
-        case SetEmail():
-            return Handling(own, lambda work: _set_email(work, command))
+        case SetEmail(email=email):
+            return Handling(LoadRequest(actor, email_address=email),
+                            lambda work: emailing.set_email(work, command))
+        case ConfirmEmail():
+            return Handling(LoadRequest(actor, email_confirmation=True),
+                            lambda work: emailing.confirm_email(work, command))
+        case ClaimBadge(code=code):
+            return Handling(LoadRequest(actor, claim_code_hash=code_hash(code)),
+                            lambda work: emailing.claim(work, command))
         case ShowName():
             return Handling(own, lambda work: views.show_name(work, command))
         case SetLanguage():
@@ -159,10 +168,3 @@ def _message(work: Work, text: str) -> None:
     else:
         count_participation(work, learner, "message")
 
-
-def _set_email(work: Work, command: SetEmail) -> None:
-    views.set_email(work, command)
-    learner = work.actor()
-    if learner.email is not None:
-        # An address once registered stays the learner's for the self-award rule (tutor).
-        work.changes.append(ClaimEmail(learner.learner_id, learner.email))

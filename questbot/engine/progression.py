@@ -9,6 +9,7 @@ from questbot.domain.changes import IssueBadge, PutAward, PutEnrolment, PutMiles
 from questbot.domain.errors import Rejected
 from questbot.domain.messages import BadgeAwarded, Outbound, Text
 from questbot.domain.progress import AwardRecord, Enrolment, LearnerState
+from questbot.engine.badge_mail import email_badge
 from questbot.engine.work import Work
 
 
@@ -166,4 +167,5 @@ def award_badge(
                            work.text(quest.title, language),
                            work.ctx.settings.badge_url(award.award_id), language=language)
     notify(work, learner, message, to_actor)
+    email_badge(work, learner, award, message)
     return award

@@ -14,6 +14,8 @@ as soon as it is known:
   ``max_attempts`` refusals the row ends ``failed`` with its last error, one WARNING line is
   logged, and ``Outbox.failed_deliveries`` lists it for admins. The recipient's later messages
   wait behind it (they arrive in order); nobody else's do;
+- failed (a refusal for good, such as a mail server's 550 "no such user"): ``failed`` at
+  once with its error, as after the last refusal;
 - uncertain (the request went out and the answer came too late): probably arrived, so it is
   never sent again automatically (see ``questbot_telegram.send``); listed with the failed ones;
 - unreachable (the platform is down): the round stops; the attempt does not count.
@@ -48,6 +50,7 @@ class Sent(enum.Enum):
     REFUSED = "refused"  # e.g. the learner never opened a private chat: try again later
     UNREACHABLE = "unreachable"  # the platform is down: stop this round
     UNCERTAIN = "uncertain"  # sent, but no answer in time: probably arrived, never resent
+    FAILED = "failed"  # refused for good (no such address): trying again cannot help
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +152,11 @@ class OutboxPump:
             case Sent.UNREACHABLE:
                 return Settle(delivery.delivery_id, DeliveryStatus.PENDING, error, now,
                               counted=False, rest=attempted.rest)
+            case Sent.FAILED:
+                log.warning("%s delivery %s to %s failed for good: %s", self._platform,
+                            delivery.delivery_id, delivery.recipient, error)
+                return Settle(delivery.delivery_id, DeliveryStatus.FAILED, error,
+                              rest=attempted.rest)
             case Sent.REFUSED:
                 attempts = claimed.attempts + 1
                 if attempts >= self._max_attempts:

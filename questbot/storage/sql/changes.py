@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from datetime import timedelta
 
 from questbot.domain.changes import (
     POST_MEMORY,
@@ -12,24 +13,32 @@ from questbot.domain.changes import (
     CountReaction,
     CreateLearner,
     FailCheckIn,
+    FailClaimCode,
+    FailEmailConfirmation,
     FailLinkCode,
     ForgetLearner,
     KeepEvidenceFile,
     MergeLearner,
     NotifyAccount,
     PutAward,
+    PutClaimCode,
+    PutEmailConfirmation,
     PutEnrolment,
     PutLinkCode,
     PutMilestone,
     PutSession,
     PutStep,
     QueueDelivery,
+    QueueEmail,
     RecordGrant,
     RecordPost,
     RevokeAward,
     UpdateLearner,
+    UseClaimCode,
+    UseEmailConfirmation,
 )
 from questbot.domain.codec import outbound_to_dict
+from questbot.domain.mail import CLAIM_CODE_LIFETIME
 from questbot.storage.serial import dump_json, dump_quiz, dump_times, ts
 from questbot.storage.sql.dialect import PerDialect
 from questbot.storage.sql.outbox import ENQUEUE
@@ -79,9 +88,28 @@ COUNT_REACTION = ("INSERT INTO counted_reactions (learner_id, post, quest_id, st
                   " counted_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
 KEEP_EVIDENCE = ("INSERT INTO evidence_files (ref, learner_id, file_name, media_type, data,"
                  " kept_at) VALUES ($1, $2, $3, $4, $5, $6)")
+# to each chat account: an address is written to only on purpose (QueueEmail)
 QUEUE_DELIVERY = ("INSERT INTO outbox (platform, platform_user_id, learner_id, message,"
                   " created_at) SELECT platform, platform_user_id, learner_id, $1, $2"
-                  " FROM accounts WHERE learner_id = $3")
+                  " FROM accounts WHERE learner_id = $3 AND platform <> 'email'")
+QUEUE_EMAIL = ("INSERT INTO outbox (platform, platform_user_id, learner_id, message,"
+               " created_at) VALUES ('email', $1, $2, $3, $4)")
+CONFIRMATION_MEMORY_DAYS = 1  # longer than any rate-limit window
+FORGET_OLD_CONFIRMATIONS = "DELETE FROM email_confirmations WHERE sent_at < $1"
+# a learner's new code replaces their earlier ones
+RETIRE_CONFIRMATIONS = ("UPDATE email_confirmations SET done = 1 WHERE learner_id = $1"
+                        " AND done = 0")
+PUT_CONFIRMATION = ("INSERT INTO email_confirmations (code_hash, learner_id, email, sent_at,"
+                    " expires_at) VALUES ($1, $2, $3, $4, $5)")
+FAIL_CONFIRMATION = ("UPDATE email_confirmations SET failures = failures + 1"
+                     " WHERE code_hash = $1")
+USE_CONFIRMATION = "UPDATE email_confirmations SET done = 1 WHERE code_hash = $1"
+FORGET_EXPIRED_CLAIMS = "DELETE FROM claim_codes WHERE expires_at < $1"
+PUT_CLAIM_CODE = ("INSERT INTO claim_codes (code_hash, locator, learner_id, award_id, email,"
+                  " expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+FAIL_CLAIM_CODE = ("UPDATE claim_codes SET failures = failures + 1 WHERE locator = $1"
+                   " AND used_at IS NULL")
+USE_CLAIM_CODE = "UPDATE claim_codes SET used_at = $2 WHERE code_hash = $1"
 
 
 def apply_changes(changes: Sequence[Change]) -> Program[None]:
@@ -150,6 +178,38 @@ def apply_changes(changes: Sequence[Change]) -> Program[None]:
             case NotifyAccount(account=account, message=message, created_at=at):
                 yield sql(ENQUEUE, account.platform, account.user_id,
                           dump_json(outbound_to_dict(message)), ts(at))
+            case (QueueEmail() | PutEmailConfirmation() | FailEmailConfirmation()
+                  | UseEmailConfirmation() | PutClaimCode() | FailClaimCode() | UseClaimCode()):
+                yield from apply_email_change(change)
+
+
+EmailChange = (QueueEmail | PutEmailConfirmation | FailEmailConfirmation | UseEmailConfirmation
+               | PutClaimCode | FailClaimCode | UseClaimCode)
+
+
+def apply_email_change(change: EmailChange) -> Program[None]:
+    match change:
+        case QueueEmail(address=address, learner_id=lid, message=message, created_at=at):
+            yield sql(QUEUE_EMAIL, address, lid, dump_json(outbound_to_dict(message)),
+                      ts(at))
+        case PutEmailConfirmation():
+            yield sql(FORGET_OLD_CONFIRMATIONS,
+                      ts(change.sent_at - timedelta(days=CONFIRMATION_MEMORY_DAYS)))
+            yield sql(RETIRE_CONFIRMATIONS, change.learner_id)
+            yield sql(PUT_CONFIRMATION, change.code_hash, change.learner_id, change.email,
+                      ts(change.sent_at), ts(change.expires_at))
+        case FailEmailConfirmation(code_hash=code):
+            yield sql(FAIL_CONFIRMATION, code)
+        case UseEmailConfirmation(code_hash=code):
+            yield sql(USE_CONFIRMATION, code)
+        case PutClaimCode():
+            yield sql(FORGET_EXPIRED_CLAIMS, ts(change.expires_at - CLAIM_CODE_LIFETIME))
+            yield sql(PUT_CLAIM_CODE, change.code_hash, change.locator, change.learner_id,
+                      change.award_id, change.email, ts(change.expires_at))
+        case FailClaimCode(locator=locator):
+            yield sql(FAIL_CLAIM_CODE, locator)
+        case UseClaimCode(code_hash=code, used_at=at):
+            yield sql(USE_CLAIM_CODE, code, ts(at))
 
 
 STATUS_LIST_SIZE = 131_072
@@ -184,6 +244,8 @@ FORGET = (
     "DELETE FROM enrolments WHERE learner_id = $1",
     "DELETE FROM milestones WHERE learner_id = $1",
     "DELETE FROM link_codes WHERE learner_id = $1",
+    "DELETE FROM email_confirmations WHERE learner_id = $1",
+    "DELETE FROM claim_codes WHERE learner_id = $1",
     "DELETE FROM outbox WHERE learner_id = $1 AND delivered_at IS NULL",
     "DELETE FROM accounts WHERE learner_id = $1",
     "UPDATE learners SET display_name = NULL, email = NULL, quiz = NULL,"
@@ -214,6 +276,9 @@ _MERGE: tuple[tuple[str | PerDialect, tuple[str, ...]], ...] = (
     ("UPDATE awards SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
     ("UPDATE outbox SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
     ("UPDATE evidence_files SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
+    ("UPDATE claim_codes SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
+    ("UPDATE email_confirmations SET learner_id = $2 WHERE learner_id = $1",
+     ("source", "into")),
     ("INSERT INTO email_claims (email, learner_id) SELECT email, $2 FROM email_claims"
      " WHERE learner_id = $1 ON CONFLICT DO NOTHING", ("source", "into")),
     ("INSERT INTO counted_reactions (learner_id, post, quest_id, step_id, counted_at)"
