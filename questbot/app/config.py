@@ -331,7 +331,8 @@ def _config_error(exc: ValidationError, sources: Mapping[str, str],
     name = str(error["loc"][0]) if error["loc"] else ""
     if not name and PROBLEM_SEPARATOR in message:
         name, message = message.split(PROBLEM_SEPARATOR, 1)
-    where = sources.get(name, name or "settings")
+    where = sources.get(name) or (f"{ENV_PREFIX}{name.upper()}" if model is Settings
+                                  and name in model.model_fields else name or "settings")
     field = model.model_fields.get(name)
     secret = "token" in name or "secret" in name or name == "smtp_url" or (
         field is not None and SecretStr in typing.get_args(field.annotation)) or (

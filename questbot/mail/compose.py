@@ -47,6 +47,7 @@ class Composer:
                 email = self._badge(message, png)
             case Text() | Question():
                 email = self._message(Text(message.text, message.language))
+        email["Content-Language"] = self.language(message.language)
         email["From"] = self.sender
         email["To"] = delivery.recipient.user_id
         email["Date"] = format_datetime(now)
@@ -90,7 +91,6 @@ class Composer:
                      ) -> EmailMessage:
         email = EmailMessage()
         email["Subject"] = " ".join(subject.split())[:MAX_SUBJECT]
-        email["Content-Language"] = str(values["language"])
         email.set_content(_TEMPLATES.get_template(f"{template}.txt").render(values))
         email.add_alternative(_TEMPLATES.get_template(f"{template}.html").render(values),
                               subtype="html")
