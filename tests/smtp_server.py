@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import trustme
 from aiosmtpd.controller import Controller
@@ -33,8 +33,7 @@ class Mailbox:
     logins: list[str] = field(default_factory=list)
 
     def messages(self) -> list[EmailMessage]:
-        return [cast(EmailMessage, message_from_bytes(raw, policy=policy.default))
-                for raw in self.received]
+        return [message_from_bytes(raw, policy=policy.default) for raw in self.received]
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
                           options: list[str]) -> str:
