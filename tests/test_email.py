@@ -16,6 +16,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from questbot.app.outbox_admin import print_failed
 from questbot.app.runtime import email_pump_of
@@ -174,10 +176,13 @@ async def test_an_address_is_used_on_badges_once_its_code_is_typed(
     code = re.search(r"/email ([A-Z0-9]{4}-[A-Z0-9]{6})", part(message, "plain"))
     assert code and code.group(1) in part(message, "html")
     assert list(message.iter_attachments()) == []
-    assert '"email": null' in await mailing.say("alice", "/mydata")
+    waiting = await mailing.say("alice", "/mydata")
+    assert '"email": null' in waiting
+    assert '"email_waiting_for_its_code": "alice@example.org"' in waiting
     assert "not the code" in await mailing.say("alice", "/email ZZZZ-ZZZZZZ")
     assert "alice@example.org" in await mailing.say("alice", f"/email {code.group(1)}")
-    assert '"email": "alice@example.org"' in await mailing.say("alice", "/mydata")
+    confirmed = await mailing.say("alice", "/mydata")
+    assert '"email": "alice@example.org"' in confirmed and "waiting" not in confirmed
     assert "No address is waiting" in await mailing.say("alice", f"/email {code.group(1)}")
     # an address asked for counts as the tutor's at once, confirmed or not
     assert "on its way" in await mailing.say("tina", "/email tina@example.org")
@@ -311,3 +316,72 @@ def test_each_kind_of_smtp_url_means_its_security_and_port() -> None:
     relay = smtp("smtp://localhost:2525")
     assert (relay.security, relay.port, relay.username) == (Security.NONE, 2525, None)
     assert relay.sender.domain == "example.org"
+
+
+async def test_forgetting_a_learner_forgets_the_address_they_asked_for(
+        mailing: Server, smtp: SmtpServer) -> None:
+    import sqlite3  # noqa: PLC0415
+
+    await mailing.say("zoe", "/email zoe.secret@example.org")
+    await send_all(mailing)
+    assert "deleted" in await mailing.say("zoe", "/forget confirm")
+    database = sqlite3.connect(mailing.settings.data_dir / "questbot.sqlite3")
+    try:
+        left = [(table, row) for table in ("email_confirmations", "outbox", "email_claims",
+                                           "learners", "processed_events")
+                for row in database.execute(f"SELECT * FROM {table}")
+                if "zoe.secret@example.org" in repr(row)]
+    finally:
+        database.close()
+    assert left == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(scheme=st.sampled_from(["smtp", "smtps", "http", "SMTP", ""]),
+       user=st.text(max_size=12), password=st.text(min_size=8, max_size=20),
+       host=st.text(max_size=20), tail=st.text(max_size=12))
+def test_any_smtp_url_is_read_or_refused_without_repeating_its_password(
+        scheme: str, user: str, password: str, host: str, tail: str) -> None:
+    from email.headerregistry import Address  # noqa: PLC0415
+    from urllib.parse import quote  # noqa: PLC0415
+
+    from questbot.mail import parse_smtp_url  # noqa: PLC0415
+
+    url = f"{scheme}://{quote(user, safe='')}:{quote(password, safe='')}@{host}{tail}"
+    try:
+        parsed = parse_smtp_url(url, Address(addr_spec="b@example.org"))
+    except ValueError as exc:
+        assert password not in str(exc) and quote(password, safe="") not in str(exc)
+        return
+    assert parsed.password == password and parsed.port > 0 and parsed.host
+    shown = repr(parsed).replace(parsed.host, "").replace(parsed.username or "", "")
+    assert password not in shown and "***" in repr(parsed)
+
+
+async def test_messages_an_older_version_queued_for_addresses_are_listed_not_emailed(
+        tmp_path: Path) -> None:
+    import sqlite3  # noqa: PLC0415
+
+    from questbot.storage import SqliteStore  # noqa: PLC0415
+    from questbot.storage.sql.migrations import LATEST  # noqa: PLC0415
+    from questbot.storage.sqlite.migrations import migrate  # noqa: PLC0415
+
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, upto=LATEST - 1)
+    conn.execute("INSERT INTO outbox (platform, platform_user_id, learner_id, message,"
+                 " created_at) VALUES ('email', 'old@example.org', '', ?, ?), ('console',"
+                 " 'alice', '', ?, ?)", ('{"kind": "Text", "text": "old news"}',
+                                         "2026-01-01T00:00:00.000000Z",
+                                         '{"kind": "Text", "text": "for alice"}',
+                                         "2026-01-01T00:00:00.000000Z"))
+    conn.close()
+    store = SqliteStore(path)
+    await store.open()
+    try:
+        assert await store.pending_deliveries("email", 10) == []
+        [old] = await store.failed_deliveries("email")
+        assert old.status is DeliveryStatus.FAILED and "never sent" in (old.last_error or "")
+        assert len(await store.pending_deliveries("console", 10)) == 1
+    finally:
+        await store.close()

@@ -99,6 +99,8 @@ def claim(work: Work, command: ClaimBadge) -> None:
         raise Rejected("claim.too_many", minutes=int(window.total_seconds() // 60))
     owner = work.snapshot.target
     state = work.snapshot.claim_code
+    if state is not None and state.used:
+        raise Rejected("claim.used")  # before anything else: a race's loser reads it too
     if owner is None or state is None or state.expires_at < work.now:
         learner.failed_links = [*recent, work.now]  # remembered, not rolled back
         work.touch(learner)
@@ -107,7 +109,7 @@ def claim(work: Work, command: ClaimBadge) -> None:
         return
     if state.failures >= settings.max_failed_per_link_code:
         raise Rejected("claim.locked")
-    if state.used or owner.learner_id == learner.learner_id or on_chat(owner):
+    if owner.learner_id == learner.learner_id or on_chat(owner):
         raise Rejected("claim.used")  # once; and never joins two chat accounts
     if work.snapshot.granted_between:
         raise Rejected("claim.granted")  # a tutor's award to an address of their own

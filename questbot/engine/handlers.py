@@ -134,7 +134,8 @@ def handling(event: Event) -> Handling:
             return Handling(LoadRequest(actor, link_code_hash=hashed),
                             lambda work: linking.link(work, command))
         case ExportData():
-            return Handling(own, lambda work: privacy.export(work, command))
+            return Handling(LoadRequest(actor, email_confirmation=True),
+                            lambda work: privacy.export(work, command))
         case ForgetMe():
             return Handling(own, lambda work: privacy.forget(work, command))
         case Reload():

@@ -247,6 +247,7 @@ FORGET = (
     "DELETE FROM email_confirmations WHERE learner_id = $1",
     "DELETE FROM claim_codes WHERE learner_id = $1",
     "DELETE FROM outbox WHERE learner_id = $1 AND delivered_at IS NULL",
+    "DELETE FROM outbox WHERE learner_id = $1 AND platform = 'email'",  # sent ones name them
     "DELETE FROM accounts WHERE learner_id = $1",
     "UPDATE learners SET display_name = NULL, email = NULL, quiz = NULL,"
     " failed_checkins = '[]', failed_links = '[]', show_name = 0, role = 0, language = NULL"
