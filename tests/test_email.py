@@ -42,8 +42,13 @@ def smtp(tmp_path: Path) -> Iterator[SmtpServer]:
 @pytest.fixture
 async def mailing(tmp_path: Path, smtp: SmtpServer) -> AsyncIterator[Server]:
     async with running_server(tmp_path, smtp_url=smtp.url, smtp_from=SENDER,
-                              smtp_ca_file=smtp.ca_file) as running:
+                              smtp_ca_file=smtp.ca_file, admins=("console:ada",)) as running:
         yield running
+
+
+async def told_ada(server: Server) -> str:
+    return "\n".join(getattr(d.message, "text", "") for d in await server.deliveries()
+                     if d.recipient == UserRef("console", "ada"))
 
 
 def pump(server: Server) -> OutboxPump:
@@ -148,6 +153,8 @@ async def test_a_550_fails_the_row_at_once_and_admins_see_why(
     listed = capsys.readouterr().out
     assert "failed" in listed and "email:nobody@example.org" in listed
     assert "no such user" in listed
+    told = await told_ada(mailing)
+    assert "nobody@example.org" in told and "550" in told and "questbot outbox" in told
 
 
 async def test_a_connection_lost_after_the_message_is_uncertain_and_never_resent(
@@ -158,6 +165,8 @@ async def test_a_connection_lost_after_the_message_is_uncertain_and_never_resent
     assert len(smtp.mailbox.received) == 1
     [uncertain] = await mailing.services.store.failed_deliveries("email")
     assert uncertain.status is DeliveryStatus.UNCERTAIN
+    told = await told_ada(mailing)
+    assert "flaky@example.org" in told and f"--retry {uncertain.delivery.delivery_id}" in told
     smtp.mailbox.mode = "ok"
     mailing.clock.advance(hours=2)
     for _ in range(3):

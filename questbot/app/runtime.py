@@ -150,8 +150,10 @@ def email_pump_of(services: Services) -> OutboxPump | None:
     composer = Composer(settings.issuer_name, settings.public_base_url, smtp.sender,
                         settings.language.split("-", 1)[0].lower(), settings.issuer_colour)
     log.info("email enabled: %s", smtp)
+    common = settings.common_settings()
     return email_pump(services.store, SmtpSender(smtp), composer, services.badges.png_path,
-                      services.clock, settings.outbox_max_attempts)
+                      services.clock, settings.outbox_max_attempts, common.admins,
+                      composer.language(settings.language))
 
 
 async def serve(settings: Settings, *, interactive: bool, out: TextIO | None = None) -> None:

@@ -64,6 +64,8 @@ class Attempted:
 
 
 Send = Callable[[Delivery], Awaitable[Sent | Attempted]]
+GivenUp = Callable[[Delivery, Settle], Awaitable[None]]  # told of each row ended failed or
+# uncertain, after it is recorded (to tell admins, say)
 
 
 class OutboxPump:
@@ -72,7 +74,8 @@ class OutboxPump:
                  max_backoff: float = 3600.0, max_attempts: int = DEFAULT_MAX_ATTEMPTS,
                  page: int = 100, concurrency: int = 8, lease: float = 600.0,
                  jitter: Callable[[], float] = random.random,
-                 ready: Callable[[], bool] = lambda: True) -> None:
+                 ready: Callable[[], bool] = lambda: True,
+                 given_up: GivenUp | None = None) -> None:
         self._outbox = outbox
         self._platform = platform
         self._send = send
@@ -86,6 +89,7 @@ class OutboxPump:
         self._clock = clock
         self._jitter = jitter
         self._ready = ready
+        self._given_up = given_up
 
     async def run(self) -> None:
         while True:
@@ -136,6 +140,13 @@ class OutboxPump:
             down.set()
         outcome = self._outcome(claimed, attempted)
         await self._outbox.settle([outcome])
+        if self._given_up is not None and outcome.status in (DeliveryStatus.FAILED,
+                                                              DeliveryStatus.UNCERTAIN):
+            try:
+                await self._given_up(delivery, outcome)
+            except Exception:  # the row is recorded; `questbot outbox` still lists it
+                log.exception("reporting %s delivery %s failed", self._platform,
+                              delivery.delivery_id)
         return outcome.status
 
     def _outcome(self, claimed: Claimed, attempted: Attempted) -> Settle:

@@ -3,12 +3,15 @@ written by the engine (``QueueEmail``) in the transaction of what they tell."""
 
 from __future__ import annotations
 
-from questbot.domain.ids import EMAIL_PLATFORM
+from collections.abc import Iterable
+
+from questbot.domain.ids import EMAIL_PLATFORM, UserRef
 from questbot.domain.messages import BadgeAwarded, Delivery
 from questbot.kit import DEFAULT_MAX_ATTEMPTS, Attempted, OutboxPump, Sent, badge_png
+from questbot.kit.notices import tell_admins
 from questbot.mail.compose import Composer
 from questbot.mail.sender import SmtpSender
-from questbot.ports import BadgeFiles, Clock, Outbox
+from questbot.ports import BadgeFiles, Clock, DeliveryStatus, Outbox, Settle
 
 INTERVAL = 5.0  # seconds between rounds; a server that is down is tried again as often
 CONCURRENCY = 4  # connections at once: mail servers dislike crowds from one sender
@@ -16,7 +19,11 @@ CONCURRENCY = 4  # connections at once: mail servers dislike crowds from one sen
 
 def email_pump(outbox: Outbox, sender: SmtpSender, composer: Composer,
                badge_files: BadgeFiles | None, clock: Clock,
-               max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> OutboxPump:
+               max_attempts: int = DEFAULT_MAX_ATTEMPTS, admins: Iterable[UserRef] = (),
+               language: str = "en") -> OutboxPump:
+    # never to an admin's own address: a notice that failed would tell of itself again
+    told = tuple(a for a in admins if a.platform != EMAIL_PLATFORM)
+
     async def send(delivery: Delivery) -> Attempted:
         png = None
         if isinstance(delivery.message, BadgeAwarded):
@@ -29,5 +36,11 @@ def email_pump(outbox: Outbox, sender: SmtpSender, composer: Composer,
             return Attempted(Sent.FAILED, f"cannot write the email: {exc}")
         return await sender.send(email, delivery.recipient.user_id)
 
+    async def given_up(delivery: Delivery, outcome: Settle) -> None:
+        key = "email.failed_admin" if outcome.status is DeliveryStatus.FAILED \
+            else "email.uncertain_admin"
+        await tell_admins(outbox, told, language, key, address=delivery.recipient.user_id,
+                          error=outcome.error or "-", id=delivery.delivery_id)
+
     return OutboxPump(outbox, EMAIL_PLATFORM, send, clock=clock, interval=INTERVAL,
-                      max_attempts=max_attempts, concurrency=CONCURRENCY)
+                      max_attempts=max_attempts, concurrency=CONCURRENCY, given_up=given_up)
