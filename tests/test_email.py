@@ -217,19 +217,23 @@ async def test_confirmation_emails_are_rate_limited_per_learner_and_per_address(
 @pytest.mark.parametrize("language", ["fr", "gd"])
 async def test_french_and_gaelic_emails_hold_no_english_sentence(
         tmp_path: Path, smtp: SmtpServer, language: str) -> None:
-    from questbot.i18n import ADDED  # noqa: PLC0415
+    from questbot.i18n import ADDED, ENGLISH, translate  # noqa: PLC0415
 
     async with running_server(tmp_path, smtp_url=smtp.url, smtp_from=SENDER,
                               smtp_ca_file=smtp.ca_file, language=language) as server:
         await server.say("tina", "/grant email:lea@example.org python-basics badge bravo")
+        await server.say("lea", "/email lea@example.org")
         await send_all(server)
-    [message] = smtp.mailbox.messages()
-    english = [text for key, text in ADDED["en"].items() if key.startswith(f"{NAMESPACE}.")]
-    pieces = {piece.strip() for text in english for piece in re.split(r"\{\w+\}|[:.,]", text)
+    badge, confirmation = smtp.mailbox.messages()
+    english = [*(text for key, text in ADDED["en"].items() if key.startswith(f"{NAMESPACE}.")),
+               ENGLISH["email.confirm_subject"], ENGLISH["email.confirm_body"]]
+    pieces = {piece.strip() for text in english for piece in re.split(r"\{\w+\}|[:.,\n]", text)
               if len(piece.split()) >= 3}
-    body = part(message, "plain") + part(message, "html")
-    assert [p for p in pieces if p in body] == []
-    assert message["Content-Language"] == language
+    for message in (badge, confirmation):
+        body = message["Subject"] + part(message, "plain") + part(message, "html")
+        assert [p for p in pieces if p in body] == []
+        assert message["Content-Language"] == language
+    assert confirmation["Subject"] == translate("email.confirm_subject", language)
 
 
 async def test_the_password_never_reaches_a_log_line(
