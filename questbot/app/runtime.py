@@ -130,7 +130,7 @@ async def _engine_ctx(app: web.Application) -> AsyncIterator[None]:
     if settings.reload_interval > 0:
         tasks.append(asyncio.create_task(library.watch(settings.reload_interval),
                                          name="quest-watch"))
-    mail = email_pump_of(services)
+    mail = email_pump_of(services) if settings.does("worker") else None
     if mail is not None:
         tasks.append(asyncio.create_task(mail.run(), name="email-outbox"))
     yield
@@ -153,7 +153,7 @@ def email_pump_of(services: Services) -> OutboxPump | None:
     common = settings.common_settings()
     return email_pump(services.store, SmtpSender(smtp), composer, services.badges.png_path,
                       services.clock, settings.outbox_max_attempts, common.admins,
-                      composer.language(settings.language))
+                      composer.language(settings.language), settings.outbox_lease)
 
 
 async def serve(settings: Settings, *, interactive: bool, out: TextIO | None = None) -> None:

@@ -20,7 +20,7 @@ CONCURRENCY = 4  # connections at once: mail servers dislike crowds from one sen
 def email_pump(outbox: Outbox, sender: SmtpSender, composer: Composer,
                badge_files: BadgeFiles | None, clock: Clock,
                max_attempts: int = DEFAULT_MAX_ATTEMPTS, admins: Iterable[UserRef] = (),
-               language: str = "en") -> OutboxPump:
+               language: str = "en", lease: float = 120.0) -> OutboxPump:
     # never to an admin's own address: a notice that failed would tell of itself again
     told = tuple(a for a in admins if a.platform != EMAIL_PLATFORM)
 
@@ -43,4 +43,5 @@ def email_pump(outbox: Outbox, sender: SmtpSender, composer: Composer,
                           error=outcome.error or "-", id=delivery.delivery_id)
 
     return OutboxPump(outbox, EMAIL_PLATFORM, send, clock=clock, interval=INTERVAL,
-                      max_attempts=max_attempts, concurrency=CONCURRENCY, given_up=given_up)
+                      max_attempts=max_attempts, concurrency=CONCURRENCY, lease=lease,
+                      given_up=given_up)

@@ -33,7 +33,7 @@ class LoadRequest:
     def names_actor_only(self) -> bool:
         """No other learner is read (so none needs locking): most events."""
         return (self.target is None and self.award_id is None and self.submission is None
-                and self.link_code_hash is None)
+                and self.link_code_hash is None and self.claim_code_hash is None)
 
 
 @dataclass(frozen=True, slots=True)
