@@ -32,6 +32,7 @@ CORE: dict[str, tuple[set[str], set[str]]] = {
             {"aiohttp", "aiohttp_session", "babel", "jinja2"}),
     "kit": ({"domain", "ports", "i18n"}, {"pydantic"}),
     "webhooks": ({"domain", "ports", "i18n"}, {"aiohttp"}),
+    "mail": ({"domain", "ports", "kit", "i18n"}, {"aiosmtplib", "jinja2"}),
 }
 ADAPTER_CORE = {"domain", "ports", "kit", "i18n"}
 ADAPTER_LIBRARIES = {"pydantic"}  # for their settings section

@@ -29,6 +29,7 @@ TRANSLATED = ("fr", "gd")
 CATALOGUES = [("questbot/locale", "questbot"),
               ("questbot/web/locale", "questbot_web"),  # the badge server's pages
               ("questbot/badges/locale", "questbot_badges"),  # verdicts and certificates
+              ("questbot/mail/locale", "questbot_mail"),  # the emails
               *((f"adapters/{name}/locale", name)
                 for name in ("questbot_console", "questbot_telegram", "questbot_discord"))]
 COMMAND = re.compile(r"(?<![\w/])/[a-z]+\b")

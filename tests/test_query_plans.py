@@ -4,6 +4,7 @@ conversation that makes every kind of change, and the outbox's and prunes' own w
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sqlite3
 from datetime import timedelta
@@ -43,7 +44,9 @@ async def test_every_statement_finds_its_rows_by_an_index(
     await store._reader.set_trace_callback(seen.add)
     clock = FakeClock()
     try:
-        await conversation(QuestEngine(store, catalog, settings, clock=clock), clock)
+        engine = QuestEngine(store, catalog, dataclasses.replace(settings, email_enabled=True),
+                             clock=clock)
+        await conversation(engine, clock, store)
         await store.enqueue(UserRef("console", "carol"), Text("hello"))
         claimed = await store.claim_deliveries("console", clock.now(),
                                                clock.now() + timedelta(minutes=1))

@@ -5,6 +5,7 @@ what this conversation needs serves every rule test the same way."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import typing
 from pathlib import Path
@@ -45,7 +46,15 @@ class Recording:
         return getattr(self.store, name)
 
 
-async def conversation(engine: QuestEngine, clock: FakeClock) -> list[str]:
+async def emailed(store: Store, pattern: str) -> str:
+    """The code in the newest email waiting in the outbox."""
+    [*_, last] = await store.pending_deliveries("email", 50)
+    found = re.search(pattern, render([last.message]) + getattr(last.message, "claim_code", ""))
+    assert found, last
+    return found.group(0)
+
+
+async def conversation(engine: QuestEngine, clock: FakeClock, store: Store) -> list[str]:
     alice, bob = Player(engine, ALICE, "Alice"), Player(engine, BOB, "Bob")
     tina = Player(engine, UserRef("console", "tina"), "Tina")
     elsewhere = Player(engine, ALICE_ELSEWHERE, "Alice T")
@@ -79,6 +88,13 @@ async def conversation(engine: QuestEngine, clock: FakeClock) -> list[str]:
     # the pathway badge stays, and the admins are told (NotifyAccount)
     await say(tina, "/revoke alice community-helper badge granted by mistake")
     await say(alice, "/email alice@example.org")
+    confirm = await emailed(store, r"[A-Z0-9]{4}-[A-Z0-9]{6}")
+    await say(alice, "/email ZZZZ-ZZZZZZ")
+    await say(alice, f"/email {confirm}")
+    await say(tina, "/grant email:kim@example.org python-basics badge finished offline")
+    claim = await emailed(store, r"[A-Z0-9]{4}-[A-Z0-9]{6}")
+    await say(bob, "/claim ZZZZ-ZZZZZZ")
+    await say(bob, f"/claim {claim}")
     await say(alice, "/showname on")
     link = (await say(alice, "/link")).split("code is ")[1].split(".")[0]
     await say(elsewhere, "/link WRONGCODE")
@@ -97,8 +113,15 @@ async def conversation(engine: QuestEngine, clock: FakeClock) -> list[str]:
     await say(alice, "/badges")
     await say(bob, "/forget confirm")
     await say(bob, "/progress")
-    return [ANYTHING_WITH_A_DIGIT.sub("#", UNGUESSABLE.sub("/REF", line.replace(link, "CODE")))
+    codes = {link: "CODE", confirm: "CONFIRMATION", claim: "CLAIM"}
+    return [ANYTHING_WITH_A_DIGIT.sub("#", UNGUESSABLE.sub("/REF", replaced(line, codes)))
             for line in said]
+
+
+def replaced(line: str, codes: dict[str, str]) -> str:
+    for code, name in codes.items():
+        line = line.replace(code, name)
+    return line
 
 
 async def test_every_store_answers_one_conversation_alike_and_it_makes_every_change(
@@ -108,8 +131,9 @@ async def test_every_store_answers_one_conversation_alike_and_it_makes_every_cha
         clock = FakeClock()
         async with open_test_store(kind, tmp_path) as store:
             recording = Recording(store)
-            engine = QuestEngine(typing.cast(Store, recording), catalog, settings, clock=clock)
-            transcripts[kind] = await conversation(engine, clock)
+            engine = QuestEngine(typing.cast(Store, recording), catalog,
+                                 dataclasses.replace(settings, email_enabled=True), clock=clock)
+            transcripts[kind] = await conversation(engine, clock, store)
             missing = set(typing.get_args(Change)) - recording.kinds
             assert sorted(t.__name__ for t in missing) == []
     assert transcripts["sqlite"] == transcripts["memory"]

@@ -10,7 +10,7 @@ from questbot.i18n import ADDED, ENGLISH, translate
 from tests.conftest import ROOT
 
 # Parts whose sentences are their own catalogue's (tests/test_page_language.py checks them).
-OWN_CATALOGUES = {"web", "badges"}
+OWN_CATALOGUES = {"web", "badges", "mail"}
 KEY_CALL = re.compile(r"""(?:\bsay|\bt|translate|Rejected|Invalid|_t)\(\s*"([a-z_]+\.[a-z_.]+)""")
 
 

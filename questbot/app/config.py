@@ -16,7 +16,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from questbot.app.adapters import discover_plugins
 from questbot.app.logging_filters import redact_text
@@ -24,7 +32,8 @@ from questbot.badges.model import IssuerProfile
 from questbot.domain.errors import ConfigError
 from questbot.domain.ids import UserRef
 from questbot.engine import EngineSettings
-from questbot.kit.settings import PROBLEM_SEPARATOR
+from questbot.kit.settings import PROBLEM_SEPARATOR, problem
+from questbot.mail import SmtpSettings, parse_from, parse_smtp_url
 from questbot.ports import AdapterPlugin, CommonSettings
 
 ENV_PREFIX = "QUESTBOT_"
@@ -78,6 +87,14 @@ class Settings(BaseModel):
                                      description="refused attempts before a message to a"
                                                  " learner ends as failed (the back-off"
                                                  " doubles from 5 s up to 1 h)")
+    smtp_url: SecretStr | None = Field(None, description="the SMTP server that sends email:"
+                                       " smtp://user:password@host:587 (STARTTLS),"
+                                       " smtps://user:password@host:465, or smtp://host:25"
+                                       " (a local relay, no login)")
+    smtp_from: str | None = Field(None, description="the sender of questbot's emails, e.g."
+                                                    " 'Questbot <badges@example.org>'")
+    smtp_ca_file: Path | None = Field(None, description="certificates to trust for the SMTP"
+                                                        " server besides the system's")
 
     outbox_lease: float = Field(120.0, ge=1, le=3600,
                                 description="seconds a delivery one process claimed stays"
@@ -123,6 +140,35 @@ class Settings(BaseModel):
                                  f" {entry!r}") from exc
         return value
 
+    @model_validator(mode="after")
+    def _smtp(self) -> Settings:
+        if self.smtp_url is None and self.smtp_from is None:
+            if self.smtp_ca_file is not None:
+                raise ValueError(problem("smtp_ca_file", "set smtp_url too, or remove it"))
+            return self
+        if self.smtp_url is None:
+            raise ValueError(problem("smtp_url", "needed with smtp_from: the server that"
+                                     " sends email (smtp://user:password@host:587)"))
+        if self.smtp_from is None:
+            raise ValueError(problem("smtp_from", "needed with smtp_url: the address emails"
+                                     " come from (badges@example.org)"))
+        self.smtp()  # raises a ValueError that names the setting
+        return self
+
+    def smtp(self) -> SmtpSettings | None:
+        """The SMTP server, or None when questbot sends no email."""
+        if self.smtp_url is None or self.smtp_from is None:
+            return None
+        try:
+            sender = parse_from(self.smtp_from)
+        except ValueError as exc:
+            raise ValueError(problem("smtp_from", str(exc))) from None
+        try:
+            return parse_smtp_url(self.smtp_url.get_secret_value(), sender, self.smtp_ca_file)
+        except ValueError as exc:
+            field = "smtp_ca_file" if "certificate" in str(exc) else "smtp_url"
+            raise ValueError(problem(field, str(exc))) from None
+
     @property
     def public_base_url(self) -> str:
         return self.base_url or f"http://{self.host}:{self.port}"
@@ -158,6 +204,7 @@ class Settings(BaseModel):
             admins=frozenset(UserRef.parse(a) for a in self.admins),
             tutors=frozenset(UserRef.parse(t) for t in self.tutors),
             default_language=self.language.split("-", 1)[0].lower(),
+            email_enabled=self.smtp_url is not None,
         )
 
 
@@ -301,9 +348,10 @@ def _config_error(exc: ValidationError, sources: Mapping[str, str],
     name = str(error["loc"][0]) if error["loc"] else ""
     if not name and PROBLEM_SEPARATOR in message:
         name, message = message.split(PROBLEM_SEPARATOR, 1)
-    where = sources.get(name, name or "settings")
+    where = sources.get(name) or (f"{ENV_PREFIX}{name.upper()}" if model is Settings
+                                  and name in model.model_fields else name or "settings")
     field = model.model_fields.get(name)
-    secret = "token" in name or "secret" in name or (
+    secret = "token" in name or "secret" in name or name == "smtp_url" or (
         field is not None and SecretStr in typing.get_args(field.annotation)) or (
         field is not None and field.annotation is SecretStr)
     shown = "" if secret or "input" not in error or not error["loc"] or ", got " in message \

@@ -12,7 +12,7 @@ import sys
 import traceback
 from collections.abc import Iterable
 from typing import TextIO
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from pydantic import BaseModel, SecretStr
 
@@ -39,12 +39,22 @@ def secret_values(settings: BaseModel) -> list[str]:
         value = getattr(settings, name)
         if isinstance(value, SecretStr) and value.get_secret_value():
             values.append(value.get_secret_value())
+            values.extend(_url_password(value.get_secret_value()))
         elif isinstance(value, BaseModel):
             values.extend(secret_values(value))
         elif isinstance(value, dict):
             values.extend(v for section in value.values() if isinstance(section, BaseModel)
                           for v in secret_values(section))
     return values
+
+
+def _url_password(value: str) -> list[str]:
+    """The password inside a URL secret (smtp://user:PASSWORD@host), which may show alone."""
+    try:
+        password = urlsplit(value).password
+    except ValueError:
+        return []
+    return [password, unquote(password)] if password else []
 
 
 class RedactSecrets(logging.Filter):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -42,9 +43,8 @@ async def offline_services(settings: Settings) -> AsyncIterator[Offline]:
     library.load()
     badges, verifier = badge_services(settings, store, library)
     engine_settings = settings.engine_settings()
-    engine_settings = type(engine_settings)(
-        base_url=engine_settings.base_url, admins=engine_settings.admins | {OPERATOR},
-        tutors=engine_settings.tutors)
+    engine_settings = dataclasses.replace(engine_settings,
+                                          admins=engine_settings.admins | {OPERATOR})
     engine = QuestEngine(store, library.catalog, engine_settings, issuer=badges)
     await store.open()
     try:

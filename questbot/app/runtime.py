@@ -33,6 +33,8 @@ from questbot.badges.verify import Verifier
 from questbot.domain.errors import ConfigError
 from questbot.engine import QuestEngine
 from questbot.engine.clock import SystemClock
+from questbot.kit import OutboxPump
+from questbot.mail import Composer, SmtpSender, email_pump
 from questbot.ports import AdapterContext, ChatAdapter, Clock, Store
 from questbot.storage import open_store
 from questbot.web import add_badge_routes, client_max_size
@@ -181,6 +183,9 @@ async def _engine_ctx(app: web.Application) -> AsyncIterator[None]:
     if settings.reload_interval > 0:
         tasks.append(asyncio.create_task(library.watch(settings.reload_interval),
                                          name="quest-watch"))
+    mail = email_pump_of(services) if settings.does("worker") else None
+    if mail is not None:
+        tasks.append(asyncio.create_task(mail.run(), name="email-outbox"))
     yield
     for task in tasks:
         task.cancel()
@@ -205,6 +210,19 @@ async def _nudge_regularly(engine: QuestEngine, store: Store) -> None:
         except Exception:
             log.exception("sending reminders and streak notes failed")
         await asyncio.sleep(NUDGE_INTERVAL)
+def email_pump_of(services: Services) -> OutboxPump | None:
+    """The pump that sends the email outbox, when an SMTP server is configured."""
+    settings = services.settings
+    smtp = settings.smtp()
+    if smtp is None:
+        return None
+    composer = Composer(settings.issuer_name, settings.public_base_url, smtp.sender,
+                        settings.language.split("-", 1)[0].lower(), settings.issuer_colour)
+    log.info("email enabled: %s", smtp)
+    common = settings.common_settings()
+    return email_pump(services.store, SmtpSender(smtp), composer, services.badges.png_path,
+                      services.clock, settings.outbox_max_attempts, common.admins,
+                      composer.language(settings.language), settings.outbox_lease)
 
 
 async def serve(settings: Settings, *, interactive: bool, out: TextIO | None = None) -> None:

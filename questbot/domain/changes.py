@@ -153,6 +153,65 @@ class ClaimEmail:
 
 
 @dataclass(frozen=True, slots=True)
+class QueueEmail:
+    """A message for one email address, through the outbox (platform ``email``), written in
+    the same transaction as what it tells (an award, a confirmation code)."""
+
+    address: str
+    learner_id: str  # whose it is: forgetting the learner drops it if it is still waiting
+    message: Outbound
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PutEmailConfirmation:
+    """A confirmation code emailed for ``/email ADDRESS``; the learner's earlier ones stop
+    working, and the record of sends serves the rate limits."""
+
+    code_hash: str
+    learner_id: str
+    email: str
+    sent_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FailEmailConfirmation:
+    code_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class UseEmailConfirmation:
+    code_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class PutClaimCode:
+    """The claim code of a badge emailed to an address; its learner is the email's."""
+
+    code_hash: str
+    locator: str
+    learner_id: str
+    award_id: str
+    email: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FailClaimCode:
+    """A wrong claim code: count it against the live codes that share its first
+    characters."""
+
+    locator: str
+
+
+@dataclass(frozen=True, slots=True)
+class UseClaimCode:
+    code_hash: str
+    used_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class RecordGrant:
     """A tutor granted a learner something: the two cannot be linked into one learner."""
 
@@ -290,8 +349,9 @@ Change = (
     | RevokeAward | PutSession | QueueDelivery | PutLinkCode | MergeLearner | ForgetLearner
     | FailCheckIn | FailLinkCode | ClaimEmail | RecordGrant | RecordPost | CountReaction
     | KeepEvidenceFile | NotifyAccount | CompleteQuest | GainXp
-    | KeepEvidenceFile | NotifyAccount | PutPlay | PutReminder | RecordCounterReset
-    | KeepEvidenceFile | NotifyAccount | PutDashboardLink | RecordAnswer
+    | PutPlay | PutReminder | RecordCounterReset | PutDashboardLink | RecordAnswer
+    | QueueEmail | PutEmailConfirmation | FailEmailConfirmation
+    | UseEmailConfirmation | PutClaimCode | FailClaimCode | UseClaimCode
 )
 
 

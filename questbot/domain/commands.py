@@ -20,7 +20,9 @@ from questbot.domain.ids import UserRef, normalise_email
 from questbot.domain.messages import (
     Answer,
     CheckIn,
+    ClaimBadge,
     Command,
+    ConfirmEmail,
     ExportData,
     ForgetMe,
     Grant,
@@ -122,11 +124,26 @@ def _optional(args: Args, *names: str) -> list[str]:
 
 
 def _email(args: Args) -> Command:
+    """``/email ADDRESS``, ``/email off``, or ``/email CODE`` (the code emailed to ADDRESS)."""
     address = args.word("address")
     if address in ("off", "none", "remove"):
         return SetEmail(None)
+    if "@" not in address:
+        code = _code(address)
+        return ConfirmEmail(code) if code else _usage("email")
     address = normalise_email(address)
     return SetEmail(address) if _EMAIL.match(address) else _usage("email")
+
+
+def _code(word: str) -> str | None:
+    """A code as typed (ABCD-EFGHJK, any case), as the engine compares it."""
+    code = word.replace("-", "").upper()
+    return code if code.isascii() and code.isalnum() and 6 <= len(code) <= 32 else None
+
+
+def _claim(args: Args) -> Command:
+    code = args.word("code")
+    return ClaimBadge(code) if len(code) <= 32 else _usage("claim")
 
 
 def _link(args: Args) -> Command:
@@ -216,6 +233,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("language", Role.LEARNER, (Param("language", Kind.WORD, required=False),),
                 lambda a: SetLanguage(a.get("language"))),
     CommandSpec("link", Role.LEARNER, (Param("code", Kind.CODE, required=False),), _link),
+    CommandSpec("claim", Role.LEARNER, (Param("code", Kind.CODE),), _claim),
     CommandSpec("mydata", Role.LEARNER, (), lambda _: ExportData(), extra_words=True),
     CommandSpec("forget", Role.LEARNER,
                 (Param("confirm", Kind.CHOICE, required=False, choices=("confirm",)),),

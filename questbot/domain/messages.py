@@ -128,9 +128,25 @@ class RevokeById:
 
 @dataclass(frozen=True, slots=True)
 class SetEmail:
-    """The address badges name (as a salted hash), so backpacks can import them."""
+    """The address badges name (as a salted hash), so backpacks can import them. When
+    questbot sends email, a new address is first sent a code (``ConfirmEmail``)."""
 
     email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmEmail:
+    """``/email CODE``: the code emailed to the address ``/email ADDRESS`` asked for."""
+
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimBadge:
+    """``/claim CODE``: the code in a badge's email joins the badges awarded to that address
+    to the sender's chat account."""
+
+    code: str
 
 
 LANGUAGE_TOKEN = "lang."  # a /language button's token: the prefix, then the language
@@ -263,9 +279,9 @@ Command = (
     Start | Help | ListQuests | JoinQuest | ShowProgress | ListBadges | ListPathways | StartQuiz
     | Answer
     | ChooseAnswer | CheckIn | PostMessage | React | IssueCode | Grant | Revoke | RevokeById
-    | MakeTutor | SetEmail | ShowName | SetLanguage | LinkAccount | ExportData | ForgetMe
-    | Reload | Submit | ListSubmissions | ReviewSubmission | ShowLeaderboard | LeaderboardName
-    | SetReminders | ShowCounters | OpenDashboard | Invalid
+    | MakeTutor | SetEmail | ConfirmEmail | ClaimBadge | ShowName | SetLanguage | LinkAccount
+    | ExportData | ForgetMe | Reload | Submit | ListSubmissions | ReviewSubmission
+    | ShowLeaderboard | LeaderboardName | SetReminders | ShowCounters | OpenDashboard | Invalid
 )
 
 
@@ -318,6 +334,7 @@ class BadgeAwarded:
     image_path: str | None = None
     language: str = ""  # the recipient's, for the caption the platform writes
     note: str = ""  # what else the event said (the step, the XP), shown with it as one message
+    claim_code: str = ""  # by email only: the code that joins the badge to a chat account
 
 
 @dataclass(frozen=True, slots=True)

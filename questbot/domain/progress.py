@@ -161,6 +161,26 @@ class PendingSubmission:
     step: StepState
 
 
+@dataclass(frozen=True, slots=True)
+class PendingAddress:
+    """The address a learner asked to use (``/email ADDRESS``), waiting for its code."""
+
+    email: str
+    code_hash: str
+    expires_at: datetime
+    failures: int  # wrong codes tried against it; it locks at a limit
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimCodeState:
+    """A badge email's claim code, as ``/claim`` reads it (its learner is the target)."""
+
+    email: str
+    expires_at: datetime
+    failures: int  # wrong codes by anyone that shared its first characters
+    used: bool
+
+
 @dataclass(slots=True)
 class Snapshot:
     """Everything one event may read: the actor, a target (for tutor commands), and the open
@@ -176,3 +196,8 @@ class Snapshot:
     post_author: UserRef | None = None  # of the post a reaction is for, if recorded
     post_counted_for: frozenset[tuple[str, str]] = frozenset()  # (quest, step) it counted for
     submissions: list[PendingSubmission] = field(default_factory=list)  # waiting for review
+    pending_address: PendingAddress | None = None  # the actor's latest /email ADDRESS
+    # when confirmation codes were emailed lately, by the actor and to the address asked for
+    confirmations_by_actor: tuple[datetime, ...] = ()
+    confirmations_to_address: tuple[datetime, ...] = ()
+    claim_code: ClaimCodeState | None = None  # the code /claim names (target: its learner)

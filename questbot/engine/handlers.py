@@ -10,13 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import assert_never
 
-from questbot.domain.changes import ClaimEmail
 from questbot.domain.errors import Rejected
 from questbot.domain.messages import (
     LANGUAGE_TOKEN,
     Answer,
     CheckIn,
     ChooseAnswer,
+    ClaimBadge,
+    ConfirmEmail,
     Event,
     ExportData,
     ForgetMe,
@@ -55,6 +56,7 @@ from questbot.engine import (
     attendance,
     counters,
     dashboard,
+    emailing,
     language,
     leaderboards,
     linking,
@@ -127,8 +129,15 @@ def handling(event: Event) -> Handling:
         case MakeTutor(target=target):
             return Handling(LoadRequest(actor, target),
                             lambda work: tutor.make_tutor(work, command))
-        case SetEmail():
-            return Handling(own, lambda work: _set_email(work, command))
+        case SetEmail(email=email):
+            return Handling(LoadRequest(actor, email_address=email),
+                            lambda work: emailing.set_email(work, command))
+        case ConfirmEmail():
+            return Handling(LoadRequest(actor, email_confirmation=True),
+                            lambda work: emailing.confirm_email(work, command))
+        case ClaimBadge(code=code):
+            return Handling(LoadRequest(actor, claim_code_hash=code_hash(code)),
+                            lambda work: emailing.claim(work, command))
         case ShowName():
             return Handling(own, lambda work: views.show_name(work, command))
         case SetLanguage():
@@ -138,7 +147,8 @@ def handling(event: Event) -> Handling:
             return Handling(LoadRequest(actor, link_code_hash=hashed),
                             lambda work: linking.link(work, command))
         case ExportData():
-            return Handling(own, lambda work: privacy.export(work, command))
+            return Handling(LoadRequest(actor, email_confirmation=True),
+                            lambda work: privacy.export(work, command))
         case ForgetMe():
             return Handling(own, lambda work: privacy.forget(work, command))
         case Reload():
@@ -183,10 +193,3 @@ def _message(work: Work, text: str) -> None:
     else:
         count_participation(work, learner, "message", text=text)
 
-
-def _set_email(work: Work, command: SetEmail) -> None:
-    views.set_email(work, command)
-    learner = work.actor()
-    if learner.email is not None:
-        # An address once registered stays the learner's for the self-award rule (tutor).
-        work.changes.append(ClaimEmail(learner.learner_id, learner.email))

@@ -15,6 +15,9 @@ from questbot.engine.work import Work
 def export(work: Work, _: ExportData) -> None:
     learner = work.actor()
     data = as_export(learner, work)
+    pending = work.snapshot.pending_address
+    if pending is not None and pending.expires_at >= work.now:
+        data["email_waiting_for_its_code"] = pending.email
     work.say("privacy.export", data=json.dumps(data, indent=1, ensure_ascii=False))
 
 

@@ -17,6 +17,7 @@ from questbot.domain.messages import BadgeAwarded, Outbound, Text
 from questbot.domain.progress import AwardRecord, Enrolment, LearnerState
 from questbot.engine import reminders, streaks
 from questbot.engine.announcing import publish_badge
+from questbot.engine.badge_mail import email_badge
 from questbot.engine.pathways import award_pathways
 from questbot.engine.rewards import grant_rewards
 from questbot.engine.work import Work
@@ -192,6 +193,7 @@ def award_badge(
                            work.text(quest.title, language),
                            work.ctx.settings.badge_url(award.award_id), language=language)
     publish_badge(work, learner, quest, milestone.badge.name, message, to_actor=to_actor)
+    email_badge(work, learner, award, message)
     grant_rewards(work, learner, quest, award)
     award_pathways(work, learner, to_actor=to_actor)
     return award

@@ -38,6 +38,8 @@ class EngineSettings:
     max_failed_per_session: int = 50  # wrong check-in codes by anyone, then the code locks
     max_failed_per_link_code: int = 5  # wrong link codes by anyone, then the code locks
     default_language: str = "en"  # the community's, for whoever the platform says nothing of
+    email_enabled: bool = False  # SMTP is configured: badges and confirmation codes by email
+    max_confirmation_emails: int = 3  # per learner and per address, per CONFIRMATION_WINDOW
 
     def configured_role(self, accounts: list[UserRef]) -> Role:
         if any(a in self.admins for a in accounts):

@@ -14,6 +14,8 @@ as soon as it is known:
   ``max_attempts`` refusals the row ends ``failed`` with its last error, one WARNING line is
   logged, and ``Outbox.failed_deliveries`` lists it for admins. The recipient's later messages
   wait behind it (they arrive in order); nobody else's do;
+- failed (a refusal for good, such as a mail server's 550 "no such user"): ``failed`` at
+  once with its error, as after the last refusal;
 - uncertain (the request went out and the answer came too late): probably arrived, so it is
   never sent again automatically (see ``questbot_telegram.send``); listed with the failed ones;
 - unreachable (the platform is down): the round stops; the attempt does not count;
@@ -65,6 +67,8 @@ class Attempted:
 
 
 Send = Callable[[Delivery], Awaitable[Sent | Attempted]]
+GivenUp = Callable[[Delivery, Settle], Awaitable[None]]  # told of each row ended failed or
+# uncertain, after it is recorded (to tell admins, say)
 
 
 class OutboxPump:
@@ -73,7 +77,8 @@ class OutboxPump:
                  max_backoff: float = 3600.0, max_attempts: int = DEFAULT_MAX_ATTEMPTS,
                  page: int = 100, concurrency: int = 8, lease: float = 600.0,
                  jitter: Callable[[], float] = random.random,
-                 ready: Callable[[], bool] = lambda: True) -> None:
+                 ready: Callable[[], bool] = lambda: True,
+                 given_up: GivenUp | None = None) -> None:
         self._outbox = outbox
         self._platform = platform
         self._send = send
@@ -87,6 +92,7 @@ class OutboxPump:
         self._clock = clock
         self._jitter = jitter
         self._ready = ready
+        self._given_up = given_up
 
     async def run(self) -> None:
         while True:
@@ -137,6 +143,13 @@ class OutboxPump:
             down.set()
         outcome = self._outcome(claimed, attempted)
         await self._outbox.settle([outcome])
+        if self._given_up is not None and outcome.status in (DeliveryStatus.FAILED,
+                                                              DeliveryStatus.UNCERTAIN):
+            try:
+                await self._given_up(delivery, outcome)
+            except Exception:  # the row is recorded; `questbot outbox` still lists it
+                log.exception("reporting %s delivery %s failed", self._platform,
+                              delivery.delivery_id)
         return outcome.status
 
     def _outcome(self, claimed: Claimed, attempted: Attempted) -> Settle:

@@ -33,7 +33,7 @@ async def send_or_keep(outbox: Outbox, recipient: UserRef | None, message: Outbo
             pass
         case Sent.UNCERTAIN:
             await outbox.keep_uncertain(recipient, message, attempted.error or "uncertain")
-        case Sent.REFUSED | Sent.UNREACHABLE | Sent.FAILED:
+        case Sent.REFUSED | Sent.UNREACHABLE | Sent.FAILED:  # the pump settles a FAILED one
             log.warning("%s reply not sent (%s); kept in the outbox", platform,
                         attempted.error or attempted.sent.value)
             await outbox.enqueue(recipient, attempted.rest or message)

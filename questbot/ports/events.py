@@ -25,12 +25,15 @@ class LoadRequest:
     post: str | None = None  # a reaction's post: its recorded author, and where it counted
     submission: str | None = None  # load the learner whose pending submission has this id
     submissions: bool = False  # load the submissions waiting for review (oldest first)
+    email_address: str | None = None  # the confirmation emails lately sent to it and by actor
+    email_confirmation: bool = False  # load the actor's address waiting for its code
+    claim_code_hash: str | None = None  # load the learner whose badge email has this code
 
     @property
     def names_actor_only(self) -> bool:
         """No other learner is read (so none needs locking): most events."""
         return (self.target is None and self.award_id is None and self.submission is None
-                and self.link_code_hash is None)
+                and self.link_code_hash is None and self.claim_code_hash is None)
 
 
 @dataclass(frozen=True, slots=True)

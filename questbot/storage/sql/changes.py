@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from datetime import timedelta
 
 from questbot.domain.changes import (
     POST_MEMORY,
@@ -13,6 +14,8 @@ from questbot.domain.changes import (
     CountReaction,
     CreateLearner,
     FailCheckIn,
+    FailClaimCode,
+    FailEmailConfirmation,
     FailLinkCode,
     ForgetLearner,
     GainXp,
@@ -20,7 +23,9 @@ from questbot.domain.changes import (
     MergeLearner,
     NotifyAccount,
     PutAward,
+    PutClaimCode,
     PutDashboardLink,
+    PutEmailConfirmation,
     PutEnrolment,
     PutLinkCode,
     PutMilestone,
@@ -29,14 +34,18 @@ from questbot.domain.changes import (
     PutSession,
     PutStep,
     QueueDelivery,
+    QueueEmail,
     RecordAnswer,
     RecordCounterReset,
     RecordGrant,
     RecordPost,
     RevokeAward,
     UpdateLearner,
+    UseClaimCode,
+    UseEmailConfirmation,
 )
 from questbot.domain.codec import outbound_to_dict
+from questbot.domain.mail import CLAIM_CODE_LIFETIME
 from questbot.storage.serial import dump_json, dump_quiz, dump_times, ts
 from questbot.storage.sql.dashboard import dashboard_change
 from questbot.storage.sql.dialect import PerDialect
@@ -100,9 +109,28 @@ REMINDER_AGAIN = ("UPDATE reminders SET due_at = $3, sent_at = NULL WHERE learne
 NO_REMINDER = "DELETE FROM reminders WHERE learner_id = $1 AND quest_id = $2 AND sent_at IS NULL"
 RECORD_COUNTER_RESET = ("INSERT INTO counter_resets (learner_id, tutor_id, reason, reset_at)"
                         " VALUES ($1, $2, $3, $4)")
+# to each chat account: an address is written to only on purpose (QueueEmail)
 QUEUE_DELIVERY = ("INSERT INTO outbox (platform, platform_user_id, learner_id, message,"
                   " created_at) SELECT platform, platform_user_id, learner_id, $1, $2"
-                  " FROM accounts WHERE learner_id = $3")
+                  " FROM accounts WHERE learner_id = $3 AND platform <> 'email'")
+QUEUE_EMAIL = ("INSERT INTO outbox (platform, platform_user_id, learner_id, message,"
+               " created_at) VALUES ('email', $1, $2, $3, $4)")
+CONFIRMATION_MEMORY_DAYS = 1  # longer than any rate-limit window
+FORGET_OLD_CONFIRMATIONS = "DELETE FROM email_confirmations WHERE sent_at < $1"
+# a learner's new code replaces their earlier ones
+RETIRE_CONFIRMATIONS = ("UPDATE email_confirmations SET done = 1 WHERE learner_id = $1"
+                        " AND done = 0")
+PUT_CONFIRMATION = ("INSERT INTO email_confirmations (code_hash, learner_id, email, sent_at,"
+                    " expires_at) VALUES ($1, $2, $3, $4, $5)")
+FAIL_CONFIRMATION = ("UPDATE email_confirmations SET failures = failures + 1"
+                     " WHERE code_hash = $1")
+USE_CONFIRMATION = "UPDATE email_confirmations SET done = 1 WHERE code_hash = $1"
+FORGET_EXPIRED_CLAIMS = "DELETE FROM claim_codes WHERE expires_at < $1"
+PUT_CLAIM_CODE = ("INSERT INTO claim_codes (code_hash, locator, learner_id, award_id, email,"
+                  " expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+FAIL_CLAIM_CODE = ("UPDATE claim_codes SET failures = failures + 1 WHERE locator = $1"
+                   " AND used_at IS NULL")
+USE_CLAIM_CODE = "UPDATE claim_codes SET used_at = $2 WHERE code_hash = $1"
 
 XP_ENTRY = ("INSERT INTO xp_ledger (learner_id, community_id, amount, held_back, source,"
             " quest_id, item_id, gained_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
@@ -215,6 +243,9 @@ def _apply_more(change: Change) -> Program[None]:
             yield _game_change(change)
         case PutDashboardLink() | RecordAnswer():
             yield from dashboard_change(change)
+        case (QueueEmail() | PutEmailConfirmation() | FailEmailConfirmation()
+              | UseEmailConfirmation() | PutClaimCode() | FailClaimCode() | UseClaimCode()):
+            yield from apply_email_change(change)
         case _:
             raise AssertionError(f"{type(change).__name__} is written by _apply")
 
@@ -230,6 +261,35 @@ def _game_change(change: PutPlay | PutReminder | RecordCounterReset) -> Statemen
         case RecordCounterReset():
             return sql(RECORD_COUNTER_RESET, change.learner_id, change.tutor_id,
                        change.reason, ts(change.at))
+
+
+EmailChange = (QueueEmail | PutEmailConfirmation | FailEmailConfirmation | UseEmailConfirmation
+               | PutClaimCode | FailClaimCode | UseClaimCode)
+
+
+def apply_email_change(change: EmailChange) -> Program[None]:
+    match change:
+        case QueueEmail(address=address, learner_id=lid, message=message, created_at=at):
+            yield sql(QUEUE_EMAIL, address, lid, dump_json(outbound_to_dict(message)),
+                      ts(at))
+        case PutEmailConfirmation():
+            yield sql(FORGET_OLD_CONFIRMATIONS,
+                      ts(change.sent_at - timedelta(days=CONFIRMATION_MEMORY_DAYS)))
+            yield sql(RETIRE_CONFIRMATIONS, change.learner_id)
+            yield sql(PUT_CONFIRMATION, change.code_hash, change.learner_id, change.email,
+                      ts(change.sent_at), ts(change.expires_at))
+        case FailEmailConfirmation(code_hash=code):
+            yield sql(FAIL_CONFIRMATION, code)
+        case UseEmailConfirmation(code_hash=code):
+            yield sql(USE_CONFIRMATION, code)
+        case PutClaimCode():
+            yield sql(FORGET_EXPIRED_CLAIMS, ts(change.expires_at - CLAIM_CODE_LIFETIME))
+            yield sql(PUT_CLAIM_CODE, change.code_hash, change.locator, change.learner_id,
+                      change.award_id, change.email, ts(change.expires_at))
+        case FailClaimCode(locator=locator):
+            yield sql(FAIL_CLAIM_CODE, locator)
+        case UseClaimCode(code_hash=code, used_at=at):
+            yield sql(USE_CLAIM_CODE, code, ts(at))
 
 
 STATUS_LIST_SIZE = 131_072
@@ -271,7 +331,10 @@ FORGET = (
     "DELETE FROM link_codes WHERE learner_id = $1",
     "DELETE FROM quiz_answers WHERE learner_id = $1",
     "DELETE FROM dashboard_links WHERE learner_id = $1",
+    "DELETE FROM email_confirmations WHERE learner_id = $1",
+    "DELETE FROM claim_codes WHERE learner_id = $1",
     "DELETE FROM outbox WHERE learner_id = $1 AND delivered_at IS NULL",
+    "DELETE FROM outbox WHERE learner_id = $1 AND platform = 'email'",  # sent ones name them
     "DELETE FROM accounts WHERE learner_id = $1",
     "UPDATE learners SET display_name = NULL, email = NULL, quiz = NULL,"
     " failed_checkins = '[]', failed_links = '[]', show_name = 0, role = 0, language = NULL,"
@@ -312,6 +375,9 @@ _MERGE: tuple[tuple[str | PerDialect, tuple[str, ...]], ...] = (
     ("UPDATE evidence_files SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
     ("UPDATE quiz_answers SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
     ("DELETE FROM dashboard_links WHERE learner_id = $1", ("source",)),
+    ("UPDATE claim_codes SET learner_id = $2 WHERE learner_id = $1", ("source", "into")),
+    ("UPDATE email_confirmations SET learner_id = $2 WHERE learner_id = $1",
+     ("source", "into")),
     ("INSERT INTO email_claims (email, learner_id) SELECT email, $2 FROM email_claims"
      " WHERE learner_id = $1 ON CONFLICT DO NOTHING", ("source", "into")),
     ("INSERT INTO counted_reactions (learner_id, post, quest_id, step_id, counted_at)"

@@ -437,6 +437,39 @@ MIGRATIONS: tuple[Migration, ...] = (
     CREATE INDEX awards_by_revocation ON awards (revoked_at) WHERE revoked_at IS NOT NULL;
     CREATE INDEX learners_by_creation ON learners (created_at)
     """,)),
+    Migration("email: codes that confirm an address a learner gives (the record of sends is"
+              " the rate limit, kept a day), claim codes of badges emailed to an address"
+              " (used once), and the messages once queued for email accounts, which nothing"
+              " sent, listed with the failed ones", ("""
+    CREATE TABLE email_confirmations (
+        code_hash TEXT PRIMARY KEY,
+        learner_id TEXT NOT NULL,
+        email TEXT NOT NULL,
+        sent_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        failures INTEGER NOT NULL DEFAULT 0,
+        done INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX email_confirmations_by_learner ON email_confirmations (learner_id, sent_at);
+    CREATE INDEX email_confirmations_by_address ON email_confirmations (email, sent_at);
+    CREATE INDEX email_confirmations_by_time ON email_confirmations (sent_at);
+    CREATE TABLE claim_codes (
+        code_hash TEXT PRIMARY KEY,
+        locator TEXT NOT NULL,
+        learner_id TEXT NOT NULL,
+        award_id TEXT NOT NULL,
+        email TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        failures INTEGER NOT NULL DEFAULT 0,
+        used_at TEXT
+    );
+    CREATE INDEX claim_codes_by_locator ON claim_codes (locator);
+    CREATE INDEX claim_codes_by_learner ON claim_codes (learner_id);
+    CREATE INDEX claim_codes_by_expiry ON claim_codes (expires_at);
+    UPDATE outbox SET status = 'failed', last_attempt_at = created_at,
+        last_error = 'queued for an email account before questbot sent email, never sent'
+        WHERE platform = 'email' AND status = 'pending'
+    """,)),
 )
 
 LATEST = len(MIGRATIONS)

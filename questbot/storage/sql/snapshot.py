@@ -6,7 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from questbot.domain.ids import UserRef
-from questbot.domain.progress import AttendanceSession, LearnerState, Snapshot
+from questbot.domain.progress import (
+    AttendanceSession,
+    ClaimCodeState,
+    LearnerState,
+    PendingAddress,
+    Snapshot,
+)
 from questbot.ports import LoadRequest
 from questbot.storage.serial import need_ts
 from questbot.storage.sql.dialect import Dialect, PerDialect
@@ -51,6 +57,15 @@ GRANTED_BETWEEN = ("SELECT 1 FROM tutor_grants WHERE (granter_id = $1 AND learne
 POST_AUTHOR = "SELECT platform, author_id FROM recent_posts WHERE post = $1"
 POST_COUNTED = ("SELECT quest_id, step_id FROM counted_reactions WHERE learner_id = $1"
                 " AND post = $2")
+CLAIM_CODE_HOLDER = "SELECT learner_id FROM claim_codes WHERE code_hash = $1"
+CLAIM_CODE = "SELECT email, expires_at, failures, used_at FROM claim_codes WHERE code_hash = $1"
+RECENT_SENDS = 10  # more than any rate limit counts
+SENT_BY_LEARNER = ("SELECT sent_at FROM email_confirmations WHERE learner_id = $1"
+                   f" ORDER BY sent_at DESC LIMIT {RECENT_SENDS}")
+SENT_TO_ADDRESS = ("SELECT sent_at FROM email_confirmations WHERE email = $1"
+                   f" ORDER BY sent_at DESC LIMIT {RECENT_SENDS}")
+PENDING_ADDRESS = ("SELECT email, code_hash, expires_at, failures FROM email_confirmations"
+                   " WHERE learner_id = $1 AND done = 0 ORDER BY sent_at DESC LIMIT 1")
 SESSIONS = ("SELECT quest_id, step_id, secret, issued_at, issued_by, failures"
             " FROM attendance_sessions")
 
@@ -101,6 +116,8 @@ def _target_id(request: LoadRequest) -> Program[str | None]:
         value = (yield sql(SUBMISSION_HOLDER, request.submission)).value()
     elif request.link_code_hash is not None:
         value = (yield sql(LINK_CODE, request.link_code_hash)).value()
+    elif request.claim_code_hash is not None:
+        value = (yield sql(CLAIM_CODE_HOLDER, request.claim_code_hash)).value()
     return None if value is None else str(value)
 
 
@@ -122,6 +139,15 @@ def load_snapshot(request: LoadRequest, learners: Learners) -> Program[Snapshot]
         if actor_id is not None:
             granted = yield sql(GRANTED_BETWEEN, actor_id, target_id)
             snapshot.granted_between = granted.first() is not None
+    if request.claim_code_hash is not None and target_id is not None:
+        claim = (yield sql(CLAIM_CODE, request.claim_code_hash)).first()
+        if claim is not None:
+            snapshot.claim_code = ClaimCodeState(str(claim[0]), need_ts(claim[1]),
+                                                 int(claim[2]), claim[3] is not None)
+        if actor_id is not None:
+            granted = yield sql(GRANTED_BETWEEN, actor_id, target_id)
+            snapshot.granted_between = granted.first() is not None
+    yield from _load_email(request, actor_id, snapshot)
     if actor_id is not None and (request.target or request.award_id or request.submission):
         claims = yield sql(EMAIL_CLAIMS, actor_id)
         snapshot.actor_emails = frozenset(r[0] for r in claims.rows)
@@ -139,3 +165,18 @@ def load_snapshot(request: LoadRequest, learners: Learners) -> Program[Snapshot]
         snapshot.sessions = [AttendanceSession(r[0], r[1], r[2], need_ts(r[3]), r[4], int(r[5]))
                              for r in sessions.rows]
     return snapshot
+
+
+def _load_email(request: LoadRequest, actor_id: str | None, snapshot: Snapshot
+                ) -> Program[None]:
+    if request.email_address is not None:
+        sent = yield sql(SENT_TO_ADDRESS, request.email_address)
+        snapshot.confirmations_to_address = tuple(need_ts(r[0]) for r in sent.rows)
+        if actor_id is not None:
+            sent = yield sql(SENT_BY_LEARNER, actor_id)
+            snapshot.confirmations_by_actor = tuple(need_ts(r[0]) for r in sent.rows)
+    if request.email_confirmation and actor_id is not None:
+        row = (yield sql(PENDING_ADDRESS, actor_id)).first()
+        if row is not None:
+            snapshot.pending_address = PendingAddress(str(row[0]), str(row[1]),
+                                                      need_ts(row[2]), int(row[3]))
