@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,10 +31,14 @@ def dump_json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
+QUIZ_FIELDS = tuple(f.name for f in fields(ActiveQuiz))
+
+
 def dump_quiz(quiz: ActiveQuiz | None) -> str | None:
     if quiz is None:
         return None
-    data = asdict(quiz)
+    # Field by field: dataclasses.asdict deep-copies, and this runs on every learner update.
+    data = {name: getattr(quiz, name) for name in QUIZ_FIELDS}
     data["asked_at"] = ts(quiz.asked_at)
     return dump_json(data)
 
