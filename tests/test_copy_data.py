@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -18,20 +17,14 @@ from questbot.app.cli import main
 from questbot.domain.errors import StoreError
 from questbot.storage import copy_data
 from tests.paths import QUESTS
-from tests.requirements import POSTGRES_URL, need_postgres
+from tests.postgres_schema import own_schema
+from tests.requirements import POSTGRES_URL
 
 
 @pytest.fixture
 async def postgres() -> AsyncIterator[tuple[str, str]]:
-    need_postgres()
-    schema = f"copy_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(POSTGRES_URL)
-    await admin.execute(f"CREATE SCHEMA {schema}")
-    try:
+    async with own_schema("copy") as schema:
         yield f"{POSTGRES_URL}?search_path={schema}", schema
-    finally:
-        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
-        await admin.close()
 
 
 def _counts_sqlite(path: Path) -> dict[str, int]:

@@ -5,11 +5,9 @@ ahead of it."""
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import asyncpg
 import pytest
 
 from questbot.app.cli import main
@@ -17,7 +15,8 @@ from questbot.domain.errors import StoreError
 from questbot.storage import migrate_database, open_store
 from questbot.storage.sql.migrations import LATEST
 from questbot.storage.sqlite.migrations import migrate
-from tests.requirements import POSTGRES_URL, need_postgres
+from tests.postgres_schema import own_schema
+from tests.requirements import POSTGRES_URL
 
 
 def _version(path: Path) -> int:
@@ -67,15 +66,8 @@ def test_a_database_newer_than_the_code_is_refused(
 
 @pytest.fixture
 async def postgres_url() -> AsyncIterator[str]:
-    need_postgres()
-    schema = f"migrate_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(POSTGRES_URL)
-    await admin.execute(f"CREATE SCHEMA {schema}")
-    try:
+    async with own_schema("migrate") as schema:
         yield f"{POSTGRES_URL}?search_path={schema}"
-    finally:
-        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
-        await admin.close()
 
 
 async def test_migrate_works_on_postgres_too(postgres_url: str) -> None:

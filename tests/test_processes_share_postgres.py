@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -17,8 +16,9 @@ import asyncpg
 import pytest
 
 from tests.fakes.telegram_api import FakeTelegram
+from tests.postgres_schema import own_schema
 from tests.processes import Bot
-from tests.requirements import POSTGRES_URL, need_postgres
+from tests.requirements import POSTGRES_URL
 from tests.server import free_port
 
 SECRET = "shared-webhook-secret-1234"
@@ -28,15 +28,8 @@ LEARNERS = list(range(100, 124))
 
 @pytest.fixture
 async def database() -> AsyncIterator[tuple[str, str]]:
-    need_postgres()
-    schema = f"two_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(POSTGRES_URL)
-    await admin.execute(f"CREATE SCHEMA {schema}")
-    try:
+    async with own_schema("two") as schema:
         yield f"{POSTGRES_URL}?search_path={schema}", schema
-    finally:
-        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
-        await admin.close()
 
 
 async def _deliver(http: aiohttp.ClientSession, bot: Bot, update: dict[str, Any]) -> None:
