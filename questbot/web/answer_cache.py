@@ -13,10 +13,13 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 
 from aiohttp import web
+from multidict import CIMultiDict, CIMultiDictProxy
+
+from questbot.web.headers import Complete, Shape, add_headers, names, not_modified, shape
 
 DEFAULT_BYTES = 32 * 1024 * 1024
 LARGEST_SHARE = 8  # one answer may take at most this fraction of the cache
-OVERHEAD = 512  # bytes counted per entry besides its body (key, headers, bookkeeping)
+OVERHEAD = 2048  # bytes counted per entry besides its body (key, headers, bookkeeping)
 
 
 def strong_etag(body: bytes) -> str:
@@ -32,17 +35,42 @@ class Answer:
     status: int = 200
     headers: Mapping[str, str] = field(default_factory=dict)
     etag: str = ""
+    # the headers sent, and those of a 304, per kind of request: a few at most
+    _sent: dict[Shape, tuple[CIMultiDictProxy[str], CIMultiDictProxy[str]]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, body: bytes, content_type: str, status: int = 200,
            headers: Mapping[str, str] | None = None) -> Answer:
         return cls(body, content_type, status, dict(headers or {}), strong_etag(body))
 
-    def response(self) -> web.Response:
-        headers = {**self.headers, "Content-Type": self.content_type}
+    def response(self, request: web.Request | None = None) -> web.Response:
+        """The answer, with every header it carries when sent to ``request`` (and a 304
+        when the request names its ETag); without one, the headers of the route's hook."""
+        if request is None:
+            return web.Response(body=self.body, status=self.status, headers=self._own())
+        kind = shape(request)
+        sent = self._sent.get(kind)
+        if sent is None:
+            sent = self._sent[kind] = self._headers_for(kind)
+        if (self.status == 200 and kind[0].etag
+                and request.headers.get("If-None-Match") is not None
+                and names(request.if_none_match, self.etag)):
+            return Complete(status=304, headers=sent[1])
+        return Complete(body=self.body, status=self.status, headers=sent[0])
+
+    def _own(self) -> CIMultiDict[str]:
+        headers = CIMultiDict(self.headers)
+        headers["Content-Type"] = self.content_type
         if self.status in (200, 410):  # an error's bytes are not a representation to keep
             headers["ETag"] = self.etag
-        return web.Response(body=self.body, status=self.status, headers=headers)
+        return headers
+
+    def _headers_for(self, kind: Shape) -> tuple[CIMultiDictProxy[str], CIMultiDictProxy[str]]:
+        headers = self._own()
+        media_type = self.content_type.partition(";")[0].strip().lower()
+        add_headers(headers, media_type, kind)
+        return CIMultiDictProxy(headers), not_modified(headers, kind)
 
 
 class AnswerCache:

@@ -5,8 +5,7 @@ every answer gets the security headers."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
@@ -16,43 +15,31 @@ from questbot.ports import Clock, CommunityBoardSource, EvidenceReader
 from questbot.web import documents, evidence, identity, openapi, pages, pathway_page, verify_page
 from questbot.web.answer_cache import DEFAULT_BYTES, AnswerCache
 from questbot.web.badge_view import BadgeAnswers
-from questbot.web.context import HTML, WEB, Web, revalidated, template_environment
+from questbot.web.context import WEB, Web, revalidated, template_environment
 from questbot.web.dashboard import DashboardSetup, add_dashboard
-from questbot.web.language import DEFAULT, LANGUAGE
+from questbot.web.headers import (
+    ANSWERS,
+    DOCUMENT,
+    NEGOTIATED,
+    PAGE,
+    STATIC,
+    VERIFIER,
+    Answers,
+    Complete,
+    add_headers,
+    shape,
+)
+from questbot.web.language import DEFAULT
 from questbot.web.leaderboard_page import BOARDS, leaderboard_page
 from questbot.web.verify_page import MAX_UPLOAD
 from questbot.web.webhooks import Webhooks
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-# What the templates need and no more: no inline script or style, no frames, no plugins.
-CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self';"
-                           " script-src 'self'; object-src 'none'; frame-ancestors 'none';"
-                           " base-uri 'none'; form-action 'self'")
-SECURITY_HEADERS = {"Server": "questbot", "X-Content-Type-Options": "nosniff",
-                    "Referrer-Policy": "strict-origin-when-cross-origin"}
-PAGE_HEADERS = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Frame-Options": "DENY"}
 PREFLIGHT_HEADERS = {"Access-Control-Allow-Origin": "*",
                      "Access-Control-Allow-Methods": "POST, OPTIONS",
                      "Access-Control-Allow-Headers": "Content-Type, Accept",
                      "Access-Control-Max-Age": "86400"}
-
-
-@dataclass(frozen=True)
-class Answers:
-    """What a route's answers carry besides the security headers."""
-
-    cors: bool = False  # public to scripts on any site
-    etag: bool = False  # a strong ETag of the bytes; If-None-Match gets 304
-    vary: bool = False  # the answer depends on Accept
-
-
-PAGE = Answers()
-STATIC = Answers(etag=True)
-DOCUMENT = Answers(cors=True, etag=True)
-NEGOTIATED = Answers(cors=True, etag=True, vary=True)
-VERIFIER = Answers(cors=True, vary=True)
-ANSWERS = web.RequestKey("answers", Answers)
 
 
 def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verifier,
@@ -118,24 +105,8 @@ def _with(answers: Answers, handler: Handler) -> Handler:
 
 
 async def _add_headers(request: web.Request, response: web.StreamResponse) -> None:
-    headers = response.headers
-    headers.update(SECURITY_HEADERS)
-    if response.content_type == HTML:
-        headers.update(PAGE_HEADERS)
-    answers = request.get(ANSWERS, PAGE)
-    if answers.cors:
-        headers["Access-Control-Allow-Origin"] = "*"
-    if answers.vary:
-        _vary(headers, "Accept")
-    language = request.get(LANGUAGE)
-    if language is not None and not language.chosen:  # said in the header's language
-        _vary(headers, "Accept-Language")
-
-
-def _vary(headers: MutableMapping[str, str], header: str) -> None:
-    named = {name.strip().lower() for name in headers.get("Vary", "").split(",")}
-    if header.lower() not in named:
-        headers["Vary"] = ", ".join(filter(None, (headers.get("Vary"), header)))
+    if not isinstance(response, Complete):  # a kept answer's are set already
+        add_headers(response.headers, response.content_type, shape(request))
 
 
 async def verify_preflight(request: web.Request) -> web.Response:

@@ -104,7 +104,7 @@ class BadgeAnswers:
         """The badge's whole record (its documents, its holder's name)."""
         return current.record or await self.badges.store.credential(current.award_id)
 
-    async def answer(self, key: Hashable | None,
+    async def answer(self, request: web.Request, key: Hashable | None,
                      build: Callable[[], Awaitable[tuple[Answer, bool]]]) -> web.Response:
         """The kept answer for ``key``, or the one ``build`` makes (kept when it says the
         answer matches the key: a badge revoked in between is answered, not kept)."""
@@ -113,7 +113,7 @@ class BadgeAnswers:
             found, keep = await build()
             if keep and key is not None:
                 self.cache.put(key, found)
-        return found.response()
+        return found.response(request)
 
 
 def slowly_changing(name: str, *parts: object) -> Hashable:

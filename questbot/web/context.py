@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-from aiohttp import ETag, web
+from aiohttp import web
 
 from questbot.badges.service import BadgeService
 from questbot.badges.verify import Verifier
 from questbot.ports import Clock
 from questbot.web.answer_cache import Answer, strong_etag
 from questbot.web.badge_view import BadgeAnswers
+from questbot.web.headers import KEPT_ON_304, Complete, names
 from questbot.web.language import DEFAULT, page_language, switcher
 
 HTML = "text/html"
@@ -166,24 +167,17 @@ def wants(request: web.Request, *types: str) -> str | None:
 
 
 # --- entity tags -------------------------------------------------------------------------
-def _names(tags: tuple[ETag, ...] | None, etag: str) -> bool:
-    # If-None-Match compares weakly (RFC 9110 13.1.2): W/"x" names "x".
-    return any(tag.value in ("*", etag.strip('"')) for tag in tags or ())
-
-
-_KEPT_ON_304 = ("Cache-Control", "Content-Location", "Expires", "Vary")
-
-
 def revalidated(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
     """``response`` with a strong ETag of its exact bytes, or a bodiless 304 when the
     client already holds them. Preconditions only apply to a 2xx answer, so a 410 gets its
-    ETag but always its body."""
+    ETag but always its body. A kept answer's response has been through this already."""
     body = response.body if isinstance(response, web.Response) else None
-    if not isinstance(body, bytes) or response.status not in (200, 410):
+    if (isinstance(response, Complete) or not isinstance(body, bytes)
+            or response.status not in (200, 410)):
         return response
-    etag = response.headers.get("ETag") or strong_etag(body)  # a kept answer has its own
+    etag = response.headers.get("ETag") or strong_etag(body)
     response.headers["ETag"] = etag
-    if response.status != 200 or not _names(request.if_none_match, etag):
+    if response.status != 200 or not names(request.if_none_match, etag):
         return response
-    headers = {name: response.headers[name] for name in _KEPT_ON_304 if name in response.headers}
+    headers = {name: response.headers[name] for name in KEPT_ON_304 if name in response.headers}
     return web.Response(status=304, headers={**headers, "ETag": etag})

@@ -39,7 +39,7 @@ async def assertion(request: web.Request) -> web.Response:
     current = await answers.current(request.match_info["award_id"][:MAX_ID])
     if current is None:
         return not_found()
-    return await answers.answer(("ob2", current.award_id, current.fingerprint),
+    return await answers.answer(request, ("ob2", current.award_id, current.fingerprint),
                                 lambda: _assertion(answers, current))
 
 
@@ -63,14 +63,14 @@ async def credential(request: web.Request) -> web.Response:
     award_id = request.match_info["award_id"][:MAX_ID]
     found = answers.cache.get(("ob3", award_id))
     if found is not None:
-        return found.response()
+        return found.response(request)
     record = await answers.badges.store.credential(award_id)
     if record is None:
         return not_found()
     signed = Answer.of(record.credential.encode(), f"{VC_JSON}; charset=utf-8",
                        headers={"Access-Control-Allow-Origin": "*",
                                 "Cache-Control": "public, max-age=3600"})
-    return answers.cache.put(("ob3", award_id), signed).response()
+    return answers.cache.put(("ob3", award_id), signed).response(request)
 
 
 async def badge_class(request: web.Request) -> web.Response:
@@ -84,7 +84,7 @@ async def badge_class(request: web.Request) -> web.Response:
         return json_answer(ob2.badge_class(info, answers.badges.urls), LD_JSON,
                            cache=True), True
 
-    return await answers.answer(slowly_changing("class", class_id), build)
+    return await answers.answer(request, slowly_changing("class", class_id), build)
 
 
 async def class_image(request: web.Request) -> web.Response:
@@ -98,7 +98,7 @@ async def class_image(request: web.Request) -> web.Response:
         return Answer.of(await answers.badges.class_image(info), "image/png",
                          headers={"Cache-Control": "public, max-age=86400"}), True
 
-    return await answers.answer(slowly_changing("class image", class_id), build)
+    return await answers.answer(request, slowly_changing("class image", class_id), build)
 
 
 async def issuer(request: web.Request) -> web.Response:
@@ -108,7 +108,7 @@ async def issuer(request: web.Request) -> web.Response:
         return json_answer(ob2.issuer_profile(badges.issuer, badges.urls), LD_JSON,
                            cache=True), True
 
-    return await request.app[WEB].answers.answer(("issuer",), build)
+    return await request.app[WEB].answers.answer(request, ("issuer",), build)
 
 
 async def keys(request: web.Request) -> web.Response:

@@ -69,7 +69,7 @@ async def badge_page(request: web.Request) -> web.Response:
     language = page_language(request, context.language) if kind is None else None
     key = ("page", current.award_id, kind, current.key,
            language and (language.code, language.chosen))
-    return await answers.answer(key if cacheable_query(request, (QUERY,)) else None,
+    return await answers.answer(request, key if cacheable_query(request, (QUERY,)) else None,
                                 lambda: _badge_answer(request, current, kind))
 
 
@@ -138,7 +138,7 @@ async def badge_png(request: web.Request) -> web.Response:
     award_id = _award_id(request)
     found = answers.cache.get(("png", award_id))
     if found is not None:
-        return found.response()
+        return found.response(request)
     record = await request.app[WEB].badges.store.credential(award_id)
     if record is None:
         return _no_image(request)
@@ -146,7 +146,7 @@ async def badge_png(request: web.Request) -> web.Response:
     png = await asyncio.to_thread(path.read_bytes)
     return answers.cache.put(("png", award_id), Answer.of(png, "image/png", headers={
         "Content-Disposition": f'inline; filename="{record.class_id}.png"',
-        "Cache-Control": "public, max-age=3600"})).response()
+        "Cache-Control": "public, max-age=3600"})).response(request)
 
 
 async def certificate(request: web.Request) -> web.Response:
@@ -158,8 +158,9 @@ async def certificate(request: web.Request) -> web.Response:
         return _no_image(request)
     language = page_language(request, context.language).code
     key = ("certificate", current.award_id, current.key, language)
-    return await context.answers.answer(key if cacheable_query(request, (QUERY,)) else None,
-                                        lambda: _certificate(request, current, language))
+    return await context.answers.answer(
+        request, key if cacheable_query(request, (QUERY,)) else None,
+        lambda: _certificate(request, current, language))
 
 
 async def _certificate(request: web.Request, current: Current,
