@@ -81,6 +81,12 @@ class CredentialStore(Protocol):
         left out), read in one statement: the badge server asks for many at once."""
         ...
 
+    def data_version(self) -> int | None:
+        """A number that changes whenever anything (this process, another, the command line)
+        has committed a change to the database since it was last asked, read at once
+        without waiting on the database; None when the store cannot tell so cheaply."""
+        ...
+
     async def revoked_status_indexes(self) -> list[int]:
         ...
 

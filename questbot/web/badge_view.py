@@ -69,7 +69,7 @@ class BadgeAnswers:
         self.badges = badges
         self.clock = clock
         self.cache = cache
-        self.states = BadgeStates(badges.store.credential_states)
+        self.states = BadgeStates(badges.store.credential_states, badges.store.data_version)
         self._expiries: OrderedDict[str, datetime | None] = OrderedDict()
 
     async def current(self, award_id: str) -> Current | None:

@@ -179,6 +179,9 @@ class SqlStore(DashboardQueries, ABC):
                                 ) -> dict[str, CredentialState]:
         return await self.read(credentials.credential_states(award_ids)) if award_ids else {}
 
+    def data_version(self) -> int | None:
+        return None
+
     async def revoked_status_indexes(self) -> list[int]:
         return await self.read(credentials.revoked_status_indexes())
 

@@ -41,6 +41,7 @@ class SqliteStore(SqlStore):
         self._auto_migrate = auto_migrate
         self._writer = BatchWriter(self._connect_and_migrate, max_batch)
         self._reader: aiosqlite.Connection | None = None
+        self._version: sqlite3.Connection | None = None
 
     def _connect_and_migrate(self) -> sqlite3.Connection:
         conn = connect(self.path)
@@ -61,11 +62,18 @@ class SqliteStore(SqlStore):
             await self._writer.start()
             self._reader = await aiosqlite.connect(self.path)
             await self._reader.execute("PRAGMA query_only = ON")
+            # asked on the event loop's thread: it never waits for a lock, it fails
+            self._version = sqlite3.connect(self.path, isolation_level=None, timeout=0,
+                                            check_same_thread=False)
+            self._version.execute("PRAGMA query_only = ON")
         except (OSError, sqlite3.Error, RuntimeError) as exc:
             await self.close()
             raise StoreError(f"cannot open the database {self.path}: {exc}") from exc
 
     async def close(self) -> None:
+        if self._version is not None:
+            self._version.close()
+            self._version = None
         if self._reader is not None:
             await self._reader.close()
             self._reader = None
@@ -79,6 +87,16 @@ class SqliteStore(SqlStore):
         if self._reader is None:
             raise StoreError("the store is not open")
         return await run_reading(self._reader, program)
+
+    def data_version(self) -> int | None:
+        """SQLite's data version on a connection of its own that never writes, so every
+        commit (by this process's writer, another process, the command line) changes it."""
+        if self._version is None:
+            return None
+        try:
+            return int(self._version.execute("PRAGMA data_version").fetchall()[0][0])
+        except sqlite3.Error:  # busy for a moment: the caller reads the database instead
+            return None
 
     async def handle_event(
         self, platform: str, event_id: str, request: LoadRequest, decide: Decide
