@@ -99,7 +99,9 @@ def _with(answers: Answers, handler: Handler) -> Handler:
     async def answer(request: web.Request) -> web.StreamResponse:
         request[ANSWERS] = answers  # read again when any answer, even an error, is sent
         response = await handler(request)
-        return revalidated(request, response) if answers.etag else response
+        if answers.etag and not isinstance(response, Complete):  # a kept one has been
+            return revalidated(request, response)
+        return response
     answer.__name__ = answer.__qualname__ = handler.__name__
     return answer
 

@@ -34,7 +34,7 @@ def fingerprint(record: CredentialRecord) -> Fingerprint:
             record.display_name if record.show_name else None)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # made for every request: not frozen, whose __init__ costs more
 class Current:
     """A badge as it stands for this request."""
 
@@ -125,5 +125,7 @@ def slowly_changing(name: str, *parts: object) -> Hashable:
 def cacheable_query(request: web.Request, allowed: tuple[str, ...] = ()) -> bool:
     """Whether the answer depends on nothing of the query but ``allowed`` parameters (a
     hostile query of random parameters is answered but not kept)."""
+    if not request.query_string:
+        return True
     query = request.query
     return all(name in allowed for name in query) and len(query) <= len(allowed)

@@ -27,7 +27,7 @@ PAGE_HEADERS = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Frame-Opt
 KEPT_ON_304 = ("Cache-Control", "Content-Location", "Expires", "Vary", "ETag")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # each is a route's constant: hashed as itself, quickly
 class Answers:
     """What a route's answers carry besides the security headers."""
 

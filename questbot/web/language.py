@@ -53,8 +53,8 @@ def page_language(request: web.Request, default: str = DEFAULT) -> PageLanguage:
     with Accept-Language unless ``?lang=`` chose)."""
     found = request.get(LANGUAGE)
     if found is None:
-        found = choose(request.query.get(QUERY), request.headers.get("Accept-Language"),
-                       default)
+        asked = request.query.get(QUERY) if request.query_string else None
+        found = choose(asked, request.headers.get("Accept-Language"), default)
         request[LANGUAGE] = found
     return found
 
