@@ -24,8 +24,10 @@ def run(conn: sqlite3.Connection, program: Program[T]) -> T:
 
 async def run_reading(conn: aiosqlite.Connection, program: Program[T]) -> T:
     async def execute(statement: Statement) -> Result:
-        async with conn.execute(Dialect.SQLITE.render(statement.text),
-                                statement.params) as cursor:
-            return Result([tuple(r) for r in await cursor.fetchall()], cursor.rowcount)
+        # one trip to the connection's thread (execute, fetch and close would be three);
+        # a read changes no rows, so there is no count to keep
+        rows = await conn.execute_fetchall(Dialect.SQLITE.render(statement.text),
+                                           statement.params)
+        return Result([tuple(r) for r in rows], -1)
 
     return await drive_async(program, execute)
