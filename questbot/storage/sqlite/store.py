@@ -41,7 +41,7 @@ class SqliteStore(SqlStore):
         self._auto_migrate = auto_migrate
         self._writer = BatchWriter(self._connect_and_migrate, max_batch)
         self._reader: aiosqlite.Connection | None = None
-        self._version: sqlite3.Connection | None = None
+        self._version: sqlite3.Cursor | None = None
 
     def _connect_and_migrate(self) -> sqlite3.Connection:
         conn = connect(self.path)
@@ -63,16 +63,17 @@ class SqliteStore(SqlStore):
             self._reader = await aiosqlite.connect(self.path)
             await self._reader.execute("PRAGMA query_only = ON")
             # asked on the event loop's thread: it never waits for a lock, it fails
-            self._version = sqlite3.connect(self.path, isolation_level=None, timeout=0,
-                                            check_same_thread=False)
-            self._version.execute("PRAGMA query_only = ON")
+            version = sqlite3.connect(self.path, isolation_level=None, timeout=0,
+                                      check_same_thread=False)
+            version.execute("PRAGMA query_only = ON")
+            self._version = version.cursor()  # one cursor, asked again and again
         except (OSError, sqlite3.Error, RuntimeError) as exc:
             await self.close()
             raise StoreError(f"cannot open the database {self.path}: {exc}") from exc
 
     async def close(self) -> None:
         if self._version is not None:
-            self._version.close()
+            self._version.connection.close()
             self._version = None
         if self._reader is not None:
             await self._reader.close()
@@ -94,7 +95,8 @@ class SqliteStore(SqlStore):
         if self._version is None:
             return None
         try:
-            return int(self._version.execute("PRAGMA data_version").fetchall()[0][0])
+            # fetchone reads the one row to its end, so no read transaction stays open
+            return int(self._version.execute("PRAGMA data_version").fetchone()[0])
         except sqlite3.Error:  # busy for a moment: the caller reads the database instead
             return None
 
