@@ -9,7 +9,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
-from aiohttp_session import setup as setup_sessions
+from aiohttp.typedefs import Middleware
+from aiohttp_session import session_middleware
 
 from questbot.domain.progress import Role
 from questbot.domain.sign_in import token_hash
@@ -37,6 +38,7 @@ from questbot.web.dashboard.view import (
 from questbot.web.language import PageLanguage
 from questbot.web.openapi import MORE_PATHS
 
+Route = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Action = Callable[[web.Request, Staff, PageLanguage], Awaitable[Page]]
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
@@ -47,13 +49,21 @@ def dashboard_app(setup: DashboardSetup) -> web.Application:
     app = web.Application()
     app[DASHBOARD] = setup
     app[TEMPLATES] = template_environment()
-    setup_sessions(app, cookie_storage(setup))
-    get = app.router.add_get
+    # The sessions wrap each route, not the sub-application: one with middlewares makes
+    # aiohttp pass every request of the whole server (each badge page) through one more.
+    sessions = session_middleware(cookie_storage(setup))
+
+    def get(path: str, handler: Route) -> None:
+        app.router.add_get(path, _in_session(sessions, handler))
+
+    def post(path: str, handler: Route) -> None:
+        app.router.add_post(path, _in_session(sessions, handler))
+
     get("/", _page(pages.overview))
     get("/sign-in", sign_in_help)
     get("/sign-in/{token}", sign_in_form)
-    app.router.add_post("/sign-in/{token}", sign_in)
-    app.router.add_post("/sign-out", sign_out)
+    post("/sign-in/{token}", sign_in)
+    post("/sign-out", sign_out)
     get("/static/dashboard.css", stylesheet)
     get("/quests/{quest_id}", _page(pages.quest))
     get("/quests/{quest_id}/quiz/{step_id}", _page(pages.quiz))
@@ -61,13 +71,20 @@ def dashboard_app(setup: DashboardSetup) -> web.Application:
     get("/awards", _page(pages.awards))
     get("/learners", _page(pages.learners))
     get("/learners/{learner_id}", _page(pages.learner))
-    app.router.add_post("/learners/{learner_id}/grant", _action(actions.grant))
-    app.router.add_post("/learners/{learner_id}/revoke", _action(actions.revoke))
-    app.router.add_post("/learners/{learner_id}/review", _action(actions.review))
+    post("/learners/{learner_id}/grant", _action(actions.grant))
+    post("/learners/{learner_id}/revoke", _action(actions.revoke))
+    post("/learners/{learner_id}/review", _action(actions.review))
     get("/outbox", _page(pages.deliveries, Role.ADMIN))
     get("/quest-files", _page(pages.quest_files, Role.ADMIN))
     get("/webhooks", _page(pages.webhooks, Role.ADMIN))
     return app
+
+
+def _in_session(sessions: Middleware, handler: Route) -> Route:
+    async def in_session(request: web.Request) -> web.StreamResponse:
+        return await sessions(request, handler)
+    in_session.__name__ = getattr(handler, "__name__", "in_session")
+    return in_session
 
 
 HEADINGS = {400: "dash.refused", 401: "dash.sign_in", 403: "dash.refused",
