@@ -29,7 +29,7 @@ CORE: dict[str, tuple[set[str], set[str]]] = {
     "badges": ({"domain", "catalog", "ports", "i18n"},
                {"PIL", "aiohttp", "babel", "base58", "nacl", "pebble", "pyld", "qrcode"}),
     "web": ({"domain", "ports", "badges", "i18n"},
-            {"aiohttp", "aiohttp_session", "babel", "jinja2"}),
+            {"aiohttp", "aiohttp_session", "babel", "jinja2", "multidict"}),
     "kit": ({"domain", "ports", "i18n"}, {"pydantic"}),
     "webhooks": ({"domain", "ports", "i18n"}, {"aiohttp"}),
     "mail": ({"domain", "ports", "kit", "i18n"}, {"aiosmtplib", "jinja2"}),
