@@ -12,7 +12,7 @@ from questbot.catalog.community import Community
 from questbot.domain.messages import Event, LeaderboardName, Outbound, ShowLeaderboard, Text
 from questbot.domain.seasons import ALL_TIME, season_of
 from questbot.engine.work import Context, Work
-from questbot.i18n import translate
+from questbot.i18n import format_season, translate
 from questbot.ports import Board, BoardQuery, LeaderboardReader, Standing
 
 TOP = 10
@@ -54,7 +54,8 @@ def show(work: Work, command: ShowLeaderboard) -> None:
     if board.period == ALL_TIME:
         lines = [work.t("leaderboard.heading_all", community=name)]
     else:
-        lines = [work.t("leaderboard.heading_season", community=name, season=board.period)]
+        season = format_season(board.period, work.language)
+        lines = [work.t("leaderboard.heading_season", community=name, season=season)]
     lines += [work.t("leaderboard.line", rank=s.rank, name=_name(s, work.language), xp=s.xp)
               for s in board.top]
     if not board.top:
@@ -87,6 +88,6 @@ def winner_message(standing: Standing, *, community: Community, season: str,
                    default_language: str = "en") -> Outbound:
     """What a closed season's winner is told, in their language."""
     language = standing.language or default_language
-    return Text(translate("season.won", language, season=season,
+    return Text(translate("season.won", language, season=format_season(season, language),
                           community=community_name(community), rank=standing.rank,
                           xp=standing.xp), language)

@@ -14,9 +14,10 @@ import functools
 import gettext
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol, cast
 
+from questbot.domain.seasons import season_days
 from questbot.i18n.files import languages, load, locale_folder
 
 DOMAIN = "questbot"
@@ -195,6 +196,21 @@ def format_day(value: date, language: str) -> str:
     from babel.dates import format_date  # noqa: PLC0415
 
     return str(format_date(value, format="medium", locale=_known(language)))
+
+
+def format_season(key: str, language: str) -> str:
+    """A season as the reader's language names it: December 2026 for a month, 30 Nov to 6 Dec
+    2026 for a week; a key no season has is shown as it is."""
+    from babel.dates import format_interval, format_skeleton  # noqa: PLC0415
+
+    days = season_days(key)
+    if days is None:
+        return key
+    first, last = days
+    locale = _known(language)
+    if first.day == 1 and (last + timedelta(days=1)).day == 1 and last - first > timedelta(days=7):
+        return str(format_skeleton("yMMMM", first, locale=locale))
+    return str(format_interval(first, last, "yMMMd", locale=locale))
 
 
 def format_moment(value: datetime, language: str) -> str:
