@@ -23,8 +23,8 @@ from questbot.domain import ConversationRef, Event, UserRef
 from questbot.domain.messages import Delivery, PostMessage, Text
 from questbot.domain.seasons import SeasonKind, day_of, season_days, season_of
 from questbot.engine import EngineSettings, QuestEngine
+from questbot.engine.leaderboards import season_name
 from questbot.engine.views import progress_bar
-from questbot.i18n import format_season
 from questbot.ports import BoardQuery, Store
 from questbot.storage import SqliteStore
 from questbot.storage.sql import leaderboard
@@ -352,7 +352,7 @@ async def test_a_season_closes_once_with_its_standings_archived_and_winners_told
     ("2026-W53", "en", "Dec 28, 2026\u2009–\u2009Jan 3, 2027"), ("all", "en", "all")])
 def test_a_season_is_named_in_the_readers_language(key: str, language: str,
                                                     label: str) -> None:
-    assert format_season(key, language) == label
+    assert season_name(key, language) == label
 
 
 @settings(max_examples=200, deadline=None)
@@ -368,7 +368,7 @@ def test_every_season_spans_the_days_it_holds(moment: datetime, kind: SeasonKind
     first, last = days
     assert first <= moment.astimezone(ZoneInfo(zone)).date() <= last
     assert (last - first).days == 6 if kind == "weekly" else 27 <= (last - first).days <= 30
-    assert format_season(key, "en") != key
+    assert season_name(key, "en") != key
 
 
 async def test_forgetting_a_learner_removes_their_xp_from_every_board(

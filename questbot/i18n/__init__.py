@@ -8,7 +8,7 @@ from questbot.i18n.catalogue import (
     PLURAL_COUNTS,
     format_day,
     format_moment,
-    format_season,
+    format_period,
     language_name,
     own_sentences,
     register_catalogues,
@@ -17,7 +17,7 @@ from questbot.i18n.catalogue import (
     translate,
 )
 
-__all__ = ["ADDED", "ENGLISH", "PLURAL_COUNTS", "format_day", "format_moment", "format_season",
+__all__ = ["ADDED", "ENGLISH", "PLURAL_COUNTS", "format_day", "format_moment", "format_period",
            "language_name",
            "own_sentences", "register_catalogues", "register_messages", "shipped_languages",
            "translate"]

@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Protocol, cast
 
-from questbot.domain.seasons import season_days
 from questbot.i18n.files import languages, load, locale_folder
 
 DOMAIN = "questbot"
@@ -198,15 +197,11 @@ def format_day(value: date, language: str) -> str:
     return str(format_date(value, format="medium", locale=_known(language)))
 
 
-def format_season(key: str, language: str) -> str:
-    """A season as the reader's language names it: December 2026 for a month, 30 Nov to 6 Dec
-    2026 for a week; a key no season has is shown as it is."""
+def format_period(first: date, last: date, language: str) -> str:
+    """Days from ``first`` to ``last`` as the reader's language names them: December 2026 for
+    a whole month, 30 Nov to 6 Dec 2026 otherwise."""
     from babel.dates import format_interval, format_skeleton  # noqa: PLC0415
 
-    days = season_days(key)
-    if days is None:
-        return key
-    first, last = days
     locale = _known(language)
     if first.day == 1 and (last + timedelta(days=1)).day == 1 and last - first > timedelta(days=7):
         return str(format_skeleton("yMMMM", first, locale=locale))
