@@ -291,6 +291,7 @@ def test_badges_awarded_from_the_command_line_wait_in_the_outbox_and_go_by_email
     ({"QUESTBOT_SMTP_URL": "smtp://u:hunter2-secret@mail.example.org:99999"}, "65535"),
     ({"QUESTBOT_SMTP_URL": "smtp://u:hunter2-secret@mail.example.org/x?y=1"}, "no path"),
     ({"QUESTBOT_SMTP_URL": "smtp://u:hunter2-secret@"}, "names no server"),
+    ({"QUESTBOT_SMTP_URL": "smtp://u:hunter2@secret@mail.example.org"}, "%40"),
     ({"QUESTBOT_SMTP_FROM": "badges@example.org"}, "QUESTBOT_SMTP_URL: needed"),
     ({"QUESTBOT_SMTP_URL": "smtps://u:hunter2-secret@mail.example.org",
       "QUESTBOT_SMTP_FROM": "not an address"}, "QUESTBOT_SMTP_FROM: expected an address"),
