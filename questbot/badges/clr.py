@@ -20,6 +20,8 @@ from questbot.badges.ob3 import issuer_profile
 
 CLR_TYPES = ["VerifiableCredential", "ClrCredential"]
 CLR_CONTEXTS = [VC_V2, CLR_V2, OB_V3]
+# Badges in one record, built or checked: signing one this full takes under a second here.
+MAX_RECORD_BADGES = 100
 
 
 @dataclass(frozen=True)

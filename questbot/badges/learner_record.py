@@ -19,7 +19,7 @@ from typing import Any
 
 from questbot.badges.canonical import canonical_nquads
 from questbot.badges.classes import class_id
-from questbot.badges.clr import RecordedBadge, clr_credential
+from questbot.badges.clr import MAX_RECORD_BADGES, RecordedBadge, clr_credential
 from questbot.badges.identity import IssuerIdentity
 from questbot.badges.keys import Keyring
 from questbot.badges.model import BadgeClassInfo, IssuerProfile, Recipient
@@ -29,7 +29,6 @@ from questbot.catalog import Catalog
 from questbot.domain.errors import QuestbotError
 from questbot.ports import CredentialRecord, CredentialStore
 
-MAX_RECORD_BADGES = 100  # signing such a record takes under a second here
 BUILDING_AT_ONCE = 2  # records canonicalized at the same time, each in its own thread
 
 
