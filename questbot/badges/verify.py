@@ -197,7 +197,8 @@ class Verifier:
                     verdict.credentials.append(await self._check_inside(document, keyring,
                                                                         now))
         except TimeoutError:
-            verdict.fail("invalid", "record", "record_too_slow", seconds=RECORD_DEADLINE)
+            verdict.fail("invalid", "record", "record_too_slow",
+                         seconds=f"{RECORD_DEADLINE:g}")
         for number, part in enumerate(verdict.credentials, start=1):
             badge = part.badge_name or f"#{number}"
             if part.status == "valid":
