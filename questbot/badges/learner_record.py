@@ -49,11 +49,11 @@ class LearnerRecords:
         self._clock = clock
         self._building = asyncio.Semaphore(BUILDING_AT_ONCE)
 
-    async def record(self, learner_id: str, award_ids: Sequence[str]
+    async def record(self, learner_id: str, award_ids: Sequence[str], language: str = "en"
                      ) -> dict[str, Any] | None:
         """The signed ClrCredential of ``learner_id``'s badges among ``award_ids`` (others'
-        awards and revoked ones left out); None when none is left. RecordTooLarge when more
-        than MAX_RECORD_BADGES are asked for."""
+        awards and revoked ones left out), named in ``language``; None when none is left.
+        RecordTooLarge when more than MAX_RECORD_BADGES are asked for."""
         wanted = list(dict.fromkeys(award_ids))
         if len(wanted) > MAX_RECORD_BADGES:
             raise RecordTooLarge(f"a record holds at most {MAX_RECORD_BADGES} badges,"
@@ -75,7 +75,7 @@ class LearnerRecords:
             raise LookupError("the active issuer key has no private key")
         unsigned = clr_credential(
             badges, parts, learner, record_id=record_id,
-            name=say("record.name", "en", issuer=self.issuer.name), issuer=self.issuer,
+            name=say("record.name", language, issuer=self.issuer.name), issuer=self.issuer,
             issuer_did=self.identity.issuer_id(key), valid_from=now)
         async with self._building:
             return await asyncio.to_thread(sign, unsigned, key.signing_key,

@@ -105,11 +105,11 @@ class BadgeService:
                           award.awarded_at, self._canonicalize)
         return IssuedDocuments(ob2.assertion(facts, info, who, self.urls), credential)
 
-    async def record(self, learner_id: str, award_ids: Sequence[str]
+    async def record(self, learner_id: str, award_ids: Sequence[str], language: str = "en"
                      ) -> dict[str, Any] | None:
         """The learner's badges among ``award_ids`` as one signed CLR 2.0 ClrCredential
         (revoked ones and others' left out), None when none is left (learner_record.py)."""
-        return await self.records.record(learner_id, award_ids)
+        return await self.records.record(learner_id, award_ids, language)
 
     @property
     def catalog(self) -> Catalog:
