@@ -138,6 +138,10 @@ async def test_revoked_badges_and_other_learners_badges_are_left_out(server: Ser
     assert git not in json.dumps(record["credentialSubject"]["association"])
     assert len(record["credentialSubject"]["association"]) == 4
 
+    french = await server.services.badges.record(learner, [alice["portfolio"]], "fr")
+    assert french is not None and french["name"].startswith("Dossier d'apprentissage")
+    assert record["name"].startswith("Learner record from")
+
     assert await server.services.badges.record(learner, [alice["git-workshop"]]) is None
     assert await server.services.badges.record(learner, [bob["python-basics"]]) is None
     assert await server.services.badges.record(learner, []) is None
