@@ -17,7 +17,7 @@ from questbot.storage.sql.store import SqlStore
 from tests.helpers import FakeClock, Player
 
 pytestmark = pytest.mark.stores("sqlite", "postgres")
-LINK = re.compile(r"http://127\.0\.0\.1:8080/wallet/([A-Za-z0-9_-]{32})\b")
+LINK = re.compile(r"http://127\.0\.0\.1:8080/wallet/([A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])")
 
 
 def token_in(reply: str) -> str:
