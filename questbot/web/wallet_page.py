@@ -109,14 +109,15 @@ async def hidden_page(request: web.Request) -> web.Response:
 
 
 def _same_origin(request: web.Request) -> bool:
-    """A form posted from this site: the browser says so (Sec-Fetch-Site), and its Origin,
-    when sent, is the server's public address or the address it was reached at. (A browser
-    that sends neither can only post here from a page that knows the token already.)"""
+    """A form posted from this site. Browsers say where a request comes from in
+    Sec-Fetch-Site; one that does not is judged by its Origin, unless that is "null" (what
+    browsers send from a page whose Referrer-Policy is no-referrer, as the wallet's is).
+    A request that proves neither can only come from someone who holds the token."""
     site = request.headers.get("Sec-Fetch-Site")
-    if site is not None and site not in ("same-origin", "none"):
-        return False
+    if site is not None:
+        return site in ("same-origin", "none")
     origin = request.headers.get("Origin")
-    return origin is None or origin in _ours(request)
+    return origin in (None, "null") or origin in _ours(request)
 
 
 def _origin(url: str) -> str:
