@@ -90,7 +90,7 @@ async def wallet_page(request: web.Request) -> web.Response:
     return context.page(
         request, "wallet.html", badges=lines, hidden=len(holder.badges) - len(shown),
         pathways=pathways, maps={p.map.id: drawn(request, p.map, held) for p in pathways},
-        held=held, standing=standing(context.badges.catalog, holder, context.clock.now(),
+        held=held, standing=standing(context.badges, holder, context.clock.now(),
                                      language.code),
         wallet=wallet_address(request, token), token=token,
         nonce=secrets.token_urlsafe(16), records=request.app[WALLET].records is not None)

@@ -10,8 +10,8 @@ from aiohttp import web
 
 from questbot.badges.classes import class_id
 from questbot.badges.pathway_map import PathwayMap
+from questbot.badges.service import BadgeService
 from questbot.badges.verdict import status_label
-from questbot.catalog import Catalog
 from questbot.domain.sharing import linkedin_add_url
 from questbot.domain.streaks import live_current
 from questbot.i18n import translate
@@ -90,10 +90,11 @@ def pathway_lines(request: web.Request, held: frozenset[str],
     return lines
 
 
-def standing(catalog: Catalog, holder: WalletHolder, now: datetime,
+def standing(badges: BadgeService, holder: WalletHolder, now: datetime,
              language: str) -> Standing:
     """The holder's level and streak in their home community (as /progress tells them in a
     private chat)."""
+    catalog = badges.catalog
     home = holder.home_community
     community = (catalog.communities.get(home) if home is not None else None) \
         or catalog.default_community
