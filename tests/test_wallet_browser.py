@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.server import Server
 from tests.test_browser import SCREENS, browser, console_errors, csp_violations, watch_csp
@@ -44,13 +46,18 @@ async def test_the_wallet_fits_the_screen_and_hides_a_badge(
         browser.save_screenshot(str(tmp_path / f"wallet-{screen}.png"))
 
         cards[1].find_element(By.CSS_SELECTOR, "form.hide button").click()
+        WebDriverWait(browser, 15).until(
+            expected_conditions.presence_of_element_located((By.ID, "hidden-count")))
         assert browser.find_element(By.TAG_NAME, "h1").text == "My wallet"
         shown = [c.get_attribute("id") for c in
                  browser.find_elements(By.CSS_SELECTOR, "li.wallet-badge")]
         assert shown == [f"badge-{first}"]
         browser.find_element(By.CSS_SELECTOR, "#hidden-count a").click()
-        browser.find_element(By.CSS_SELECTOR, "form.show button").click()
-        assert browser.find_element(By.ID, "no-hidden")  # back on the wallet
+        WebDriverWait(browser, 15).until(
+            expected_conditions.presence_of_element_located((By.CSS_SELECTOR,
+                                                             "form.show button"))).click()
+        WebDriverWait(browser, 15).until(  # none is hidden any more
+            expected_conditions.presence_of_element_located((By.ID, "no-hidden")))
         overflow = browser.execute_script(
             "return document.documentElement.scrollWidth > window.innerWidth")
         assert not overflow
