@@ -7,16 +7,28 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 
 from questbot.badges.service import BadgeService
 from questbot.badges.verify import Verifier
 from questbot.ports import Clock, CommunityBoardSource, EvidenceReader
-from questbot.web import documents, evidence, identity, openapi, pages, pathway_page, verify_page
+from questbot.web import (
+    documents,
+    evidence,
+    identity,
+    openapi,
+    pages,
+    pathway_page,
+    verify_page,
+    wallet_description,
+    wallet_files,
+    wallet_page,
+)
 from questbot.web.answer_cache import DEFAULT_BYTES, AnswerCache
 from questbot.web.badge_view import BadgeAnswers
-from questbot.web.context import HTML, WEB, Web, revalidated, template_environment
+from questbot.web.context import HTML, PRIVATE_ANSWER, WEB, Web, revalidated, template_environment
 from questbot.web.dashboard import DashboardSetup, add_dashboard
 from questbot.web.language import DEFAULT, LANGUAGE
 from questbot.web.leaderboard_page import BOARDS, leaderboard_page
@@ -32,6 +44,9 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 
 SECURITY_HEADERS = {"Server": "questbot", "X-Content-Type-Options": "nosniff",
                     "Referrer-Policy": "strict-origin-when-cross-origin"}
 PAGE_HEADERS = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Frame-Options": "DENY"}
+# A wallet's answers, and a page opened with its token: for its holder and whom they tell
+PRIVATE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
+                   "X-Robots-Tag": "noindex"}
 PREFLIGHT_HEADERS = {"Access-Control-Allow-Origin": "*",
                      "Access-Control-Allow-Methods": "POST, OPTIONS",
                      "Access-Control-Allow-Headers": "Content-Type, Accept",
@@ -45,6 +60,7 @@ class Answers:
     cors: bool = False  # public to scripts on any site
     etag: bool = False  # a strong ETag of the bytes; If-None-Match gets 304
     vary: bool = False  # the answer depends on Accept
+    private: bool = False  # PRIVATE_HEADERS: a wallet's
 
 
 PAGE = Answers()
@@ -52,6 +68,7 @@ STATIC = Answers(etag=True)
 DOCUMENT = Answers(cors=True, etag=True)
 NEGOTIATED = Answers(cors=True, etag=True, vary=True)
 VERIFIER = Answers(cors=True, vary=True)
+PRIVATE = Answers(private=True)
 ANSWERS = web.RequestKey("answers", Answers)
 
 
@@ -61,11 +78,12 @@ def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verif
                      language: str = DEFAULT, cache_bytes: int = DEFAULT_BYTES,
                      pathway_progress: pathway_page.PathwayProgress | None = None,
                      boards: CommunityBoardSource | None = None,
-                     dashboard: DashboardSetup | None = None) -> None:
+                     dashboard: DashboardSetup | None = None,
+                     wallet: wallet_page.WalletSetup | None = None) -> None:
     """The badge server's routes on ``app``; ``language`` is the community's, which pages
     speak to readers whose browser names none of the shipped languages; ``cache_bytes``
     bounds the answers kept in memory. ``pathway_progress`` reads a holder's badges from the
-    ``learner`` token of a pathway page (the wallet's)."""
+    ``learner`` token of a pathway page (by default the ``wallet``'s tokens)."""
     app[WEB] = Web(badges, verifier, clock, template_environment(),
                    BadgeAnswers(badges, clock, AnswerCache(cache_bytes)), language)
     if evidence_files is not None:
@@ -74,6 +92,9 @@ def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verif
         app[BOARDS] = boards
     app[WEBHOOKS] = webhooks or Webhooks()
     app[WEBHOOKS_HERE] = webhooks is not None
+    if wallet is not None:
+        app[wallet_page.WALLET] = wallet
+        pathway_progress = pathway_progress or wallet_page.pathway_progress(wallet.reader)
     if pathway_progress is not None:
         app[pathway_page.PROGRESS] = pathway_progress
     app.on_response_prepare.append(_add_headers)
@@ -105,7 +126,24 @@ def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verif
     get("/verify", _with(PAGE, verify_page.verify_form))
     app.router.add_post("/verify", _with(VERIFIER, verify_page.verify_upload))
     app.router.add_route("OPTIONS", "/verify", verify_preflight)
+    if wallet is not None:
+        _add_wallet(app)
     add_dashboard(app, dashboard)
+
+
+def _add_wallet(app: web.Application) -> None:
+    get = app.router.add_get
+    get("/wallet/{token}", _with(PRIVATE, wallet_page.wallet_page))
+    get("/wallet/{token}/hidden", _with(PRIVATE, wallet_page.hidden_page))
+    get("/wallet/{token}/badges.zip", _with(PRIVATE, wallet_files.badges_zip))
+    get("/wallet/{token}/record.json", _with(PRIVATE, wallet_files.record_json))
+    app.router.add_post("/wallet/{token}/badges/{award_id}",
+                        _with(PRIVATE, wallet_page.hide_badge))
+    described: dict[str, Any] = wallet_description.paths()
+    if openapi.MORE_PATHS in app:
+        earlier: dict[str, Any] = app[openapi.MORE_PATHS]
+        described = {**earlier, **described}
+    app[openapi.MORE_PATHS] = described
 
 
 def _with(answers: Answers, handler: Handler) -> Handler:
@@ -123,6 +161,8 @@ async def _add_headers(request: web.Request, response: web.StreamResponse) -> No
     if response.content_type == HTML:
         headers.update(PAGE_HEADERS)
     answers = request.get(ANSWERS, PAGE)
+    if answers.private or request.get(PRIVATE_ANSWER, False):
+        headers.update(PRIVATE_HEADERS)
     if answers.cors:
         headers["Access-Control-Allow-Origin"] = "*"
     if answers.vary:

@@ -60,6 +60,8 @@ class Web:
 
 
 WEB = web.AppKey("web", Web)
+# set by a handler whose answer is one person's (a page opened with a wallet's token)
+PRIVATE_ANSWER = web.RequestKey("private answer", bool)
 
 
 def template_environment() -> jinja2.Environment:

@@ -18,6 +18,7 @@ from questbot.storage.serial import need_ts
 from questbot.storage.sql.dialect import Dialect, PerDialect
 from questbot.storage.sql.program import Program, sql
 from questbot.storage.sql.rows import AWARD_FIELDS, learner_from_row, pending_from_row
+from questbot.storage.sql.wallet import load_wallet
 
 
 def _learner(d: Dialect) -> str:
@@ -148,6 +149,8 @@ def load_snapshot(request: LoadRequest, learners: Learners) -> Program[Snapshot]
             granted = yield sql(GRANTED_BETWEEN, actor_id, target_id)
             snapshot.granted_between = granted.first() is not None
     yield from _load_email(request, actor_id, snapshot)
+    if request.wallet and actor_id is not None:
+        yield from load_wallet(actor_id, snapshot)
     if actor_id is not None and (request.target or request.award_id or request.submission):
         claims = yield sql(EMAIL_CLAIMS, actor_id)
         snapshot.actor_emails = frozenset(r[0] for r in claims.rows)
