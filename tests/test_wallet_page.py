@@ -23,6 +23,7 @@ from questbot.web.context import WEB
 from questbot.web.wallet_files import safe_name
 from questbot.web.wallet_page import WalletSetup
 from tests.server import Server
+from tests.test_badge_server import post_verify
 
 LEARNER = "5551234567"  # a numeric id, as Telegram's are: it must appear nowhere
 TOKEN = re.compile(r"/wallet/([A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])")
@@ -181,36 +182,60 @@ async def test_the_zip_holds_every_shown_badge_baked_and_leaves_revoked_ones_out
     assert safe_name(7, "Ünïcode / ../../etc \x00 badge", "a/b") == "07-unicode-etc-badge-ab.png"
 
 
+async def test_the_record_is_the_signed_clr_of_the_badges_the_wallet_shows(
+        server: Server) -> None:
+    token, (first, second) = await wallet_of(server)
+    assert 'id="record"' in (await get(f"{server.base}/wallet/{token}"))[2].decode()
+    await server.say(LEARNER, "/wallet hide 1")
+    status, headers, body = await get(f"{server.base}/wallet/{token}/record.json?lang=fr")
+    assert status == 200 and headers["Cache-Control"] == "no-store"
+    assert headers["Content-Disposition"] == 'attachment; filename="record.json"'
+    record = json.loads(body)
+    assert "ClrCredential" in record["type"] and record["proof"]
+    inside = [c["id"] for c in record["credentialSubject"]["verifiableCredential"]]
+    assert inside == [f"{server.base}/ob3/credentials/{second}"]  # the hidden one left out
+    assert first not in body.decode()
+    status, verdict = await post_verify(server, body)
+    assert status == 200 and verdict["status"] == "valid", verdict
+
+
 async def test_the_record_comes_from_its_port_and_is_a_404_without_one(
         server: Server) -> None:
     token, (_, second) = await wallet_of(server)
-    status, headers, body = await get(f"{server.base}/wallet/{token}/record.json")
-    assert status == 404 and "No record here" in body.decode()
-    assert headers["Cache-Control"] == "no-store"
-    assert 'id="record"' not in (await get(f"{server.base}/wallet/{token}"))[2].decode()
     await server.say(LEARNER, "/wallet hide 1")
-
     asked: list[tuple[str, list[str]]] = []
 
     class FakeRecords:
-        async def record(self, learner_id: str, award_ids: Sequence[str]
-                         ) -> dict[str, Any] | None:
+        def __init__(self, most: int) -> None:
+            self.most = most
+
+        async def record(self, learner_id: str, award_ids: Sequence[str],
+                         language: str = "en") -> dict[str, Any] | None:
             asked.append((learner_id, list(award_ids)))
+            if len(award_ids) > self.most:
+                raise ValueError("more than one record carries")
             return {"type": ["VerifiableCredential", "ClrCredential"], "awards": award_ids}
 
     context = server.app[WEB]
-    app = web.Application()
     assert server.services.engine is not None
-    add_badge_routes(app, context.badges, context.verifier, context.clock,
-                     wallet=WalletSetup(server.services.store, server.services.engine,
-                                        FakeRecords()))
-    async with TestServer(app, host="127.0.0.1") as test_server:
-        base = str(test_server.make_url("")).rstrip("/")
-        page = (await get(f"{base}/wallet/{token}"))[2].decode()
-        assert 'id="record"' in page
-        status, headers, body = await get(f"{base}/wallet/{token}/record.json")
-    assert status == 200 and headers["Content-Type"].startswith("application/json")
-    assert headers["Content-Disposition"] == 'attachment; filename="record.json"'
+    answers = []
+    for records in (None, FakeRecords(10), FakeRecords(0)):
+        app = web.Application()
+        add_badge_routes(app, context.badges, context.verifier, context.clock,
+                         wallet=WalletSetup(server.services.store, server.services.engine,
+                                            records))
+        async with TestServer(app, host="127.0.0.1") as test_server:
+            base = str(test_server.make_url("")).rstrip("/")
+            page = (await get(f"{base}/wallet/{token}"))[2].decode()
+            answers.append(('id="record"' in page,
+                            *await get(f"{base}/wallet/{token}/record.json")))
+    (offered, status, headers, body), fake, too_many = answers
+    assert not offered and status == 404 and "No record here" in body.decode()
+    assert headers["Cache-Control"] == "no-store"
+    offered, status, headers, body = fake
+    assert offered and status == 200 and headers["Content-Type"].startswith("application/json")
     assert json.loads(body)["awards"] == [second]
-    assert [ids for _, ids in asked] == [[second]]
+    assert [ids for _, ids in asked] == [[second], [second]]
     assert LEARNER not in asked[0][0]
+    offered, status, _, body = too_many
+    assert status == 413 and "Too many badges for one record" in body.decode()

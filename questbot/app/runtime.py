@@ -83,7 +83,7 @@ def build_app(settings: Settings, clock: Clock | None = None, *,
                      boards=CatalogBoards(store, lambda: library.catalog, clock),
                      dashboard=dashboard_setup(settings, store, library, clock,
                                                lambda: services.engine),
-                     wallet=WalletSetup(store, LiveEngine(lambda: services.engine)))
+                     wallet=WalletSetup(store, LiveEngine(lambda: services.engine), badges))
     app.cleanup_ctx.append(_open_store_ctx if web_only else _store_ctx)
     if not web_only:
         app.cleanup_ctx.append(_engine_ctx)

@@ -8,9 +8,10 @@ from typing import Any, Protocol
 
 
 class LearnerRecords(Protocol):
-    async def record(self, learner_id: str, award_ids: Sequence[str]
+    async def record(self, learner_id: str, award_ids: Sequence[str], language: str = "en"
                      ) -> dict[str, Any] | None:
         """The signed record of ``learner_id`` holding the awards ``award_ids`` (the ones
-        their wallet shows, hidden ones left out), or None when none can be made (no such
-        learner, no issued badge among them)."""
+        their wallet shows, hidden ones left out), named in ``language``, or None when none
+        can be made (no such learner, no issued badge among them). Raises ValueError when
+        more badges are asked for than one record carries."""
         ...

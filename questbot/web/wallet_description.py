@@ -46,7 +46,9 @@ def paths() -> dict[str, Any]:
                        " badges the wallet shows", "tags": ["wallet"],
             "parameters": [TOKEN, LANG],
             "responses": {"200": _answer("The record.", "application/json"),
-                          "404": record}}},
+                          "404": record,
+                          "413": _answer("More badges than one record carries (100): hide"
+                                         " some to download the others.", HTML)}}},
         "/wallet/{token}/badges/{award_id}": {"post": {
             "summary": "Hide a badge from the wallet (hidden=1) or show it again (hidden=0);"
                        " a form from this site only (Origin, Sec-Fetch-Site)",

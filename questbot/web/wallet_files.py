@@ -17,6 +17,7 @@ from typing import IO
 from aiohttp import web
 
 from questbot.web.context import WEB
+from questbot.web.language import page_language
 from questbot.web.wallet_page import WALLET, holder_of, not_found
 
 CHUNK = 64 * 1024
@@ -80,7 +81,13 @@ async def record_json(request: web.Request) -> web.Response:
     records = request.app[WALLET].records
     record = None
     if records is not None:
-        record = await records.record(holder.learner_id, [b.award_id for b in holder.shown])
+        language = page_language(request, request.app[WEB].language).code
+        try:
+            record = await records.record(holder.learner_id,
+                                          [b.award_id for b in holder.shown], language)
+        except ValueError:  # more badges than one record carries
+            return request.app[WEB].message(request, "wallet.record_too_large",
+                                            "wallet.record_too_large_text", 413)
     if record is None:
         return request.app[WEB].message(request, "wallet.no_record", "wallet.no_record_text",
                                         404)
