@@ -185,7 +185,7 @@ async def test_schemathesis_finds_no_5xx_and_no_undescribed_answer(server: Serve
             http.get(f"{server.base}/openapi.json") as response:
         document = await response.json()
     tally = await asyncio.to_thread(run_schemathesis, document, server.base, ids)
-    assert tally.failures == []
+    assert tally.failures == [], "\n".join(tally.failures)
     assert len(tally.cases) == sum(len(item) for item in document["paths"].values())
     assert {200, 304, 404, 410, 413, 422}.issubset(tally.statuses)
     print(f"schemathesis: {sum(tally.cases.values())} requests to {len(tally.cases)}"

@@ -21,6 +21,9 @@ def _param(name: str, description: str, where: str = "path") -> dict[str, Any]:
 TOKEN = _param("token", "the wallet's token, from the holder's /wallet link (its only key)")
 AWARD = _param("award_id", "one of the holder's badges")
 LANG = _param("lang", "the page's language (en, fr, gd)", "query")
+RECORD = {"type": "object", "required": ["@context", "type", "issuer", "credentialSubject",
+                                         "proof"],
+          "properties": {"type": {"type": "array", "contains": {"const": "ClrCredential"}}}}
 NO_WALLET = _answer("No wallet has this token (unknown, malformed or replaced by a new"
                     " link).", HTML)
 
@@ -45,7 +48,8 @@ def paths() -> dict[str, Any]:
             "summary": "The holder's whole record, a signed CLR 2.0 ClrCredential of the"
                        " badges the wallet shows", "tags": ["wallet"],
             "parameters": [TOKEN, LANG],
-            "responses": {"200": _answer("The record.", "application/json"),
+            "responses": {"200": {"description": "The record.", "content": {
+                              "application/json": {"schema": RECORD}}},
                           "404": record,
                           "413": _answer("More badges than one record carries (100): hide"
                                          " some to download the others.", HTML)}}},
