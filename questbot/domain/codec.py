@@ -51,8 +51,11 @@ def outbound_from_dict(data: dict[str, Any]) -> Outbound:
             raise ValueError(f"unknown outbound kind {other!r}")
 
 
+_COMPACT = json.JSONEncoder(separators=(",", ":"))  # built once: dumps builds one a call
+
+
 def dump_outbounds(messages: Sequence[Outbound]) -> str:
-    return json.dumps([outbound_to_dict(m) for m in messages], separators=(",", ":"))
+    return _COMPACT.encode([outbound_to_dict(m) for m in messages])
 
 
 def load_outbounds(text: str) -> list[Outbound]:

@@ -45,8 +45,14 @@ def load_json(text: str) -> Any:
     return value if end == len(text) else json.loads(text)
 
 
+# json.dumps builds an encoder on every call when given options; this one is built once.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), sort_keys=True)
+
+
 def dump_json(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+    """Compact, keys sorted: what ``json.dumps(value, separators=(",", ":"), sort_keys=True)``
+    writes."""
+    return _ENCODER.encode(value)
 
 
 QUIZ_FIELDS = tuple(f.name for f in fields(ActiveQuiz))

@@ -3,7 +3,6 @@ steps, awards) arrive as JSON text, built by the same statement in either dialec
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -88,8 +87,7 @@ def load_days(text: str | None) -> dict[str, DayCount]:
 
 
 def dump_days(days: Sequence[tuple[str, DayCount]]) -> str:
-    return json.dumps({community: [d.day, d.xp, int(d.told)] for community, d in days},
-                      separators=(",", ":"), sort_keys=True)
+    return dump_json({community: [d.day, d.xp, int(d.told)] for community, d in days})
 
 
 def play_from_columns(columns: Sequence[Any]) -> Play:
