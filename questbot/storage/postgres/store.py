@@ -16,7 +16,7 @@ from questbot.storage.postgres.executor import run
 from questbot.storage.postgres.migrations import migrate
 from questbot.storage.sql import events
 from questbot.storage.sql.program import Program
-from questbot.storage.sql.snapshot import Learners, find_learners
+from questbot.storage.sql.snapshot import RECORDED_REPLIES, Learners, find_learners
 from questbot.storage.sql.store import SqlStore
 
 T = TypeVar("T")
@@ -140,7 +140,7 @@ class PostgresStore(SqlStore):
             if not locked:
                 raise Busy("learner")
         else:
-            recorded = await conn.fetchval(events.RECORDED_REPLIES, platform, event_id)
+            recorded = await conn.fetchval(RECORDED_REPLIES, platform, event_id)
         learners = Learners(None if learner_id is None else str(learner_id), None)
         return await run(conn, events.handle_event(platform, event_id, request, decide,
                                                    learners, recorded))

@@ -15,7 +15,7 @@ from questbot.domain.progress import Snapshot
 from questbot.ports import Decide, LoadRequest, Outcome
 from questbot.storage.sql import events
 from questbot.storage.sql.program import Program
-from questbot.storage.sql.snapshot import find_learners
+from questbot.storage.sql.snapshot import find_learners, record_and_actor
 from questbot.storage.sql.store import SqlStore
 from questbot.storage.sqlite.checkpoint import checkpoint
 from questbot.storage.sqlite.executor import run, run_reading
@@ -91,7 +91,13 @@ class SqliteStore(SqlStore):
             return decision
 
         def job(conn: sqlite3.Connection) -> Outcome:
-            learners = run(conn, find_learners(request))  # one writer: nothing to lock
+            # one writer: nothing to lock between finding the learners and reading them
+            if request.names_actor_only:
+                recorded, learners = run(conn, record_and_actor(platform, event_id,
+                                                                request.actor))
+                return run(conn, events.handle_event(platform, event_id, request, deciding,
+                                                     learners, recorded))
+            learners = run(conn, find_learners(request))
             return run(conn, events.handle_event(platform, event_id, request, deciding,
                                                  learners))
 
