@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +27,18 @@ from questbot.domain.messages import Event, Outbound, Text
 from questbot.domain.progress import LearnerState, Role, Snapshot, StepState
 from questbot.i18n import shipped_languages, translate
 from questbot.ports import Board
+
+
+@functools.lru_cache(maxsize=512)  # asked several times an event, of a handful of values
+def _pick_language(chosen: str | None, platform: str, default: str) -> str:
+    shipped = shipped_languages()
+    if chosen in shipped:
+        return chosen
+    if platform:
+        primary = platform.split("-", 1)[0].lower()
+        if primary in shipped:
+            return primary
+    return default if default in shipped else "en"
 
 
 @dataclass(frozen=True)
@@ -84,15 +97,7 @@ class Work:
         return self.language_of(actor.language if actor else None, self.event.language)
 
     def language_of(self, chosen: str | None, platform: str = "") -> str:
-        shipped = shipped_languages()
-        if chosen in shipped:
-            return chosen
-        if platform:
-            primary = platform.split("-", 1)[0].lower()
-            if primary in shipped:
-                return primary
-        default = self.ctx.settings.default_language
-        return default if default in shipped else "en"
+        return _pick_language(chosen, platform, self.ctx.settings.default_language)
 
     def t(self, key: str, **params: object) -> str:
         return translate(key, self.language, **params)
