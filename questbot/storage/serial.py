@@ -9,6 +9,7 @@ from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any, cast
 
+from questbot.domain.codec import compact_json
 from questbot.domain.progress import ActiveQuiz
 
 
@@ -45,14 +46,13 @@ def load_json(text: str) -> Any:
     return value if end == len(text) else json.loads(text)
 
 
-# json.dumps builds an encoder on every call when given options; this one is built once.
-_ENCODER = json.JSONEncoder(separators=(",", ":"), sort_keys=True)
+_ENCODE = compact_json(sort_keys=True)
 
 
 def dump_json(value: Any) -> str:
     """Compact, keys sorted: what ``json.dumps(value, separators=(",", ":"), sort_keys=True)``
     writes."""
-    return _ENCODER.encode(value)
+    return _ENCODE(value)
 
 
 QUIZ_FIELDS = tuple(f.name for f in fields(ActiveQuiz))
