@@ -85,6 +85,8 @@ class Work:
     _dirty_learners: dict[str, LearnerState] = field(default_factory=dict)
     _dirty_steps: dict[tuple[str, str, str], tuple[str, StepState]] = field(default_factory=dict)
     _dirty_play: dict[str, LearnerState] = field(default_factory=dict)
+    # the sender's language as last worked out, and the choice it was worked out from
+    _language: tuple[object, str] = (object(), "")
 
     @property
     def now(self) -> datetime:
@@ -94,7 +96,12 @@ class Work:
     def language(self) -> str:
         """The sender's: chosen with /language, else the platform's, else the community's."""
         actor = self.snapshot.actor
-        return self.language_of(actor.language if actor else None, self.event.language)
+        chosen = actor.language if actor else None
+        seen, language = self._language
+        if seen != chosen:  # asked for every sentence; the choice changes only by /language
+            language = self.language_of(chosen, self.event.language)
+            self._language = (chosen, language)
+        return language
 
     def language_of(self, chosen: str | None, platform: str = "") -> str:
         return _pick_language(chosen, platform, self.ctx.settings.default_language)
