@@ -35,6 +35,17 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _handle_event(platform: str, event_id: str, request: LoadRequest, decide: Decide
+                  ) -> Program[Outcome]:
+    """One writer: nothing to lock between finding the learners and reading them."""
+    if request.names_actor_only:
+        recorded, learners = yield from record_and_actor(platform, event_id, request.actor)
+        return (yield from events.handle_event(platform, event_id, request, decide, learners,
+                                               recorded))
+    learners = yield from find_learners(request)
+    return (yield from events.handle_event(platform, event_id, request, decide, learners))
+
+
 class SqliteStore(SqlStore):
     def __init__(self, path: Path, max_batch: int = 256, *, auto_migrate: bool = True) -> None:
         self.path = path
@@ -90,18 +101,8 @@ class SqliteStore(SqlStore):
             forgot.extend(True for c in decision.changes if isinstance(c, ForgetLearner))
             return decision
 
-        def job(conn: sqlite3.Connection) -> Outcome:
-            # one writer: nothing to lock between finding the learners and reading them
-            if request.names_actor_only:
-                recorded, learners = run(conn, record_and_actor(platform, event_id,
-                                                                request.actor))
-                return run(conn, events.handle_event(platform, event_id, request, deciding,
-                                                     learners, recorded))
-            learners = run(conn, find_learners(request))
-            return run(conn, events.handle_event(platform, event_id, request, deciding,
-                                                 learners))
-
-        outcome = await self._writer.submit(job)
+        outcome = await self._writer.submit(
+            lambda conn: run(conn, _handle_event(platform, event_id, request, deciding)))
         if forgot:  # committed: now push the old page versions out of the -wal file
             await asyncio.to_thread(checkpoint, self.path)
         return outcome
