@@ -207,15 +207,19 @@ class Work:
 
     def decision(self) -> Decision:
         changes = list(self.changes)
-        changes.extend(PutStep(learner_id, step) for learner_id, step in self._dirty_steps.values())
-        changes.extend(
-            UpdateLearner(lr.learner_id, lr.display_name, lr.stored_role, lr.quiz,
-                          tuple(lr.failed_checkins), lr.email, lr.show_name,
-                          tuple(lr.failed_links), lr.language, lr.on_leaderboard,
-                          lr.home_community, tuple(sorted(lr.participation_today.items())))
-            for lr in self._dirty_learners.values()
-        )
-        changes.extend(PutPlay(lr.learner_id, lr.play) for lr in self._dirty_play.values())
+        if self._dirty_steps:
+            changes.extend(PutStep(learner_id, step)
+                           for learner_id, step in self._dirty_steps.values())
+        if self._dirty_learners:
+            changes.extend(
+                UpdateLearner(lr.learner_id, lr.display_name, lr.stored_role, lr.quiz,
+                              tuple(lr.failed_checkins), lr.email, lr.show_name,
+                              tuple(lr.failed_links), lr.language, lr.on_leaderboard,
+                              lr.home_community, tuple(sorted(lr.participation_today.items())))
+                for lr in self._dirty_learners.values()
+            )
+        if self._dirty_play:
+            changes.extend(PutPlay(lr.learner_id, lr.play) for lr in self._dirty_play.values())
         # In a group, what the event said is one message (the step, its XP, its badge).
         replies = tuple(self.replies) if self.event.conversation.private \
             else one_message(self.replies)
