@@ -171,10 +171,20 @@ def translate(key: str, language: str = "en", **params: object) -> str:
     """The sentence ``key`` in ``language`` (``fr``, ``gd-GB``...), its ``{name}`` parameters
     filled in; a message with plural forms takes the form its count parameter calls for."""
     language = _language(language)
-    template = (_lookup(catalogue(language), key, params) or ADDED.get(language, {}).get(key)
-                or _lookup(_source(), key, params) or ADDED.get(SOURCE_LANGUAGE, {}).get(key)
-                or key)
+    template = _FOUND.get((language, key))
+    if template is None:
+        core = _lookup(catalogue(language), key, params)
+        if core is not None and key not in PLURAL_COUNTS:
+            _FOUND[language, key] = core
+        template = (core or ADDED.get(language, {}).get(key)
+                    or _lookup(_source(), key, params)
+                    or ADDED.get(SOURCE_LANGUAGE, {}).get(key) or key)
     return template.format_map(_Params(params))
+
+
+# The core catalogue's sentences without plural forms, by language and key, once looked up:
+# the catalogues are read once, and every reply says several sentences.
+_FOUND: dict[tuple[str, str], str] = {}
 
 
 @functools.cache

@@ -1,5 +1,5 @@
 """The PostgreSQL store, for several bot and web processes sharing one database. Events that
-arrive together are committed together (``batcher``), each in its own savepoint; events of one
+arrive together are committed together (``batcher``), each all-or-nothing; events of one
 learner are serialized with advisory locks, events of different learners run side by side,
 and an event that collides with another transaction is retried on its own."""
 
