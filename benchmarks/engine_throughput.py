@@ -28,6 +28,7 @@ from pathlib import Path
 import aiosqlite
 import asyncpg
 
+from benchmarks.cpu import CpuReading
 from benchmarks.figures import FULL, Figure, Scale
 from benchmarks.fsync_probe import fsync_latencies
 from questbot.app.tuning import tune_garbage_collector
@@ -141,7 +142,9 @@ async def questbot_run(folder: Path, learners: int, events: int, *, pace_share: 
 
     commits = store.writer if isinstance(store, SqliteStore) else store.batcher
     before = (commits.batches, commits.jobs)
+    began = CpuReading.now()
     throughput, _ = await saturate(handle, learners, events)
+    cpu = CpuReading.now().since(began)
     per_commit = (commits.jobs - before[1]) / max(1, commits.batches - before[0])
     pace = rate if rate is not None else pace_share * throughput
     latencies = await paced(handle, learners, pace, seconds)
@@ -149,7 +152,10 @@ async def questbot_run(folder: Path, learners: int, events: int, *, pace_share: 
     await drop()
     return {"events/s": throughput, "paced events/s": pace,
             "p50 ms": 1000 * statistics.median(latencies),
-            "p99 ms": 1000 * percentile(latencies, 0.99), "events per commit": per_commit}
+            "p99 ms": 1000 * percentile(latencies, 0.99), "events per commit": per_commit,
+            "own cpu ms per event": 1000 * cpu.own / (learners * events),
+            "server cpu ms per event": (-1.0 if cpu.server is None
+                                        else 1000 * cpu.server / (learners * events))}
 
 
 async def _open_store(folder: Path, postgres: str | None, shared_schema: str | None

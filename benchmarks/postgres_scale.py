@@ -20,6 +20,7 @@ from pathlib import Path
 
 import asyncpg
 
+from benchmarks.cpu import cores
 from benchmarks.engine_throughput import questbot_run
 from benchmarks.figures import FULL, Figure, Scale
 
@@ -78,11 +79,28 @@ def figures(scale: Scale = FULL) -> list[Figure]:
     one = asyncio.run(questbot_run(Path("."), scale.learners, scale.events, seconds=0.5,
                                    postgres=URL))
     two = _two_processes(URL, scale)
-    return [
+    found = [
         Figure("PostgreSQL events/s, one process (vs SQLite)", one["events/s"],
                lite["events/s"], "events/s", target_ratio=0.5),
         Figure("PostgreSQL events/s, two processes (vs one)", two, one["events/s"],
                "events/s", target_ratio=1.5),
+    ]
+    return found + _cpu_figures(one, lite)
+
+
+def _cpu_figures(one: dict[str, float], lite: dict[str, float]) -> list[Figure]:
+    """What an event costs the machine (questbot's process and the server's together), and so
+    the most any number of processes could reach on this machine's cores: where one process
+    already keeps them busy, a second has little left to take."""
+    server = one["server cpu ms per event"]
+    if server < 0:
+        return []
+    each = one["own cpu ms per event"] + server
+    return [
+        Figure("PostgreSQL CPU per event, questbot + server (vs SQLite's questbot)", each,
+               lite["own cpu ms per event"], "ms", higher_is_better=False),
+        Figure(f"PostgreSQL events/s the {cores()} cores allow at that cost (vs one process)",
+               cores() * 1000 / each, one["events/s"], "events/s"),
     ]
 
 

@@ -17,6 +17,7 @@ from nacl.signing import SigningKey
 
 from questbot.badges import ob3
 from questbot.badges.canonical import canonical_nquads, check_all_terms_defined
+from questbot.badges.clr import RecordedBadge, clr_credential
 from questbot.badges.contexts import OB_EXTENSIONS, OB_V3, VC_V2, context_document
 from questbot.badges.fastcanon import FastCanonicalizer
 from questbot.badges.multikey import (
@@ -431,3 +432,18 @@ def test_each_difference_found_is_filled_in_exactly_or_left_to_pyld(
     fast = FastCanonicalizer()
     assert outcome(fast, document) == outcome(canonical_nquads, document)
     assert (fast.hits, fast.fallbacks) == ((1, 0) if filled_in else (0, 1))
+
+
+def test_a_learner_record_goes_to_the_reference_path_at_once_and_matches() -> None:
+    """The badges inside a record carry proofs (named graphs): no template is tried."""
+    fast = FastCanonicalizer()
+    method = verification_method(bytes(KEY.verify_key))
+    badges = [RecordedBadge("python-basics.badge", sign(
+        ob3.credential(facts(f"aw{n}"), badge_class(), recipient(salt=f"s{n}"), issuer=ISSUER,
+                       issuer_did=DID, urls=URLS), KEY, method, facts().awarded_at))
+              for n in range(2)]
+    record = clr_credential(badges, {}, recipient(), record_id="urn:uuid:1", name="Record",
+                            issuer=ISSUER, issuer_did=DID, valid_from=facts().awarded_at)
+    assert fast(record) == canonical_nquads(record)
+    assert (fast.hits, fast.fallbacks) == (0, 1)
+    assert not fast.knows_cheaply(record)

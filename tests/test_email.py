@@ -291,6 +291,7 @@ def test_badges_awarded_from_the_command_line_wait_in_the_outbox_and_go_by_email
     ({"QUESTBOT_SMTP_URL": "smtp://u:hunter2-secret@mail.example.org:99999"}, "65535"),
     ({"QUESTBOT_SMTP_URL": "smtp://u:hunter2-secret@mail.example.org/x?y=1"}, "no path"),
     ({"QUESTBOT_SMTP_URL": "smtp://u:hunter2-secret@"}, "names no server"),
+    ({"QUESTBOT_SMTP_URL": "smtp://u:hunter2@secret@mail.example.org"}, "%40"),
     ({"QUESTBOT_SMTP_FROM": "badges@example.org"}, "QUESTBOT_SMTP_URL: needed"),
     ({"QUESTBOT_SMTP_URL": "smtps://u:hunter2-secret@mail.example.org",
       "QUESTBOT_SMTP_FROM": "not an address"}, "QUESTBOT_SMTP_FROM: expected an address"),
@@ -380,12 +381,14 @@ async def test_messages_an_older_version_queued_for_addresses_are_listed_not_ema
     import sqlite3  # noqa: PLC0415
 
     from questbot.storage import SqliteStore  # noqa: PLC0415
-    from questbot.storage.sql.migrations import LATEST  # noqa: PLC0415
+    from questbot.storage.sql.migrations import MIGRATIONS  # noqa: PLC0415
     from questbot.storage.sqlite.migrations import migrate  # noqa: PLC0415
 
     path = tmp_path / "old.sqlite3"
     conn = sqlite3.connect(path, isolation_level=None)
-    migrate(conn, upto=LATEST - 1)
+    before_email = next(number for number, migration in enumerate(MIGRATIONS, start=1)
+                        if migration.why.startswith("email:")) - 1
+    migrate(conn, upto=before_email)
     conn.execute("INSERT INTO outbox (platform, platform_user_id, learner_id, message,"
                  " created_at) VALUES ('email', 'old@example.org', '', ?, ?), ('console',"
                  " 'alice', '', ?, ?)", ('{"kind": "Text", "text": "old news"}',

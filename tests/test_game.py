@@ -10,16 +10,20 @@ import sqlite3
 import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from questbot.app.seasons import close_seasons
 from questbot.catalog import Catalog, load_catalog
 from questbot.catalog.game import Levels
 from questbot.domain import ConversationRef, Event, UserRef
 from questbot.domain.messages import Delivery, PostMessage, Text
-from questbot.domain.seasons import day_of, season_of
+from questbot.domain.seasons import SeasonKind, day_of, season_days, season_of
 from questbot.engine import EngineSettings, QuestEngine
+from questbot.engine.leaderboards import season_name
 from questbot.engine.views import progress_bar
 from questbot.ports import BoardQuery, Store
 from questbot.storage import SqliteStore
@@ -31,6 +35,7 @@ from questbot.storage.sqlite.migrations import migrate
 from tests.helpers import FakeClock, Player, render
 
 TUTOR = UserRef("console", "tina")
+ZONES = ["UTC", "Europe/London", "Pacific/Kiritimati", "Pacific/Pago_Pago", "America/Sao_Paulo"]
 
 QUEST = """\
 schema_version: 1
@@ -326,7 +331,8 @@ async def test_a_season_closes_once_with_its_standings_archived_and_winners_told
     assert await close_seasons(store, catalog, clock.now()) == []
     told = await store.pending_deliveries("console", 100)
     won = sorted((d.recipient.user_id, d.message.text) for d in told
-                 if isinstance(d.message, Text) and "Season 2026-W49" in d.message.text)
+                 if isinstance(d.message, Text)
+                 and "Season Nov 30\u2009–\u2009Dec 6, 2026 of" in d.message.text)
     assert [who for who, _ in won] == ["alice", "bob"]  # the tied winners; carol came third
     assert all("rank 1 with 100 XP" in text for _, text in won)
     archived = await _read(store, _rows(
@@ -337,6 +343,32 @@ async def test_a_season_closes_once_with_its_standings_archived_and_winners_told
     left = await _read(store, _rows("SELECT count(*) FROM xp_totals WHERE period = $1",
                                   "2026-W49"))
     assert left[0][0] == 0
+
+
+# Babel puts thin spaces round the dash
+@pytest.mark.parametrize(("key", "language", "label"), [
+    ("2026-12", "en", "December 2026"), ("2026-12", "fr", "décembre 2026"),
+    ("2026-12", "gd", "An Dùbhlachd 2026"), ("2026-W49", "fr", "30 nov.\u2009–\u20096 déc. 2026"),
+    ("2026-W53", "en", "Dec 28, 2026\u2009–\u2009Jan 3, 2027"), ("all", "en", "all")])
+def test_a_season_is_named_in_the_readers_language(key: str, language: str,
+                                                    label: str) -> None:
+    assert season_name(key, language) == label
+
+
+@settings(max_examples=200, deadline=None)
+@given(moment=st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2099, 12, 1),
+                           timezones=st.just(UTC)),
+       kind=st.sampled_from(["weekly", "monthly"]), zone=st.sampled_from(ZONES))
+def test_every_season_spans_the_days_it_holds(moment: datetime, kind: SeasonKind,
+                                              zone: str) -> None:
+    key = season_of(kind, moment, ZoneInfo(zone))
+    assert key is not None
+    days = season_days(key)
+    assert days is not None
+    first, last = days
+    assert first <= moment.astimezone(ZoneInfo(zone)).date() <= last
+    assert (last - first).days == 6 if kind == "weekly" else 27 <= (last - first).days <= 30
+    assert season_name(key, "en") != key
 
 
 async def test_forgetting_a_learner_removes_their_xp_from_every_board(
@@ -438,7 +470,8 @@ async def test_level_names_and_winners_messages_are_in_the_learners_language(
     clock.current = datetime(2026, 12, 14, 12, 0, tzinfo=UTC)
     await close_seasons(store, catalog, clock.now())
     told = [render([d.message]) for d in await store.pending_deliveries("console", 100)]
-    assert any("La saison 2026-W49 de The Club est terminée" in text and "rang 1" in text
+    won = "La saison 30 nov.\u2009–\u20096 déc. 2026 de The Club est terminée"
+    assert any(won in text and "rang 1" in text
                for text in told)
 
 

@@ -19,6 +19,7 @@ import aiohttp
 import openbadges_bakery
 
 from questbot.badges.proof import sign
+from questbot.domain import BadgeAwarded
 from tests.paths import ROOT
 from tests.requirements import need, need_node
 from tests.server import Server, running_server
@@ -156,3 +157,37 @@ async def test_a_did_web_issuer_is_resolved_from_the_server_only(tmp_path: Path)
         offline = await node_verdict(credential, None)
     assert offline["verified"] is False
     assert "offline" in offline["error"] and "signature" not in offline["error"].lower(), offline
+
+
+async def test_a_learner_record_and_each_badge_in_it_verify_independently(
+        server: Server) -> None:
+    """The CLR 2.0 record verifies as a whole, each badge inside verifies alone (status
+    checks on), and a changed association or a removed badge breaks the record's proof."""
+    await server.say("alice", "/start")
+    for quest in ("python-basics", "git-workshop", "portfolio"):
+        await server.say("tina", f"/grant alice {quest} badge finished the course")
+    award_ids = [d.message.award_id for d in await server.deliveries()
+                 if isinstance(d.message, BadgeAwarded)]
+    assert len(award_ids) == 4  # three badges and the pathway's
+    await server.services.badges.issue_missing()
+    first = await server.services.store.credential(award_ids[0])
+    assert first is not None
+    record = await server.services.badges.record(first.award.learner_id, award_ids)
+    assert record is not None
+    inside = record["credentialSubject"]["verifiableCredential"]
+    assert len(inside) == 4
+    assert await node_verdict(record, server) == {"verified": True, "error": None}
+    results = await asyncio.gather(*(node_verdict(c, server) for c in inside))
+    assert results == [{"verified": True, "error": None}] * 4
+
+    association = json.loads(json.dumps(record))
+    association["credentialSubject"]["association"][0]["targetId"] = \
+        association["credentialSubject"]["association"][2]["targetId"]
+    fewer = json.loads(json.dumps(record))
+    del fewer["credentialSubject"]["verifiableCredential"][0]
+    relabelled = json.loads(json.dumps(record))
+    relabelled["credentialSubject"]["association"][0]["associationType"] = "isPeerOf"
+    for forged in (association, fewer, relabelled):
+        result = await node_verdict(forged, server)
+        assert result["verified"] is False
+        assert "signature" in result["error"].lower(), result

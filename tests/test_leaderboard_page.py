@@ -3,6 +3,8 @@ language, naming only learners who opted in."""
 
 from __future__ import annotations
 
+import re
+
 import aiohttp
 import pytest
 
@@ -31,6 +33,7 @@ async def test_the_page_names_only_learners_who_opted_in(server: Server, languag
     assert title in page
     assert page.count(f"<td>{anonymous}</td>") == 2  # in the season's and the all-time table
     assert page.count("<td>Alice</td>") == 2
+    assert not re.search(r"\b\d{4}-(W\d{2}|\d{2})\b", page)  # the season is named, not keyed
 
 
 async def test_an_unknown_community_has_no_page(server: Server) -> None:

@@ -262,6 +262,24 @@ async def test_the_last_component_awards_the_pathway_badge_and_a_redelivery_noth
     assert "/pathways/junior-python-developer" in text
 
 
+async def test_badges_of_two_linked_accounts_complete_a_pathway_at_once(
+        alice: Player, tutor: Player, engine: QuestEngine, store: Store) -> None:
+    elsewhere = Player(engine, UserRef("console", "alice-phone"), "Alice")
+    await alice.say("/start")
+    await grant(tutor, "alice", "python-basics")
+    await grant(tutor, "alice", "git-workshop")
+    await elsewhere.say("/start")
+    await grant(tutor, "alice-phone", "portfolio")
+    code = (await alice.say("/link")).split("link code is ")[1].split(".")[0]
+    reply = await elsewhere.say(f"/link {code}")
+    assert "Linked!" in reply and "Junior Python developer" in reply
+    assert len(await pathway_awards(store, alice.user)) == 1
+    assert await pathway_awards(store, elsewhere.user) == await pathway_awards(store,
+                                                                               alice.user)
+    await grant(tutor, "alice", "community-helper")  # nothing more to complete
+    assert len(await pathway_awards(store, alice.user)) == 1
+
+
 async def test_pathways_shows_what_is_next_and_which_quest_gives_it(
         alice: Player, tutor: Player) -> None:
     await alice.say("/start")

@@ -37,6 +37,12 @@ QUESTS = [
     quest("basics"),
     quest("advanced", requires_quests=["basics"]),
     quest("meetup", opens=OPENS, closes=CLOSES),
+    {**quest("evening", opens=OPENS, closes=CLOSES), "steps": [
+        {"id": "talk", "kind": "participation", "title": "Talk", "count": 1},
+        {"id": "check", "kind": "quiz", "title": "Check", "pass_mark": 1, "questions": [
+            {"text": "Pick b", "choices": ["a", "b"], "answer": "b"},
+            {"text": "Pick a", "choices": ["a", "b"], "answer": "a"}]},
+        {"id": "shown", "kind": "participation", "title": "Shown", "action": "grant"}]},
     quest("weekly", repeatable={"cooldown": "7d"}),
     quest("weekly-star", repeatable={"cooldown": "7d"}, repeatable_badge=True),
 ]
@@ -186,6 +192,24 @@ async def test_a_quest_opens_and_closes_at_its_dates(alice: Player, clock: FakeC
         assert "You joined Quest meetup" in reply
     else:
         assert refusal in reply and "You joined" not in reply
+
+
+async def test_no_step_of_a_closed_quest_counts_but_a_tutors_grant(
+        alice: Player, tutor: Player, clock: FakeClock) -> None:
+    clock.current = OPENS_UTC
+    assert "You joined Quest evening" in await alice.say("/join evening")
+    assert "Pick b" in await alice.say("/quiz evening check")
+    assert "Pick a" in await alice.say("b")
+    clock.current = CLOSES_UTC + timedelta(seconds=1)
+    assert "Quest evening closed on" in await alice.say("a")  # begun before, not finished after
+    await alice.post("hello everyone")
+    assert "Quest evening closed on" in await alice.say("/quiz evening check")
+    assert "○ Talk: 0/1 message" in await alice.say("/progress")
+    await grant(tutor, "evening", "shown")
+    assert "✓ Shown" in await alice.say("/progress")
+    clock.current = CLOSES_UTC  # inclusive: the last second still counts
+    await alice.post("hello again")
+    assert "✓ Talk" in await alice.say("/progress")
 
 
 async def test_dates_are_shown_in_the_quests_own_time_zone(alice: Player) -> None:

@@ -2,16 +2,17 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from questbot.catalog import Catalog
 from questbot.domain import UserRef
-from questbot.domain.changes import Decision
+from questbot.domain.changes import Decision, PutEnrolment
 from questbot.domain.errors import StoreError
 from questbot.domain.messages import Text
+from questbot.domain.progress import Enrolment
 from questbot.engine import EngineSettings, QuestEngine
 from questbot.ports import LoadRequest, Store
 from questbot.storage import SqliteStore
@@ -82,6 +83,35 @@ async def test_a_failing_event_rolls_back_alone(store: SqliteStore) -> None:
     retry = await store.handle_event("console", "x1", LoadRequest(ALICE), ok)
     assert retry.duplicate is False
     assert (await store.handle_event("console", "x2", LoadRequest(ALICE), ok)).duplicate
+
+
+async def test_an_event_whose_write_fails_leaves_nothing_and_the_others_stand(
+        store: Store) -> None:
+    """A write the database refuses (here an enrolment of a learner who does not exist)
+    comes after the event's record was written: neither is kept, and the events committed
+    beside it are kept whole."""
+    def bad(_: object) -> Decision:
+        return Decision((Text("never"),), (PutEnrolment("nobody", Enrolment(
+            "python-basics", "v1", datetime(2026, 12, 1, tzinfo=UTC))),))
+
+    def ok(_: object) -> Decision:
+        return Decision((Text("fine"),))
+
+    users = [UserRef("console", f"learner{n}") for n in range(30)]
+    outcomes = await asyncio.gather(
+        *(store.handle_event("console", f"ok-{n}", LoadRequest(u), ok)
+          for n, u in enumerate(users[:15])),
+        store.handle_event("console", "bad", LoadRequest(ALICE), bad),
+        *(store.handle_event("console", f"ok-{n + 15}", LoadRequest(u), ok)
+          for n, u in enumerate(users[15:])), return_exceptions=True)
+    failed = outcomes.pop(15)
+    assert isinstance(failed, Exception) and not isinstance(failed, AssertionError)
+    assert all(not isinstance(o, BaseException) and not o.duplicate for o in outcomes)
+    for n, user in enumerate(users):  # each was recorded once, with its answer
+        again = await store.handle_event("console", f"ok-{n}", LoadRequest(user), ok)
+        assert again.duplicate and again.replies == (Text("fine"),)
+    retry = await store.handle_event("console", "bad", LoadRequest(ALICE), ok)
+    assert retry.duplicate is False  # the refused event was not recorded
 
 
 async def test_an_unexpected_failure_is_an_apology_not_a_traceback(engine: QuestEngine,

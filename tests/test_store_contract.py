@@ -24,7 +24,7 @@ ALICE, BOB = UserRef("console", "alice"), UserRef("console", "bob")
 ALICE_ELSEWHERE = UserRef("telegram", "4242")
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
 ANYTHING_WITH_A_DIGIT = re.compile(r"[A-Za-z0-9_.-]*\d[A-Za-z0-9_.-]*")
-UNGUESSABLE = re.compile(r"/(?:evidence|badges|dashboard/sign-in)/[\w-]+")
+UNGUESSABLE = re.compile(r"/(?:evidence|badges|dashboard/sign-in|wallet)/[\w-]+")
 
 
 class Recording:
@@ -111,6 +111,8 @@ async def conversation(engine: QuestEngine, clock: FakeClock, store: Store) -> l
     await say(tina, "/dashboard")
     await say(alice, "/progress")
     await say(alice, "/badges")
+    await say(alice, "/wallet")
+    await say(alice, "/wallet hide 1")
     await say(bob, "/forget confirm")
     await say(bob, "/progress")
     codes = {link: "CODE", confirm: "CONFIRMATION", claim: "CLAIM"}

@@ -291,6 +291,7 @@ async def test_others_are_answered_while_a_large_credential_is_verified(
         offline_server: Server) -> None:
     body = credential_at_the_size_limit()
     await offline_server.say("alice", "/join python-basics")
+    started = time.perf_counter()
     verifying = asyncio.create_task(post(offline_server, body))
     health: list[float] = []
     chat: list[float] = []
@@ -305,10 +306,14 @@ async def test_others_are_answered_while_a_large_credential_is_verified(
             chat.append(time.perf_counter() - began)
             await asyncio.sleep(0.02)
     status, verdict = await verifying
+    took = time.perf_counter() - started
     assert status == 200 and verdict["status"] == "tampered"
     assert len(health) >= 3, "the verification was too quick to observe"
-    assert max(health) < 0.1, health
-    assert max(chat) < 0.1, chat
+    # Were the loop blocked while the credential is read, one answer would wait for most of
+    # it: each must come in a small share of the verification's own time (so a slow machine
+    # is judged by its own pace, not by a fixed time).
+    assert max(health) < took / 4, (health, took)
+    assert max(chat) < took / 4, (chat, took)
 
 
 @pytest.mark.parametrize(("headers", "body"), [

@@ -37,7 +37,7 @@ from questbot.domain.channels import channel_of
 from questbot.domain.progress import Role
 from questbot.kit import Attempted, BackgroundTasks, OutboxPump, Sent, badge_png, send_or_keep
 from questbot.ports import AdapterContext
-from questbot_discord.client import PLATFORM, Interaction, QuestClient, member_ref
+from questbot_discord.client import PLATFORM, Interaction, QuestClient, member_ref, quest_client
 from questbot_discord.render import (
     NO_MENTIONS,
     badge_message,
@@ -77,7 +77,8 @@ class DiscordAdapter:
         intents = discord.Intents.default()
         intents.message_content = True  # privileged: enable it in the Developer Portal
         point_at(self.settings)
-        client = QuestClient(self, intents, self.settings.guild_ids)
+        client = quest_client(self, intents, self.settings.guild_ids,
+                              self.settings.shard_count, self.settings.shard_ids)
         self._client = client
         try:
             await client.login(self.settings.bot_token)

@@ -48,10 +48,13 @@ class Handlers(Protocol):
 
 class QuestClient(discord.Client):
     def __init__(self, handlers: Handlers, intents: discord.Intents,
-                 guild_ids: Sequence[int] = ()) -> None:
-        super().__init__(intents=intents, allowed_mentions=NO_MENTIONS)  # echoes never ping
+                 guild_ids: Sequence[int] = (), *, sync_commands: bool = True,
+                 **shards: Any) -> None:
+        super().__init__(intents=intents, allowed_mentions=NO_MENTIONS,  # echoes never ping
+                         **shards)
         self.adapter = handlers
         self._guild_ids = tuple(guild_ids)
+        self._sync_commands = sync_commands
         self.tree = app_commands.CommandTree(self)
         _register(self.tree, handlers)
         restrict(self.tree)
@@ -59,6 +62,8 @@ class QuestClient(discord.Client):
     async def setup_hook(self) -> None:
         self.add_dynamic_items(AnswerButton, TypeAnswerButton)  # buttons survive restarts
         await self.tree.set_translator(CatalogueTranslator())
+        if not self._sync_commands:
+            return  # the process running shard 0 does it
         guilds = self._guild_ids
         for guild_id in guilds:
             guild = discord.Object(id=guild_id)
@@ -78,6 +83,20 @@ class QuestClient(discord.Client):
 
     async def on_typed_answer(self, interaction: Interaction, text: str) -> None:
         await self.adapter.run(interaction, Answer(text), ephemeral=True)
+
+
+class ShardedQuestClient(QuestClient, discord.AutoShardedClient):
+    """The same client over several gateway connections (``shard_ids`` of ``shard_count``),
+    for a bot in more servers than one connection may carry."""
+
+
+def quest_client(handlers: Handlers, intents: discord.Intents, guild_ids: Sequence[int],
+                 shard_count: int | None, shard_ids: Sequence[int]) -> QuestClient:
+    if shard_count is None:
+        return QuestClient(handlers, intents, guild_ids)
+    return ShardedQuestClient(handlers, intents, guild_ids,
+                              sync_commands=not shard_ids or 0 in shard_ids,
+                              shard_count=shard_count, shard_ids=list(shard_ids) or None)
 
 
 def restrict(tree: app_commands.CommandTree[Any]) -> None:

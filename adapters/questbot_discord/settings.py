@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
-from questbot.kit import AdapterSettings
+from questbot.kit import AdapterSettings, problem
 
 ID_HINT = "expected a Discord id (a number)"
 
@@ -20,6 +20,28 @@ class DiscordSettings(AdapterSettings):
                          description="the REST API's address (a local server, a proxy)")
     gateway_url: str = Field("wss://gateway.discord.gg/",
                              description="the gateway's address (a local server, a proxy)")
+    shard_count: int | None = Field(
+        None, ge=1, le=4096,
+        description="how many shards the bot's gateway connection is split into, over all"
+                    " processes (unset: one connection, no sharding)")
+    shard_ids: tuple[int, ...] = Field(
+        (), description="the shards this process runs, e.g. 0,1 (unset: all of them); the"
+                        " process running shard 0 syncs the slash commands and gets DMs")
+
+    @model_validator(mode="after")
+    def _shards(self) -> DiscordSettings:
+        if self.shard_ids and self.shard_count is None:
+            raise ValueError(problem("shard_ids", "needs shard_count, the number of shards"
+                                                  " over all processes"))
+        if self.shard_count is not None:
+            wrong = [s for s in self.shard_ids if not 0 <= s < self.shard_count]
+            if wrong:
+                raise ValueError(problem("shard_ids", f"shard {wrong[0]} is not one of"
+                                                      f" 0-{self.shard_count - 1}"))
+            if len(set(self.shard_ids)) != len(self.shard_ids):
+                raise ValueError(problem("shard_ids", "a shard is named twice"))
+        return self
+
 
     @field_validator("token")
     @classmethod

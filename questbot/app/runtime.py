@@ -22,7 +22,7 @@ from questbot.app.adapters import create_adapter, discover_plugins
 from questbot.app.badge_wiring import badge_services
 from questbot.app.boards import CatalogBoards
 from questbot.app.config import Settings
-from questbot.app.dashboard_wiring import dashboard_setup
+from questbot.app.dashboard_wiring import LiveEngine, dashboard_setup
 from questbot.app.library import QuestLibrary
 from questbot.app.metrics import Metrics, counting, metrics_app
 from questbot.app.seasons import keep_closing_seasons
@@ -38,6 +38,7 @@ from questbot.mail import Composer, SmtpSender, email_pump
 from questbot.ports import AdapterContext, ChatAdapter, Clock, Store
 from questbot.storage import open_store
 from questbot.web import add_badge_routes, client_max_size
+from questbot.web.wallet_page import WalletSetup
 from questbot.web.webhooks import Webhooks
 from questbot.webhooks import WebhookPump
 
@@ -81,7 +82,8 @@ def build_app(settings: Settings, clock: Clock | None = None, *,
                      cache_bytes=settings.web_cache_mb * 1024 * 1024,
                      boards=CatalogBoards(store, lambda: library.catalog, clock),
                      dashboard=dashboard_setup(settings, store, library, clock,
-                                               lambda: services.engine))
+                                               lambda: services.engine),
+                     wallet=WalletSetup(store, LiveEngine(lambda: services.engine), badges))
     app.cleanup_ctx.append(_open_store_ctx if web_only else _store_ctx)
     if not web_only:
         app.cleanup_ctx.append(_engine_ctx)

@@ -45,14 +45,14 @@ def types_of(node: dict[str, Any], where: str) -> tuple[str, ...]:
     return tuple(values)
 
 
-def _one_or_many(value: Any, where: str) -> list[dict[str, Any]]:
+def one_or_many(value: Any, where: str) -> list[dict[str, Any]]:
     values = value if isinstance(value, list) else [value]
     if not values or not all(isinstance(v, dict) for v in values):
         raise ShapeError(f"{where} is not an object or a list of objects")
     return values
 
 
-def _optional_text(node: dict[str, Any], key: str) -> str | None:
+def optional_text(node: dict[str, Any], key: str) -> str | None:
     value = node.get(key)
     if value is None:
         return None
@@ -86,8 +86,8 @@ def read_credential(document: dict[str, Any]) -> CredentialView:
     credential_id = document.get("id")
     if credential_id is not None and not isinstance(credential_id, str):
         raise ShapeError("its id is not a URL")
-    issuer_id, issuer_name = _issuer(document.get("issuer"))
-    subjects = _one_or_many(document.get("credentialSubject"), "credentialSubject")
+    issuer_id, issuer_name = issuer_of(document.get("issuer"))
+    subjects = one_or_many(document.get("credentialSubject"), "credentialSubject")
     badge_name, hashes = _subjects(subjects)
     v2 = contexts[0] == VC_V2
     from_key, until_key = ("validFrom", "validUntil") if v2 else \
@@ -96,22 +96,22 @@ def read_credential(document: dict[str, Any]) -> CredentialView:
     statuses = document.get("credentialStatus")
     return CredentialView(
         id=credential_id, issuer_id=issuer_id, issuer_name=issuer_name,
-        badge_name=badge_name or _optional_text(document, "name"),
+        badge_name=badge_name or optional_text(document, "name"),
         valid_from=parse_time(document.get(from_key), from_key),
         valid_until=parse_time(document.get(until_key), until_key),
-        valid_from_text=_optional_text(document, from_key),
-        valid_until_text=_optional_text(document, until_key),
+        valid_from_text=optional_text(document, from_key),
+        valid_until_text=optional_text(document, until_key),
         proofs=tuple(proofs if isinstance(proofs, list) else [] if proofs is None else [proofs]),
-        statuses=tuple(_one_or_many(statuses, "credentialStatus")) if statuses else (),
+        statuses=tuple(one_or_many(statuses, "credentialStatus")) if statuses else (),
         identity_hashes=hashes)
 
 
-def _issuer(value: Any) -> tuple[str, str | None]:
+def issuer_of(value: Any) -> tuple[str, str | None]:
     if isinstance(value, str) and value:
         return value, None
     if isinstance(value, dict) and isinstance(value.get("id"), str) and value["id"]:
         name = value.get("name")
-        return value["id"], name if isinstance(name, str) else _optional_text(value, "name")
+        return value["id"], name if isinstance(name, str) else optional_text(value, "name")
     raise ShapeError("its issuer is neither a URL nor an object with an id")
 
 
@@ -123,9 +123,9 @@ def _subjects(subjects: list[dict[str, Any]]) -> tuple[str | None, frozenset[str
         if achievement is not None:
             if not isinstance(achievement, dict):
                 raise ShapeError("credentialSubject.achievement is not an object")
-            name = name or _optional_text(achievement, "name")
+            name = name or optional_text(achievement, "name")
         identifiers = subject.get("identifier")
-        for identifier in _one_or_many(identifiers, "identifier") if identifiers else []:
+        for identifier in one_or_many(identifiers, "identifier") if identifiers else []:
             value = identifier.get("identityHash")
             if isinstance(value, str):
                 hashes.add(value)

@@ -35,14 +35,18 @@ def achievement(info: BadgeClassInfo, urls: Urls) -> dict[str, Any]:
     return document
 
 
+def issuer_profile(issuer: IssuerProfile, issuer_did: str) -> dict[str, Any]:
+    return {"id": issuer_did, "type": ["Profile"], "name": issuer.name, "url": issuer.url,
+            "email": issuer.email}
+
+
 def credential(facts: AwardFacts, info: BadgeClassInfo, recipient: Recipient, *,
                issuer: IssuerProfile, issuer_did: str, urls: Urls) -> dict[str, Any]:
     document: dict[str, Any] = {
         "@context": [VC_V2, OB_V3, OB_EXTENSIONS],
         "id": urls.credential(facts.award_id),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": issuer_did, "type": ["Profile"], "name": issuer.name,
-                   "url": issuer.url, "email": issuer.email},
+        "issuer": issuer_profile(issuer, issuer_did),
         "validFrom": zulu(facts.awarded_at),
         "name": info.name,
         "credentialSubject": {

@@ -11,6 +11,7 @@ from typing import Any
 from questbot.badges.bake import OB2_KEYWORD, OB3_KEYWORD, NotABadgeImage, unbake
 from questbot.badges.bounded_json import JsonRejected, load_bounded
 from questbot.badges.credential_view import CredentialView, ShapeError, read_credential
+from questbot.badges.record_view import RecordView, is_record, read_record
 from questbot.badges.verdict import Verdict
 
 _COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$")
@@ -25,6 +26,7 @@ class Inspection:
     view: CredentialView | None = None
     assertion: dict[str, Any] | None = None
     assertion_url: str | None = None
+    record: RecordView | None = None  # a learner record (CLR 2.0) instead of one badge
 
 
 def inspect(data: bytes, verdict: Verdict) -> Inspection:
@@ -37,10 +39,7 @@ def inspect(data: bytes, verdict: Verdict) -> Inspection:
         found.credential = _document(credential_text, verdict, "ob3")
         if found.credential is not None:
             found.credential_text = credential_text
-            try:
-                found.view = read_credential(found.credential)
-            except ShapeError as exc:
-                verdict.fail("invalid", "format", "not_ob3", reason=exc)
+            _read(found, found.credential, verdict)
     assertion_text = texts.get(OB2_KEYWORD)
     if assertion_text is not None:
         stripped = assertion_text.strip()
@@ -51,6 +50,18 @@ def inspect(data: bytes, verdict: Verdict) -> Inspection:
             if found.assertion is not None and not _is_assertion(found.assertion):
                 verdict.fail("invalid", "format", "not_ob2_assertion")
     return found
+
+
+def _read(found: Inspection, credential: dict[str, Any], verdict: Verdict) -> None:
+    record = is_record(credential)
+    try:
+        if record:
+            found.record = read_record(credential)
+            found.view = found.record.view
+        else:
+            found.view = read_credential(credential)
+    except ShapeError as exc:
+        verdict.fail("invalid", "format", "not_clr" if record else "not_ob3", reason=exc)
 
 
 def _is_assertion(document: dict[str, Any]) -> bool:

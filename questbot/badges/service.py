@@ -9,7 +9,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +21,7 @@ from questbot.badges.classes import badge_class_info, class_id, pathway_class_in
 from questbot.badges.fastcanon import FastCanonicalizer
 from questbot.badges.identity import LEGACY_LIST, IssuerIdentity
 from questbot.badges.keys import Keyring
+from questbot.badges.learner_record import LearnerRecords
 from questbot.badges.model import AwardFacts, BadgeClassInfo, IssuerProfile, Recipient
 from questbot.badges.pathway_map import PathwayMap, pathway_map
 from questbot.badges.proof import Canonicalizer, sign
@@ -62,6 +63,7 @@ class BadgeService:
         self._classes: dict[str, BadgeClassInfo] = {}
         self._images: dict[str, tuple[str, bytes]] = {}  # class id -> (look, PNG)
         self._lock = asyncio.Lock()
+        self.records = LearnerRecords(store, keys, issuer, identity, catalog)
 
     @property
     def keyring(self) -> Keyring:
@@ -102,6 +104,12 @@ class BadgeService:
         credential = sign(unsigned, key.signing_key, self.identity.verification_method(key),
                           award.awarded_at, self._canonicalize)
         return IssuedDocuments(ob2.assertion(facts, info, who, self.urls), credential)
+
+    async def record(self, learner_id: str, award_ids: Sequence[str], language: str = "en"
+                     ) -> dict[str, Any] | None:
+        """The learner's badges among ``award_ids`` as one signed CLR 2.0 ClrCredential
+        (revoked ones and others' left out), None when none is left (learner_record.py)."""
+        return await self.records.record(learner_id, award_ids, language)
 
     @property
     def catalog(self) -> Catalog:

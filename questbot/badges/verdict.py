@@ -19,9 +19,11 @@ _SEVERITY: dict[Status, int] = {"valid": 0, "unknown_issuer": 1, "unverifiable":
 
 
 def _filled(params: dict[str, object], language: str | None) -> dict[str, object]:
-    """Dates written out for a person (``language``), or ISO for a machine (None)."""
+    """Dates written out for a person (``language``), or ISO for a machine (None); a check
+    (a badge's inside a record) in the same language."""
     return {name: (value.isoformat() if language is None else long_date(value, language))
-            if isinstance(value, date) else value for name, value in params.items()}
+            if isinstance(value, date) else value.text(language) if isinstance(value, Check)
+            else value for name, value in params.items()}
 
 
 @dataclass
@@ -57,6 +59,8 @@ class Verdict:
     expires: str | None = None
     award_id: str | None = None
     revocation_reason: str | None = None
+    record: bool = False  # a learner record (CLR 2.0), whose badges each have a verdict
+    credentials: list[Verdict] = field(default_factory=list)
 
     def fail(self, status: Status, name: str, key: str, **params: object) -> None:
         self.checks.append(Check(name, False, key, params))
@@ -76,6 +80,8 @@ class Verdict:
         failed = [c for c in self.checks if not c.passed]
         if failed:
             return failed[0].text(language)
+        if self.record:
+            return say("summary.record_valid", language or "en")
         if self.this_server:
             return say("summary.valid_here", language or "en")
         return say("summary.valid_elsewhere", language or "en", issuer=self.issuer_id)
@@ -85,6 +91,13 @@ class Verdict:
         return self.summary_in()
 
     def to_json(self) -> dict[str, Any]:
+        found = self._own_json()
+        if self.record:
+            found["record"] = True
+            found["credentials"] = [part.to_json() for part in self.credentials]
+        return found
+
+    def _own_json(self) -> dict[str, Any]:
         return {"status": self.status, "summary": self.summary, "badge": self.badge_name,
                 "issuer": self.issuer_name, "issuerId": self.issuer_id,
                 "thisServer": self.this_server, "issuedOn": self.issued_on,

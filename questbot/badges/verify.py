@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from questbot.badges.credential_view import CredentialView
+from questbot.badges.credential_view import CredentialView, ShapeError, read_credential
 from questbot.badges.fetch import DocumentFetcher
 from questbot.badges.identity import IssuerIdentity
 from questbot.badges.key_resolver import KeyNotAuthorized, KeyResolver, KeyUnavailable
 from questbot.badges.keys import Keyring
 from questbot.badges.proof_pool import ProofChecks
 from questbot.badges.reading import Inspection, inspect
+from questbot.badges.record_view import RecordView
 from questbot.badges.status_check import StatusChecker, StatusUnavailable
 from questbot.badges.verdict import Check, Status, Verdict
 from questbot.ports import CredentialRecord
@@ -33,6 +34,7 @@ MAX_INPUT = 2 * 1024 * 1024
 MAX_PROOFS = 4
 READ_INLINE = 64 * 1024  # about a millisecond of reading at most
 CLOCK_SKEW = timedelta(minutes=5)
+RECORD_DEADLINE = 60.0  # seconds for all the badges inside one learner record
 
 Lookup = Callable[[str], Awaitable[CredentialRecord | None]]
 
@@ -76,6 +78,10 @@ class Verifier:
             verdict.fail("invalid", "format", "no_badge")
             return verdict
         keyring = self.keys()
+        if found.record is not None and found.credential_text is not None:
+            await self._check_record(found.record, found.credential_text, keyring, verdict,
+                                     now)
+            return verdict
         if found.view is not None and found.credential_text is not None:
             await self._check_credential(found.view, found.credential_text, keyring,
                                          verdict, now)
@@ -177,6 +183,48 @@ class Verifier:
                 verdict.fail("revoked", "status", "revoked")
             else:
                 verdict.passed("status", "not_revoked")
+
+    # --- a learner record (CLR 2.0): its own proof, then each badge in it alone ----------
+    async def _check_record(self, record: RecordView, text: str, keyring: Keyring,
+                            verdict: Verdict, now: datetime) -> None:
+        verdict.record = True
+        await self._check_credential(record.view, text, keyring, verdict, now)
+        if verdict.unusable:
+            return
+        try:
+            async with asyncio.timeout(RECORD_DEADLINE):
+                for document in record.credentials:
+                    verdict.credentials.append(await self._check_inside(document, keyring,
+                                                                        now))
+        except TimeoutError:
+            verdict.fail("invalid", "record", "record_too_slow",
+                         seconds=f"{RECORD_DEADLINE:g}")
+        for number, part in enumerate(verdict.credentials, start=1):
+            badge = part.badge_name or f"#{number}"
+            if part.status == "valid":
+                verdict.passed("record", "record_badge_valid", badge=badge)
+            else:
+                first = next(c for c in part.checks if not c.passed)
+                verdict.fail(part.status, "record", f"record_badge_{part.status}", badge=badge,
+                             reason=first)
+
+    async def _check_inside(self, document: Any, keyring: Keyring, now: datetime) -> Verdict:
+        """One credential of a record, as if it had been uploaded alone as JSON."""
+        verdict = Verdict()
+        if not isinstance(document, dict):
+            verdict.fail("invalid", "format", "ob3_not_object")
+            return verdict
+        try:
+            view = read_credential(document)
+        except ShapeError as exc:
+            verdict.fail("invalid", "format", "not_ob3", reason=exc)
+            return verdict
+        text = json.dumps(document, ensure_ascii=False)
+        await self._check_credential(view, text, keyring, verdict, now)
+        if not verdict.unusable:
+            found = Inspection(credential=document, credential_text=text, view=view)
+            await self._check_ours(found, keyring, verdict, now)
+        return verdict
 
     # --- this server's records ---------------------------------------------------------------
     def _award_id(self, url: str | None, prefix: str) -> str | None:

@@ -100,9 +100,12 @@ class LocalizedText(str):
     def text(self, language: str, fallback: str | None = None) -> str:
         """The text in ``language`` (``fr-CA`` finds ``fr``), else in ``fallback``, else in
         the quest's default language, else the first given."""
-        for wanted in (language, primary_language(language), fallback):
-            if wanted is not None and wanted in self._translations:
-                return self._translations[wanted]
+        translations = self._translations
+        if language in translations:  # nearly always: asked for every text of every reply
+            return translations[language]
+        for wanted in (primary_language(language), fallback):
+            if wanted is not None and wanted in translations:
+                return translations[wanted]
         return str.__str__(self)
 
 

@@ -344,6 +344,25 @@ class RecordAnswer:
     answered_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class PutWallet:
+    """The learner's wallet link, kept as the hash of its token: a new one replaces the
+    old, which stops working at once."""
+
+    learner_id: str
+    token_hash: str
+    made_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class HideAward:
+    """The learner took a badge off their wallet (``hidden``), or put it back."""
+
+    learner_id: str
+    award_id: str
+    hidden: bool
+
+
 Change = (
     CreateLearner | UpdateLearner | PutEnrolment | PutStep | PutMilestone | PutAward
     | RevokeAward | PutSession | QueueDelivery | PutLinkCode | MergeLearner | ForgetLearner
@@ -352,6 +371,7 @@ Change = (
     | PutPlay | PutReminder | RecordCounterReset | PutDashboardLink | RecordAnswer
     | QueueEmail | PutEmailConfirmation | FailEmailConfirmation
     | UseEmailConfirmation | PutClaimCode | FailClaimCode | UseClaimCode
+    | PutWallet | HideAward
 )
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import json.encoder
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from questbot.domain.messages import (
@@ -51,8 +52,28 @@ def outbound_from_dict(data: dict[str, Any]) -> Outbound:
             raise ValueError(f"unknown outbound kind {other!r}")
 
 
+def compact_json(*, sort_keys: bool = False) -> Callable[[Any], str]:
+    """What ``json.dumps(value, separators=(",", ":"), sort_keys=sort_keys)`` writes, from
+    one encoder built here: dumps builds one on every call given options, and the stores
+    write several JSON columns an event. It does not look for circular values (none of ours
+    is one; such a value fails with RecursionError, not ValueError)."""
+    python = json.JSONEncoder(separators=(",", ":"), sort_keys=sort_keys)
+    make = vars(json.encoder).get("c_make_encoder")
+    if make is None:  # a Python without the C accelerator
+        return python.encode
+    encoder = make(None, python.default, json.encoder.encode_basestring_ascii, None, ":",
+                   ",", sort_keys, False, True)
+
+    def encode(value: Any) -> str:
+        return "".join(encoder(value, 0))
+    return encode
+
+
+_COMPACT = compact_json()
+
+
 def dump_outbounds(messages: Sequence[Outbound]) -> str:
-    return json.dumps([outbound_to_dict(m) for m in messages], separators=(",", ":"))
+    return _COMPACT([outbound_to_dict(m) for m in messages])
 
 
 def load_outbounds(text: str) -> list[Outbound]:

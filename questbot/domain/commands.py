@@ -27,6 +27,7 @@ from questbot.domain.messages import (
     ForgetMe,
     Grant,
     Help,
+    HideBadge,
     Invalid,
     IssueCode,
     JoinQuest,
@@ -38,6 +39,7 @@ from questbot.domain.messages import (
     ListSubmissions,
     MakeTutor,
     OpenDashboard,
+    OpenWallet,
     React,
     Reload,
     ReviewSubmission,
@@ -49,6 +51,7 @@ from questbot.domain.messages import (
     ShowLeaderboard,
     ShowName,
     ShowProgress,
+    ShowRecord,
     Start,
     StartQuiz,
     Submit,
@@ -151,6 +154,16 @@ def _link(args: Args) -> Command:
     return _usage("link") if len(code) > 32 else LinkAccount(code or None)
 
 
+def _wallet(args: Args) -> Command:
+    """``/wallet``, ``/wallet rotate``, ``/wallet hide N`` or ``/wallet show N``."""
+    action, badge = args.get("action"), args.get("badge")
+    if action in ("hide", "show") and badge is not None and len(badge) <= 64:
+        return HideBadge(badge, hidden=action == "hide")
+    if badge is None and action in (None, "rotate"):
+        return OpenWallet(rotate=action == "rotate")
+    return _usage("wallet")
+
+
 def _grant(args: Args) -> Command:
     assert args.learner is not None  # a required LEARNER parameter
     return Grant(args.learner, args.word("quest"), args.word("item"),
@@ -238,6 +251,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("forget", Role.LEARNER,
                 (Param("confirm", Kind.CHOICE, required=False, choices=("confirm",)),),
                 lambda a: ForgetMe(confirmed=a.get("confirm") == "confirm"), extra_words=True),
+    CommandSpec("wallet", Role.LEARNER,
+                (Param("action", Kind.CHOICE, required=False, choices=("rotate", "hide", "show")),
+                 Param("badge", Kind.TEXT, required=False)), _wallet),
+    CommandSpec("record", Role.LEARNER, (), lambda _: ShowRecord(), extra_words=True),
     CommandSpec("submit", Role.LEARNER,
                 (_QUEST, Param("step", Kind.WORD),
                  Param("share", Kind.CHOICE, required=False, choices=("public",)),

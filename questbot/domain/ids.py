@@ -28,7 +28,7 @@ class UserRef:
             object.__setattr__(self, "user_id", normalise_email(self.user_id))
         if not _PLATFORM.match(self.platform):
             raise ValueError(f"invalid platform name {self.platform!r}")
-        if not self.user_id or len(self.user_id) > 128 or any(c.isspace() for c in self.user_id):
+        if len(self.user_id) > 128 or self.user_id.split() != [self.user_id]:  # empty, spaces
             raise ValueError(f"invalid user id {self.user_id!r}")
 
     @classmethod

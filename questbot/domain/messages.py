@@ -268,6 +268,29 @@ class OpenDashboard:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenWallet:
+    """``/wallet``: the link to the learner's private wallet page (shown when it is made);
+    ``rotate``: a new link, and the old one stops working."""
+
+    rotate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HideBadge:
+    """``/wallet hide N`` and ``/wallet show N`` (and the wallet page's form): take a badge
+    off the wallet, its zip and its record, or put it back. ``badge`` is its number in
+    ``/wallet``'s list or its award id."""
+
+    badge: str
+    hidden: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ShowRecord:
+    """``/record``: the link to the learner's whole record (at the end of the wallet's)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Invalid:
     """A command the parser could not read; ``problem`` is a message-catalogue key."""
 
@@ -281,7 +304,8 @@ Command = (
     | ChooseAnswer | CheckIn | PostMessage | React | IssueCode | Grant | Revoke | RevokeById
     | MakeTutor | SetEmail | ConfirmEmail | ClaimBadge | ShowName | SetLanguage | LinkAccount
     | ExportData | ForgetMe | Reload | Submit | ListSubmissions | ReviewSubmission
-    | ShowLeaderboard | LeaderboardName | SetReminders | ShowCounters | OpenDashboard | Invalid
+    | ShowLeaderboard | LeaderboardName | SetReminders | ShowCounters | OpenDashboard
+    | OpenWallet | HideBadge | ShowRecord | Invalid
 )
 
 

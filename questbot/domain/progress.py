@@ -201,3 +201,5 @@ class Snapshot:
     confirmations_by_actor: tuple[datetime, ...] = ()
     confirmations_to_address: tuple[datetime, ...] = ()
     claim_code: ClaimCodeState | None = None  # the code /claim names (target: its learner)
+    wallet_made_at: datetime | None = None  # when the actor's wallet link was made, if it was
+    hidden_awards: frozenset[str] = frozenset()  # the actor's badges hidden from the wallet

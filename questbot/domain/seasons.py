@@ -3,7 +3,7 @@ leaderboards are counted under."""
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
 
 ALL_TIME = "all"  # the all-time standings' period; season keys begin with a digit
@@ -26,3 +26,19 @@ def season_of(kind: SeasonKind, moment: datetime, zone: tzinfo) -> str | None:
         year, week, _ = local.isocalendar()
         return f"{year:04d}-W{week:02d}"
     return None
+
+
+def season_days(key: str) -> tuple[date, date] | None:
+    """The first and last day of the season ``key`` names (``2026-12``, ``2026-W49``), or
+    None for the all-time key or one no season has."""
+    try:
+        if "-W" in key:
+            year, week = key.split("-W")
+            monday = date.fromisocalendar(int(year), int(week), 1)
+            return monday, monday + timedelta(days=6)
+        year, month = key.split("-")
+        first = date(int(year), int(month), 1)
+    except ValueError:
+        return None
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, following - timedelta(days=1)

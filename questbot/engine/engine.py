@@ -123,9 +123,10 @@ class QuestEngine:
         ctx = Context(self._catalog, self._clock.now(), self._new_id, self._settings)
         if self._boards is not None:
             ctx = await leaderboards.prepare(event, ctx, self._boards)
+        how = handling(event)
         outcome = await self._store.handle_event(
-            event.actor.platform, event.event_id, handling(event).reads,
-            partial(decide, event=event, ctx=ctx),
+            event.actor.platform, event.event_id, how.reads,
+            partial(decide, event=event, ctx=ctx, how=how),
         )
         handled = Handled(list(outcome.replies), duplicate=outcome.duplicate)
         for effect in outcome.effects:

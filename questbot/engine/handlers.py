@@ -23,6 +23,7 @@ from questbot.domain.messages import (
     ForgetMe,
     Grant,
     Help,
+    HideBadge,
     Invalid,
     IssueCode,
     JoinQuest,
@@ -34,6 +35,7 @@ from questbot.domain.messages import (
     ListSubmissions,
     MakeTutor,
     OpenDashboard,
+    OpenWallet,
     PostMessage,
     React,
     Reload,
@@ -47,6 +49,7 @@ from questbot.domain.messages import (
     ShowLeaderboard,
     ShowName,
     ShowProgress,
+    ShowRecord,
     Start,
     StartQuiz,
     Submit,
@@ -67,6 +70,7 @@ from questbot.engine import (
     submission,
     tutor,
     views,
+    wallet,
 )
 from questbot.engine.linking import code_hash
 from questbot.engine.participation import count_participation, react
@@ -172,6 +176,15 @@ def handling(event: Event) -> Handling:
                             lambda work: counters.show_counters(work, command))
         case OpenDashboard():
             return Handling(own, lambda work: dashboard.open_dashboard(work, command))
+        case OpenWallet():
+            return Handling(LoadRequest(actor, wallet=True),
+                            lambda work: wallet.open_wallet(work, command))
+        case HideBadge():
+            return Handling(LoadRequest(actor, wallet=True),
+                            lambda work: wallet.hide_badge(work, command))
+        case ShowRecord():
+            return Handling(LoadRequest(actor, wallet=True),
+                            lambda work: wallet.show_record(work, command))
         case Invalid(problem=problem, params=params):
             return Handling(own, lambda work: _refuse(problem, params))
         case _:

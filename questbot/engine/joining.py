@@ -8,6 +8,7 @@ from datetime import timedelta
 from questbot.catalog import Quest
 from questbot.domain.errors import Rejected
 from questbot.domain.progress import LearnerState
+from questbot.engine.opening import require_open
 from questbot.engine.progression import finished_at, quest_finished
 from questbot.engine.work import Work
 from questbot.i18n import format_moment
@@ -29,11 +30,7 @@ def require_joinable(work: Work, learner: LearnerState, quest: Quest) -> None:
     missing = unfinished_prerequisites(work, learner, quest)
     if missing:
         raise Rejected("quest.locked", quest=title, first=", ".join(missing))
-    opens, closes = quest.spec.opens, quest.spec.closes
-    if opens is not None and work.now < opens:
-        raise Rejected("quest.not_open", quest=title, opens=format_moment(opens, work.language))
-    if closes is not None and work.now > closes:
-        raise Rejected("quest.closed", quest=title, closes=format_moment(closes, work.language))
+    require_open(work, quest)
 
 
 def start_new_round(work: Work, learner: LearnerState, quest: Quest) -> None:

@@ -10,9 +10,9 @@ from dataclasses import replace
 
 from questbot.catalog.community import Community
 from questbot.domain.messages import Event, LeaderboardName, Outbound, ShowLeaderboard, Text
-from questbot.domain.seasons import ALL_TIME, season_of
+from questbot.domain.seasons import ALL_TIME, season_days, season_of
 from questbot.engine.work import Context, Work
-from questbot.i18n import translate
+from questbot.i18n import format_period, translate
 from questbot.ports import Board, BoardQuery, LeaderboardReader, Standing
 
 TOP = 10
@@ -39,6 +39,12 @@ async def prepare(event: Event, ctx: Context, reader: LeaderboardReader) -> Cont
     return replace(ctx, board=board)
 
 
+def season_name(key: str, language: str) -> str:
+    """December 2026, or 30 Nov to 6 Dec 2026: a season as the reader says it, not its key."""
+    days = season_days(key)
+    return format_period(*days, language) if days else key
+
+
 def _name(standing: Standing, language: str) -> str:
     return standing.name or translate("leaderboard.anonymous", language)
 
@@ -54,7 +60,8 @@ def show(work: Work, command: ShowLeaderboard) -> None:
     if board.period == ALL_TIME:
         lines = [work.t("leaderboard.heading_all", community=name)]
     else:
-        lines = [work.t("leaderboard.heading_season", community=name, season=board.period)]
+        season = season_name(board.period, work.language)
+        lines = [work.t("leaderboard.heading_season", community=name, season=season)]
     lines += [work.t("leaderboard.line", rank=s.rank, name=_name(s, work.language), xp=s.xp)
               for s in board.top]
     if not board.top:
@@ -87,6 +94,6 @@ def winner_message(standing: Standing, *, community: Community, season: str,
                    default_language: str = "en") -> Outbound:
     """What a closed season's winner is told, in their language."""
     language = standing.language or default_language
-    return Text(translate("season.won", language, season=season,
+    return Text(translate("season.won", language, season=season_name(season, language),
                           community=community_name(community), rank=standing.rank,
                           xp=standing.xp), language)

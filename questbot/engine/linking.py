@@ -16,6 +16,7 @@ from datetime import timedelta
 from questbot.domain.changes import FailLinkCode, MergeLearner, PutLinkCode
 from questbot.domain.errors import Rejected
 from questbot.domain.messages import LinkAccount
+from questbot.engine.pathways import award_pathways
 from questbot.engine.work import Work
 
 CODE_LIFETIME = timedelta(minutes=10)
@@ -79,3 +80,6 @@ def link(work: Work, command: LinkAccount) -> None:
     work.say("link.done", accounts=", ".join(str(a) for a in
                                               sorted({*owner.accounts, *learner.accounts},
                                                      key=str)))
+    # Badges from both accounts may complete a pathway neither completed alone.
+    owner.awards.extend(learner.awards)
+    award_pathways(work, owner, to_actor=True)

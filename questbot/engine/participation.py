@@ -16,6 +16,7 @@ from questbot.domain.messages import React, post_key
 from questbot.domain.progress import LearnerState
 from questbot.engine.farming import message_counts
 from questbot.engine.home import note_home
+from questbot.engine.opening import is_open
 from questbot.engine.progression import complete_step, missing_requirements
 from questbot.engine.work import Work
 
@@ -59,7 +60,7 @@ def count_participation(
     def open_steps() -> Iterator[tuple[Quest, ParticipationStep]]:
         for quest_id in list(learner.enrolments):
             quest = work.ctx.catalog.get(quest_id)
-            if quest is None:
+            if quest is None or not is_open(work, quest):
                 continue
             for step in quest.spec.steps:
                 if not isinstance(step, ParticipationStep) or step.action != action:

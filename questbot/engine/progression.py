@@ -18,6 +18,7 @@ from questbot.domain.progress import AwardRecord, Enrolment, LearnerState
 from questbot.engine import reminders, streaks
 from questbot.engine.announcing import publish_badge
 from questbot.engine.badge_mail import email_badge
+from questbot.engine.opening import require_open
 from questbot.engine.pathways import award_pathways
 from questbot.engine.rewards import grant_rewards
 from questbot.engine.work import Work
@@ -39,6 +40,7 @@ def missing_requirements(learner: LearnerState, quest: Quest, step: AnyStep) -> 
 
 
 def require_available(work: Work, learner: LearnerState, quest: Quest, step: AnyStep) -> None:
+    require_open(work, quest)
     missing = missing_requirements(learner, quest, step)
     if missing:
         names = ", ".join(work.text(step_title(quest, m)) for m in missing)

@@ -17,6 +17,7 @@ from questbot.domain.changes import MAX_KEPT_ANSWER, RecordAnswer
 from questbot.domain.errors import Rejected
 from questbot.domain.messages import Choice, ChooseAnswer, Question, StartQuiz
 from questbot.domain.progress import ActiveQuiz, LearnerState
+from questbot.engine.opening import refusal
 from questbot.engine.progression import complete_step, require_available
 from questbot.engine.work import Work
 
@@ -34,6 +35,8 @@ def start_quiz(work: Work, command: StartQuiz) -> None:
     if learner.quiz is not None:
         quest = work.ctx.catalog.get(learner.quiz.quest_id)
         step = quest.steps.get(learner.quiz.step_id) if quest else None
+        if quest and _ended_by_closing(work, learner, quest):
+            return
         if quest and isinstance(step, QuizStep) and learner.quiz.index < len(step.questions):
             work.say("quiz.resume")
             work.reply(_question(work, step, learner.quiz))
@@ -110,6 +113,8 @@ def answer(work: Work, text: str | None = None, button: ChooseAnswer | None = No
         work.touch(learner)
         work.say("quiz.gone")
         return
+    if _ended_by_closing(work, learner, quest):
+        return
     question = step.questions[quiz.index]
     if button is not None:
         choice = _choice_from_token(button.token, quiz)
@@ -139,6 +144,18 @@ def answer(work: Work, text: str | None = None, button: ChooseAnswer | None = No
         work.reply(_question(work, step, quiz))
         return
     _finish(work, learner, quest, step, quiz)
+
+
+def _ended_by_closing(work: Work, learner: LearnerState, quest: Quest) -> bool:
+    """A quiz begun before its quest closed does not finish after: it ends, saying why (and
+    the learner's next words are no longer taken for answers)."""
+    refused = refusal(work, quest)
+    if refused is None:
+        return False
+    learner.quiz = None
+    work.touch(learner)
+    work.say(refused.key, **refused.params)
+    return True
 
 
 def _finish(work: Work, learner: LearnerState, quest: Quest, step: QuizStep,

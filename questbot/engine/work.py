@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +27,18 @@ from questbot.domain.messages import Event, Outbound, Text
 from questbot.domain.progress import LearnerState, Role, Snapshot, StepState
 from questbot.i18n import shipped_languages, translate
 from questbot.ports import Board
+
+
+@functools.lru_cache(maxsize=512)  # asked several times an event, of a handful of values
+def _pick_language(chosen: str | None, platform: str, default: str) -> str:
+    shipped = shipped_languages()
+    if chosen in shipped:
+        return chosen
+    if platform:
+        primary = platform.split("-", 1)[0].lower()
+        if primary in shipped:
+            return primary
+    return default if default in shipped else "en"
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,8 @@ class Work:
     _dirty_learners: dict[str, LearnerState] = field(default_factory=dict)
     _dirty_steps: dict[tuple[str, str, str], tuple[str, StepState]] = field(default_factory=dict)
     _dirty_play: dict[str, LearnerState] = field(default_factory=dict)
+    # the sender's language as last worked out, and the choice it was worked out from
+    _language: tuple[object, str] = (object(), "")
 
     @property
     def now(self) -> datetime:
@@ -81,18 +96,15 @@ class Work:
     def language(self) -> str:
         """The sender's: chosen with /language, else the platform's, else the community's."""
         actor = self.snapshot.actor
-        return self.language_of(actor.language if actor else None, self.event.language)
+        chosen = actor.language if actor else None
+        seen, language = self._language
+        if seen != chosen:  # asked for every sentence; the choice changes only by /language
+            language = self.language_of(chosen, self.event.language)
+            self._language = (chosen, language)
+        return language
 
     def language_of(self, chosen: str | None, platform: str = "") -> str:
-        shipped = shipped_languages()
-        if chosen in shipped:
-            return chosen
-        if platform:
-            primary = platform.split("-", 1)[0].lower()
-            if primary in shipped:
-                return primary
-        default = self.ctx.settings.default_language
-        return default if default in shipped else "en"
+        return _pick_language(chosen, platform, self.ctx.settings.default_language)
 
     def t(self, key: str, **params: object) -> str:
         return translate(key, self.language, **params)
@@ -195,15 +207,19 @@ class Work:
 
     def decision(self) -> Decision:
         changes = list(self.changes)
-        changes.extend(PutStep(learner_id, step) for learner_id, step in self._dirty_steps.values())
-        changes.extend(
-            UpdateLearner(lr.learner_id, lr.display_name, lr.stored_role, lr.quiz,
-                          tuple(lr.failed_checkins), lr.email, lr.show_name,
-                          tuple(lr.failed_links), lr.language, lr.on_leaderboard,
-                          lr.home_community, tuple(sorted(lr.participation_today.items())))
-            for lr in self._dirty_learners.values()
-        )
-        changes.extend(PutPlay(lr.learner_id, lr.play) for lr in self._dirty_play.values())
+        if self._dirty_steps:
+            changes.extend(PutStep(learner_id, step)
+                           for learner_id, step in self._dirty_steps.values())
+        if self._dirty_learners:
+            changes.extend(
+                UpdateLearner(lr.learner_id, lr.display_name, lr.stored_role, lr.quiz,
+                              tuple(lr.failed_checkins), lr.email, lr.show_name,
+                              tuple(lr.failed_links), lr.language, lr.on_leaderboard,
+                              lr.home_community, tuple(sorted(lr.participation_today.items())))
+                for lr in self._dirty_learners.values()
+            )
+        if self._dirty_play:
+            changes.extend(PutPlay(lr.learner_id, lr.play) for lr in self._dirty_play.values())
         # In a group, what the event said is one message (the step, its XP, its badge).
         replies = tuple(self.replies) if self.event.conversation.private \
             else one_message(self.replies)

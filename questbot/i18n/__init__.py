@@ -8,6 +8,7 @@ from questbot.i18n.catalogue import (
     PLURAL_COUNTS,
     format_day,
     format_moment,
+    format_period,
     language_name,
     own_sentences,
     register_catalogues,
@@ -16,6 +17,7 @@ from questbot.i18n.catalogue import (
     translate,
 )
 
-__all__ = ["ADDED", "ENGLISH", "PLURAL_COUNTS", "format_day", "format_moment", "language_name",
+__all__ = ["ADDED", "ENGLISH", "PLURAL_COUNTS", "format_day", "format_moment", "format_period",
+           "language_name",
            "own_sentences", "register_catalogues", "register_messages", "shipped_languages",
            "translate"]

@@ -14,7 +14,7 @@ import functools
 import gettext
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol, cast
 
 from questbot.i18n.files import languages, load, locale_folder
@@ -171,10 +171,20 @@ def translate(key: str, language: str = "en", **params: object) -> str:
     """The sentence ``key`` in ``language`` (``fr``, ``gd-GB``...), its ``{name}`` parameters
     filled in; a message with plural forms takes the form its count parameter calls for."""
     language = _language(language)
-    template = (_lookup(catalogue(language), key, params) or ADDED.get(language, {}).get(key)
-                or _lookup(_source(), key, params) or ADDED.get(SOURCE_LANGUAGE, {}).get(key)
-                or key)
+    template = _FOUND.get((language, key))
+    if template is None:
+        core = _lookup(catalogue(language), key, params)
+        if core is not None and key not in PLURAL_COUNTS:
+            _FOUND[language, key] = core
+        template = (core or ADDED.get(language, {}).get(key)
+                    or _lookup(_source(), key, params)
+                    or ADDED.get(SOURCE_LANGUAGE, {}).get(key) or key)
     return template.format_map(_Params(params))
+
+
+# The core catalogue's sentences without plural forms, by language and key, once looked up:
+# the catalogues are read once, and every reply says several sentences.
+_FOUND: dict[tuple[str, str], str] = {}
 
 
 @functools.cache
@@ -195,6 +205,17 @@ def format_day(value: date, language: str) -> str:
     from babel.dates import format_date  # noqa: PLC0415
 
     return str(format_date(value, format="medium", locale=_known(language)))
+
+
+def format_period(first: date, last: date, language: str) -> str:
+    """Days from ``first`` to ``last`` as the reader's language names them: December 2026 for
+    a whole month, 30 Nov to 6 Dec 2026 otherwise."""
+    from babel.dates import format_interval, format_skeleton  # noqa: PLC0415
+
+    locale = _known(language)
+    if first.day == 1 and (last + timedelta(days=1)).day == 1 and last - first > timedelta(days=7):
+        return str(format_skeleton("yMMMM", first, locale=locale))
+    return str(format_interval(first, last, "yMMMd", locale=locale))
 
 
 def format_moment(value: datetime, language: str) -> str:

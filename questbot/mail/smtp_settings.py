@@ -56,6 +56,9 @@ def parse_smtp_url(url: str, sender: Address, ca_file: Path | None = None) -> Sm
         raise ValueError("expected smtp://user:password@host:587, smtps://user:password@host"
                          " or smtp://host:25 (the port must be a number up to 65535)"
                          ) from None
+    if parts.netloc.count("@") > 1:  # which @ ends the password? Refused, not guessed
+        raise ValueError("the URL holds more than one @: write an @ in the user name or"
+                         " password as %40")
     if parts.scheme not in ("smtp", "smtps"):
         raise ValueError("expected a URL starting smtp:// (STARTTLS, or no login for a local"
                          " relay) or smtps:// (TLS from the start)")

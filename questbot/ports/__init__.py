@@ -38,7 +38,9 @@ from questbot.ports.leaderboard import (
 )
 from questbot.ports.nudges import DecideNudge, Nudge, Nudges
 from questbot.ports.outbox import Claimed, DeliveryStatus, FailedDelivery, Outbox, Settle
+from questbot.ports.records import LearnerRecords
 from questbot.ports.store import Store
+from questbot.ports.wallet import WalletBadge, WalletHolder, WalletReader
 from questbot.ports.webhooks import (
     DueWebhook,
     Endpoint,
@@ -80,6 +82,7 @@ __all__ = [
     "FailedDelivery",
     "IssuedBadge",
     "LeaderboardReader",
+    "LearnerRecords",
     "LoadRequest",
     "Nudge",
     "Nudges",
@@ -92,6 +95,9 @@ __all__ = [
     "Standing",
     "Store",
     "TellWinner",
+    "WalletBadge",
+    "WalletHolder",
+    "WalletReader",
     "WebhookAttempt",
     "WebhookEvent",
     "WebhookHandler",

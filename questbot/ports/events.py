@@ -28,6 +28,7 @@ class LoadRequest:
     email_address: str | None = None  # the confirmation emails lately sent to it and by actor
     email_confirmation: bool = False  # load the actor's address waiting for its code
     claim_code_hash: str | None = None  # load the learner whose badge email has this code
+    wallet: bool = False  # the actor's wallet link (when made) and the badges hidden from it
 
     @property
     def names_actor_only(self) -> bool:

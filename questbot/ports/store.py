@@ -12,11 +12,12 @@ from questbot.ports.evidence import EvidenceReader
 from questbot.ports.leaderboard import SeasonStore
 from questbot.ports.nudges import Nudges
 from questbot.ports.outbox import Outbox
+from questbot.ports.wallet import WalletReader
 from questbot.ports.webhooks import WebhookStore
 
 
 class Store(EventStore, Outbox, AwardReader, CredentialStore, EvidenceReader, WebhookStore,
-            SeasonStore, Nudges, DashboardReader, Protocol):
+            SeasonStore, Nudges, DashboardReader, WalletReader, Protocol):
     async def open(self) -> None:
         ...
 

@@ -6,13 +6,25 @@ every answer gets the security headers."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 
 from questbot.badges.service import BadgeService
 from questbot.badges.verify import Verifier
 from questbot.ports import Clock, CommunityBoardSource, EvidenceReader
-from questbot.web import documents, evidence, identity, openapi, pages, pathway_page, verify_page
+from questbot.web import (
+    documents,
+    evidence,
+    identity,
+    openapi,
+    pages,
+    pathway_page,
+    verify_page,
+    wallet_description,
+    wallet_files,
+    wallet_page,
+)
 from questbot.web.answer_cache import DEFAULT_BYTES, AnswerCache
 from questbot.web.badge_view import BadgeAnswers
 from questbot.web.context import WEB, Web, revalidated, template_environment
@@ -22,6 +34,7 @@ from questbot.web.headers import (
     DOCUMENT,
     NEGOTIATED,
     PAGE,
+    PRIVATE,
     STATIC,
     VERIFIER,
     Answers,
@@ -48,11 +61,12 @@ def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verif
                      language: str = DEFAULT, cache_bytes: int = DEFAULT_BYTES,
                      pathway_progress: pathway_page.PathwayProgress | None = None,
                      boards: CommunityBoardSource | None = None,
-                     dashboard: DashboardSetup | None = None) -> None:
+                     dashboard: DashboardSetup | None = None,
+                     wallet: wallet_page.WalletSetup | None = None) -> None:
     """The badge server's routes on ``app``; ``language`` is the community's, which pages
     speak to readers whose browser names none of the shipped languages; ``cache_bytes``
     bounds the answers kept in memory. ``pathway_progress`` reads a holder's badges from the
-    ``learner`` token of a pathway page (the wallet's)."""
+    ``learner`` token of a pathway page (by default the ``wallet``'s tokens)."""
     app[WEB] = Web(badges, verifier, clock, template_environment(),
                    BadgeAnswers(badges, clock, AnswerCache(cache_bytes)), language)
     if evidence_files is not None:
@@ -61,6 +75,9 @@ def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verif
         app[BOARDS] = boards
     app[WEBHOOKS] = webhooks or Webhooks()
     app[WEBHOOKS_HERE] = webhooks is not None
+    if wallet is not None:
+        app[wallet_page.WALLET] = wallet
+        pathway_progress = pathway_progress or wallet_page.pathway_progress(wallet.reader)
     if pathway_progress is not None:
         app[pathway_page.PROGRESS] = pathway_progress
     app.on_response_prepare.append(_add_headers)
@@ -92,7 +109,24 @@ def add_badge_routes(app: web.Application, badges: BadgeService, verifier: Verif
     get("/verify", _with(PAGE, verify_page.verify_form))
     app.router.add_post("/verify", _with(VERIFIER, verify_page.verify_upload))
     app.router.add_route("OPTIONS", "/verify", verify_preflight)
+    if wallet is not None:
+        _add_wallet(app)
     add_dashboard(app, dashboard)
+
+
+def _add_wallet(app: web.Application) -> None:
+    get = app.router.add_get
+    get("/wallet/{token}", _with(PRIVATE, wallet_page.wallet_page))
+    get("/wallet/{token}/hidden", _with(PRIVATE, wallet_page.hidden_page))
+    get("/wallet/{token}/badges.zip", _with(PRIVATE, wallet_files.badges_zip))
+    get("/wallet/{token}/record.json", _with(PRIVATE, wallet_files.record_json))
+    app.router.add_post("/wallet/{token}/badges/{award_id}",
+                        _with(PRIVATE, wallet_page.hide_badge))
+    described: dict[str, Any] = wallet_description.paths()
+    if openapi.MORE_PATHS in app:
+        earlier: dict[str, Any] = app[openapi.MORE_PATHS]
+        described = {**earlier, **described}
+    app[openapi.MORE_PATHS] = described
 
 
 def _with(answers: Answers, handler: Handler) -> Handler:

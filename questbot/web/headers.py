@@ -24,6 +24,9 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 
 SECURITY_HEADERS = {"Server": "questbot", "X-Content-Type-Options": "nosniff",
                     "Referrer-Policy": "strict-origin-when-cross-origin"}
 PAGE_HEADERS = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Frame-Options": "DENY"}
+# A wallet's answers, and a page opened with its token: for its holder and whom they tell
+PRIVATE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
+                   "X-Robots-Tag": "noindex"}
 KEPT_ON_304 = ("Cache-Control", "Content-Location", "Expires", "Vary", "ETag")
 
 
@@ -34,6 +37,7 @@ class Answers:
     cors: bool = False  # public to scripts on any site
     etag: bool = False  # a strong ETag of the bytes; If-None-Match gets 304
     vary: bool = False  # the answer depends on Accept
+    private: bool = False  # PRIVATE_HEADERS: a wallet's
 
 
 PAGE = Answers()
@@ -41,10 +45,13 @@ STATIC = Answers(etag=True)
 DOCUMENT = Answers(cors=True, etag=True)
 NEGOTIATED = Answers(cors=True, etag=True, vary=True)
 VERIFIER = Answers(cors=True, vary=True)
+PRIVATE = Answers(private=True)
 ANSWERS = web.RequestKey("answers", Answers)
+# set by a handler whose answer is one person's (a page opened with a wallet's token)
+PRIVATE_ANSWER = web.RequestKey("private answer", bool)
 
-# The route's Answers, and whether the answer varies with Accept-Language.
-Shape = tuple[Answers, bool]
+# The route's Answers, whether the answer varies with Accept-Language, whether it is private.
+Shape = tuple[Answers, bool, bool]
 
 
 class Complete(web.Response):
@@ -53,15 +60,18 @@ class Complete(web.Response):
 
 def shape(request: web.Request) -> Shape:
     language = request.get(LANGUAGE)
-    return request.get(ANSWERS, PAGE), language is not None and not language.chosen
+    return (request.get(ANSWERS, PAGE), language is not None and not language.chosen,
+            request.get(PRIVATE_ANSWER, False))
 
 
 def add_headers(headers: MutableMapping[str, str], content_type: str, kind: Shape) -> None:
     """The headers every answer of this kind carries, added to ``headers``."""
-    answers, language_varies = kind
+    answers, language_varies, private = kind
     headers.update(SECURITY_HEADERS)
     if content_type == HTML:
         headers.update(PAGE_HEADERS)
+    if answers.private or private:
+        headers.update(PRIVATE_HEADERS)
     if answers.cors:
         headers["Access-Control-Allow-Origin"] = "*"
     if answers.vary:

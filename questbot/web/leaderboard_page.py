@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from questbot.domain.seasons import season_days
+from questbot.i18n import format_period
 from questbot.ports import CommunityBoardSource
 from questbot.web.context import WEB
 from questbot.web.language import page_language
@@ -25,8 +27,9 @@ async def leaderboard_page(request: web.Request) -> web.Response:
     language = page_language(request, context.language)
     boards = []
     if found.season is not None:
-        boards.append((language.say("web.leaderboard_season", season=found.season.period),
-                       found.season))
+        days = season_days(found.season.period)
+        season = format_period(*days, language.code) if days else found.season.period
+        boards.append((language.say("web.leaderboard_season", season=season), found.season))
     boards.append((language.say("web.leaderboard_all"), found.all_time))
     return context.page(request, "leaderboard.html",
                         heading=language.say("web.leaderboard_title", community=found.name),

@@ -61,6 +61,10 @@ SCHEMAS: dict[str, Schema] = {
             "id": {**_nullable("string"), "description": "the award's id on this server"},
             "revocationReason": _nullable("string"),
             "checks": {"type": "array", "items": _ref("Check")},
+            "record": {"type": "boolean",
+                       "description": "a learner record (CLR 2.0 ClrCredential)"},
+            "credentials": {"type": "array", "items": _ref("Verdict"),
+                            "description": "a learner record's badges, each verified alone"},
         },
     },
     "UploadRejected": {

@@ -16,6 +16,7 @@ from aiohttp import web
 from questbot.badges.pathway_map import MapBadge, PathwayMap
 from questbot.web.context import WEB, wants
 from questbot.web.documents import MAX_ID, json_response
+from questbot.web.headers import PRIVATE_ANSWER
 from questbot.web.language import page_language
 
 PathwayProgress = Callable[[str], Awaitable[frozenset[str] | None]]
@@ -127,7 +128,10 @@ def layout(pathway: PathwayMap, held: frozenset[str] | None,
 async def _held(request: web.Request) -> frozenset[str] | None:
     token = request.query.get("learner")
     lookup: PathwayProgress | None = request.app.get(PROGRESS)
-    if token is None or lookup is None or not 0 < len(token) <= MAX_TOKEN:
+    if token is None:
+        return None
+    request[PRIVATE_ANSWER] = True  # a holder's link: not cached, not passed on
+    if lookup is None or not 0 < len(token) <= MAX_TOKEN:
         return None
     held: frozenset[str] | None = await lookup(token)
     return held
@@ -140,7 +144,7 @@ def _map(request: web.Request) -> PathwayMap | None:
                                       language.code)
 
 
-def _drawn(request: web.Request, pathway: PathwayMap, held: frozenset[str] | None
+def drawn(request: web.Request, pathway: PathwayMap, held: frozenset[str] | None
            ) -> Layout:
     language = page_language(request, request.app[WEB].language)
 
@@ -164,7 +168,7 @@ async def pathway_page(request: web.Request) -> web.Response:
     if kind is not None:
         return json_response(_summary(request, pathway, held))
     return context.page(request, "pathway.html", pathway=pathway,
-                        drawn=_drawn(request, pathway, held), held=held,
+                        drawn=drawn(request, pathway, held), held=held,
                         token_unknown=held is None and "learner" in request.query)
 
 
@@ -176,7 +180,7 @@ async def pathway_svg(request: web.Request) -> web.Response:
     held = await _held(request)
     language = page_language(request, request.app[WEB].language)
     svg = request.app[WEB].render("pathway_map.svg", pathway=pathway,
-                                  drawn=_drawn(request, pathway, held), t=language.say,
+                                  drawn=drawn(request, pathway, held), t=language.say,
                                   lang=language.code, standalone=True)
     return web.Response(text=svg, content_type=SVG,
                         headers={"Cache-Control": "no-cache"})

@@ -62,6 +62,7 @@ class FakeDiscord:
     allow_message_content: bool = True
     posts: list[Post] = field(default_factory=list)
     commands: list[dict[str, Any]] = field(default_factory=list)
+    command_syncs: int = 0  # times the global slash commands were put
     locales: dict[int, str] = field(default_factory=dict)
     dispatched: list[dict[str, Any]] = field(default_factory=list)
     rate_limit_next: int = 0  # answer this many REST calls with 429 first
@@ -69,6 +70,9 @@ class FakeDiscord:
     port: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(8 * 10**17))
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    # each connection's [shard id, shard count], as it identified
+    _shards: dict[web.WebSocketResponse, tuple[int, int]] = field(default_factory=dict)
+    identified_shards: list[tuple[int, int]] = field(default_factory=list)
     _sequence: int = 0
     _identified: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
@@ -205,7 +209,11 @@ class FakeDiscord:
         if not again:
             self.dispatched.append({"t": event, "d": data})
         self._sequence += 1
+        guild = data.get("guild_id")
         for socket in list(self._sockets):
+            shard = self._shards.get(socket, (0, 1))
+            if not (_owns(shard, int(guild)) if guild else shard[0] == 0):
+                continue  # a guild's events go to its shard; DMs to shard 0
             await socket.send_str(json.dumps({"op": 0, "s": self._sequence, "t": event,
                                               "d": data}))
 
@@ -242,6 +250,9 @@ class FakeDiscord:
             elif op == 2:
                 await self._identify(socket, payload["d"])
             elif op == 6:
+                session = str(payload["d"].get("session_id", "session-0-1"))
+                shard_id, count = (int(n) for n in session.split("-")[1:3])
+                self._shards[socket] = (shard_id, count)
                 self._sockets.append(socket)
                 await socket.send_str(json.dumps({"op": 0, "s": self._sequence,
                                                   "t": "RESUMED", "d": {}}))
@@ -257,16 +268,23 @@ class FakeDiscord:
         if data.get("intents", 0) & MESSAGE_CONTENT and not self.allow_message_content:
             await socket.close(code=4014, message=b"Disallowed intent(s).")
             return
+        shard_id, count = data.get("shard") or (0, 1)
+        shard = (int(shard_id), int(count))
+        owns = _owns(shard, GUILD_ID)
+        self._shards[socket] = shard
+        self.identified_shards.append(shard)
         self._sockets.append(socket)
         self._sequence += 1
         await socket.send_str(json.dumps({"op": 0, "s": self._sequence, "t": "READY", "d": {
-            "v": 10, "user": user_json(BOT_ID, "Questbot", bot=True), "guilds": [
-                {"id": str(GUILD_ID), "unavailable": True}],
-            "session_id": "session-1", "resume_gateway_url": self.gateway_url,
-            "application": {"id": str(APP_ID), "flags": MESSAGE_CONTENT}, "shard": [0, 1]}}))
-        self._sequence += 1
-        await socket.send_str(json.dumps({"op": 0, "s": self._sequence, "t": "GUILD_CREATE",
-                                          "d": self._guild()}))
+            "v": 10, "user": user_json(BOT_ID, "Questbot", bot=True),
+            "guilds": [{"id": str(GUILD_ID), "unavailable": True}] if owns else [],
+            "session_id": f"session-{shard[0]}-{shard[1]}",
+            "resume_gateway_url": self.gateway_url,
+            "application": {"id": str(APP_ID), "flags": MESSAGE_CONTENT}, "shard": list(shard)}}))
+        if owns:
+            self._sequence += 1
+            await socket.send_str(json.dumps({"op": 0, "s": self._sequence, "t": "GUILD_CREATE",
+                                              "d": self._guild()}))
         self._identified.set()
 
     def _guild(self) -> dict[str, Any]:
@@ -329,6 +347,7 @@ class FakeDiscord:
                                                               "max_concurrency": 1}})
         if parts[0] == "applications" and parts[-1] == "commands" and method == "PUT":
             commands = await request.json()
+            self.command_syncs += 1
             self.commands = [{**c, "id": str(next(self._ids)), "application_id": str(APP_ID),
                               "version": "1", "type": c.get("type", 1),
                               "default_member_permissions": c.get("default_member_permissions")}
@@ -433,6 +452,11 @@ class FakeDiscord:
                                 for name, data in post.files.items()],
                 "embeds": post.embeds, "pinned": False, "type": 0, "flags": 64 if post.ephemeral
                 else 0, "components": post.components, "webhook_id": str(APP_ID)}
+
+
+def _owns(shard: tuple[int, int], guild_id: int) -> bool:
+    """Discord's rule: a guild's events go to shard (guild_id >> 22) % shard_count."""
+    return (guild_id >> 22) % shard[1] == shard[0]
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None

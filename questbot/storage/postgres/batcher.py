@@ -1,8 +1,12 @@
 """Group commit for PostgreSQL: events that arrive together share one transaction (and so one
-WAL flush), each in its own savepoint, so each stays all-or-nothing. A few batches run at once
-on their own connections. Inside a batch a learner's lock is only tried, never waited for: a
-job whose learner another transaction holds steps out of the batch and runs on its own
-afterwards, so batches never wait on each other in a circle."""
+WAL flush). A few batches run at once on their own connections. Inside a batch a learner's
+lock is only tried, never waited for: a job whose learner another transaction holds steps out
+of the batch (before it has written anything) and runs on its own afterwards, so batches never
+wait on each other in a circle.
+
+Each event stays all-or-nothing without a savepoint of its own (which would cost a round trip
+per event): when any job fails, the whole batch is rolled back and every job in it runs again
+in a transaction of its own, where the failing one fails alone."""
 
 from __future__ import annotations
 
@@ -27,10 +31,6 @@ class Busy(StoreError):
     """A lock the job needs is held by another transaction: run it on its own instead."""
 
 
-# Collisions with another process (a unique key taken, a serialization failure): the job
-# steps out of the batch and is retried on its own.
-STEP_OUT = (Busy, asyncpg.UniqueViolationError, asyncpg.SerializationError,
-            asyncpg.DeadlockDetectedError)
 
 
 @dataclass(slots=True)
@@ -100,24 +100,21 @@ class Batcher:
                 task.add_done_callback(self._solo.discard)
 
     async def _run(self, batch: list[_Pending]) -> list[_Pending]:
+        """Runs the batch; returns the jobs to run on their own."""
         stepped_out: list[_Pending] = []
         try:
             async with self._pool().acquire() as conn:
                 transaction = conn.transaction()
                 await transaction.start()
                 try:
-                    await conn.execute("SAVEPOINT job")
-                    for index, pending in enumerate(batch):
-                        if index:
-                            await conn.execute("RELEASE SAVEPOINT job; SAVEPOINT job")
+                    for pending in batch:
                         try:
                             pending.result = await pending.job(conn)
-                        except STEP_OUT:
-                            await conn.execute("ROLLBACK TO SAVEPOINT job")
+                        except Busy:  # raised before the job wrote anything
                             stepped_out.append(pending)
-                        except Exception as exc:
-                            await conn.execute("ROLLBACK TO SAVEPOINT job")
-                            pending.error = exc
+                        except Exception:  # its writes may be in the transaction
+                            await transaction.rollback()
+                            return batch
                     await transaction.commit()
                 except BaseException:
                     with contextlib.suppress(Exception):

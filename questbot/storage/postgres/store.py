@@ -1,5 +1,5 @@
 """The PostgreSQL store, for several bot and web processes sharing one database. Events that
-arrive together are committed together (``batcher``), each in its own savepoint; events of one
+arrive together are committed together (``batcher``), each all-or-nothing; events of one
 learner are serialized with advisory locks, events of different learners run side by side,
 and an event that collides with another transaction is retried on its own."""
 
@@ -33,10 +33,20 @@ TRY_LOCK = ("SELECT bool_and(pg_try_advisory_xact_lock(hashtextextended(k, 0)))"
 # learner id (a second learner for one account would break the accounts' unique key, and
 # the job would be retried on its own) and the event's record (the account's lock, taken in
 # an earlier statement, already serializes deliveries of one event).
-TRY_LOCK_ACCOUNT = (f"SELECT ({TRY_LOCK}), (SELECT learner_id FROM accounts"
-                    " WHERE platform = $2 AND platform_user_id = $3)")
-TRY_LOCK_LEARNER = (f"SELECT ({TRY_LOCK}), (SELECT replies FROM processed_events"
-                    " WHERE platform = $2 AND event_id = $3)")
+# For an event naming its sender only, one round trip: the account's lock, the learner id,
+# the learner's lock (tried only once the account's is held, so the order of locks stays
+# accounts then learners) and the event's record. The record may be read before a delivery
+# of the same event elsewhere commits: then this one's record collides with it, the batch is
+# rolled back, and the event runs again on its own, where it is found answered.
+TRY_LOCK_ACTOR = (
+    "WITH account AS MATERIALIZED (SELECT"
+    " pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked,"
+    " (SELECT learner_id FROM accounts WHERE platform = $2 AND platform_user_id = $3)"
+    " AS learner_id)"
+    " SELECT locked, learner_id, CASE WHEN locked AND learner_id IS NOT NULL"
+    " THEN pg_try_advisory_xact_lock(hashtextextended('l:' || learner_id, 0)) END,"
+    " (SELECT replies FROM processed_events WHERE platform = $4 AND event_id = $5)"
+    " FROM account")
 
 
 async def _end_transaction(conn: asyncpg.Connection) -> None:
@@ -127,20 +137,14 @@ class PostgresStore(SqlStore):
     async def _handle_actor_in_batch(self, conn: asyncpg.Connection, platform: str,
                                      event_id: str, request: LoadRequest,
                                      decide: Decide) -> Outcome:
-        """Most events name their sender only: two round trips before the snapshot."""
+        """Most events name their sender only: one round trip before the snapshot."""
         actor = request.actor
-        locked, learner_id = await conn.fetchrow(
-            TRY_LOCK_ACCOUNT, [f"a:{actor}"], actor.platform, actor.user_id)
-        if not locked:
+        account_locked, learner_id, learner_locked, recorded = await conn.fetchrow(
+            TRY_LOCK_ACTOR, f"a:{actor}", actor.platform, actor.user_id, platform, event_id)
+        if not account_locked:
             raise Busy("account")
-        recorded = None
-        if learner_id is not None:
-            locked, recorded = await conn.fetchrow(
-                TRY_LOCK_LEARNER, [f"l:{learner_id}"], platform, event_id)
-            if not locked:
-                raise Busy("learner")
-        else:
-            recorded = await conn.fetchval(events.RECORDED_REPLIES, platform, event_id)
+        if learner_id is not None and not learner_locked:
+            raise Busy("learner")
         learners = Learners(None if learner_id is None else str(learner_id), None)
         return await run(conn, events.handle_event(platform, event_id, request, decide,
                                                    learners, recorded))

@@ -19,6 +19,7 @@ from questbot.domain.changes import (
     FailLinkCode,
     ForgetLearner,
     GainXp,
+    HideAward,
     KeepEvidenceFile,
     MergeLearner,
     NotifyAccount,
@@ -33,6 +34,7 @@ from questbot.domain.changes import (
     PutReminder,
     PutSession,
     PutStep,
+    PutWallet,
     QueueDelivery,
     QueueEmail,
     RecordAnswer,
@@ -53,6 +55,9 @@ from questbot.storage.sql.outbox import ENQUEUE
 from questbot.storage.sql.privacy import personal_data, scrub_after_forget
 from questbot.storage.sql.program import Program, Statement, sql
 from questbot.storage.sql.rows import AWARD_COLUMNS, dump_days, play_columns
+from questbot.storage.sql.wallet import FORGET as FORGET_WALLET
+from questbot.storage.sql.wallet import MERGE as MERGE_WALLET
+from questbot.storage.sql.wallet import wallet_change
 from questbot.storage.sql.webhooks import raise_webhooks
 
 CREATE_LEARNER = ("INSERT INTO learners (learner_id, display_name, created_at, recipient_token)"
@@ -246,6 +251,8 @@ def _apply_more(change: Change) -> Program[None]:
         case (QueueEmail() | PutEmailConfirmation() | FailEmailConfirmation()
               | UseEmailConfirmation() | PutClaimCode() | FailClaimCode() | UseClaimCode()):
             yield from apply_email_change(change)
+        case PutWallet() | HideAward():
+            yield from wallet_change(change)
         case _:
             raise AssertionError(f"{type(change).__name__} is written by _apply")
 
@@ -333,6 +340,7 @@ FORGET = (
     "DELETE FROM dashboard_links WHERE learner_id = $1",
     "DELETE FROM email_confirmations WHERE learner_id = $1",
     "DELETE FROM claim_codes WHERE learner_id = $1",
+    *FORGET_WALLET,
     "DELETE FROM outbox WHERE learner_id = $1 AND delivered_at IS NULL",
     "DELETE FROM outbox WHERE learner_id = $1 AND platform = 'email'",  # sent ones name them
     "DELETE FROM accounts WHERE learner_id = $1",
@@ -398,6 +406,7 @@ _MERGE: tuple[tuple[str | PerDialect, tuple[str, ...]], ...] = (
     (PerDialect.spell(lambda d: (
         f"UPDATE learners SET streak_best = {d.greatest}(streak_best, (SELECT streak_best"
         " FROM learners WHERE learner_id = $1)) WHERE learner_id = $2")), ("source", "into")),
+    *MERGE_WALLET,
     ("DELETE FROM reminders WHERE learner_id = $1", ("source",)),
     ("DELETE FROM step_progress WHERE learner_id = $1", ("source",)),
     ("DELETE FROM enrolments WHERE learner_id = $1", ("source",)),

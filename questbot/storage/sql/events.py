@@ -10,9 +10,8 @@ from questbot.ports import Decide, LoadRequest, Outcome
 from questbot.storage.serial import now, ts
 from questbot.storage.sql.changes import apply_changes
 from questbot.storage.sql.program import PRUNE_BATCH, Program, counted, sql
-from questbot.storage.sql.snapshot import Learners, load_snapshot
+from questbot.storage.sql.snapshot import RECORDED_REPLIES, Learners, load_snapshot
 
-RECORDED_REPLIES = "SELECT replies FROM processed_events WHERE platform = $1 AND event_id = $2"
 RECORD_EVENT = ("INSERT INTO processed_events (platform, event_id, replies, processed_at)"
                 " VALUES ($1, $2, $3, $4)")
 PRUNE_EVENTS = ("DELETE FROM processed_events WHERE (platform, event_id) IN ("

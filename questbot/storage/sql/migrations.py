@@ -470,6 +470,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         last_error = 'queued for an email account before questbot sent email, never sent'
         WHERE platform = 'email' AND status = 'pending'
     """,)),
+    Migration("the learner's wallet: its link, kept as the SHA-256 of its token (one per"
+              " learner), and the badges its holder hid from it", ("""
+    CREATE TABLE wallets (
+        learner_id TEXT PRIMARY KEY REFERENCES learners (learner_id),
+        token_hash TEXT NOT NULL UNIQUE,
+        made_at TEXT NOT NULL
+    );
+    CREATE TABLE wallet_hidden (
+        award_id TEXT PRIMARY KEY REFERENCES awards (award_id),
+        learner_id TEXT NOT NULL REFERENCES learners (learner_id)
+    );
+    CREATE INDEX wallet_hidden_by_learner ON wallet_hidden (learner_id)
+    """,)),
 )
 
 LATEST = len(MIGRATIONS)

@@ -14,14 +14,16 @@ T = TypeVar("T")
 Row: TypeAlias = tuple[Any, ...]
 
 
-@dataclass(frozen=True, slots=True)
+# Statements and results are not frozen: several of each are made for every event, and a
+# frozen dataclass sets each field through object.__setattr__. Nothing changes them.
+@dataclass(slots=True)
 class Statement:
     text: Text
     params: tuple[object, ...] = ()
     counted: bool = False  # the caller wants how many rows changed, not rows
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Result:
     rows: list[Row]
     count: int  # rows changed, for a counted statement

@@ -3,7 +3,6 @@ steps, awards) arrive as JSON text, built by the same statement in either dialec
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,7 +19,15 @@ from questbot.domain.progress import (
     StepState,
 )
 from questbot.domain.streaks import Streak
-from questbot.storage.serial import dump_json, load_quiz, load_times, need_ts, parse_ts, ts
+from questbot.storage.serial import (
+    dump_json,
+    load_json,
+    load_quiz,
+    load_times,
+    need_ts,
+    parse_ts,
+    ts,
+)
 
 AWARD_FIELDS = ("award_id", "learner_id", "quest_id", "quest_version", "badge_key",
                 "badge_name", "awarded_at", "evidence", "awarded_by", "revoked_at",
@@ -41,16 +48,16 @@ def learner_from_row(row: Sequence[Any] | None) -> LearnerState | None:
                            language=language, on_leaderboard=bool(on_leaderboard),
                            home_community=home,
                            participation_today=load_days(today), play=play_from_columns(play))
-    learner.xp_by_community = {community: int(xp) for community, xp in json.loads(totals)}
-    learner.accounts = [UserRef(p, u) for p, u in json.loads(accounts)]
-    for quest_id, version, joined in json.loads(enrolments):
+    learner.xp_by_community = {community: int(xp) for community, xp in load_json(totals)}
+    learner.accounts = [UserRef(p, u) for p, u in load_json(accounts)]
+    for quest_id, version, joined in load_json(enrolments):
         learner.enrolments[quest_id] = Enrolment(quest_id, version, need_ts(joined))
-    for quest_id, step_id, count, completed, evidence, last in json.loads(steps):
+    for quest_id, step_id, count, completed, evidence, last in load_json(steps):
         learner.steps[(quest_id, step_id)] = StepState(
             quest_id, step_id, count, parse_ts(completed), evidence, parse_ts(last))
-    for quest_id, milestone_id, xp in json.loads(milestones):
+    for quest_id, milestone_id, xp in load_json(milestones):
         learner.milestones[(quest_id, milestone_id)] = xp
-    learner.awards = [award_from_row(r) for r in json.loads(awards)]
+    learner.awards = [award_from_row(r) for r in load_json(awards)]
     return learner
 
 
@@ -59,7 +66,7 @@ def award_from_row(row: Sequence[Any]) -> AwardRecord:
     (award_id, learner_id, quest_id, version, key, name, at, evidence, by, revoked_at,
      reason) = row
     if isinstance(evidence, str):
-        evidence = json.loads(evidence)
+        evidence = load_json(evidence)
     return AwardRecord(award_id, learner_id, quest_id, version, key, name, need_ts(at),
                        evidence, by, parse_ts(revoked_at), reason)
 
@@ -68,20 +75,19 @@ def pending_from_row(row: Sequence[Any]) -> PendingSubmission:
     learner_id, name, quest_id, step_id, count, completed, evidence, last = row
     return PendingSubmission(str(learner_id), name, StepState(
         quest_id, step_id, int(count), parse_ts(completed),
-        json.loads(evidence) if isinstance(evidence, str) else dict(evidence),
+        load_json(evidence) if isinstance(evidence, str) else dict(evidence),
         parse_ts(last)))
 
 
 def load_days(text: str | None) -> dict[str, DayCount]:
     """``{community: [day, xp, told]}`` as the learners row keeps today's participation XP."""
-    days = json.loads(text) if text else {}
+    days = load_json(text) if text else {}
     return {community: DayCount(str(day), int(xp), bool(told))
             for community, (day, xp, told) in days.items()}
 
 
 def dump_days(days: Sequence[tuple[str, DayCount]]) -> str:
-    return json.dumps({community: [d.day, d.xp, int(d.told)] for community, d in days},
-                      separators=(",", ":"), sort_keys=True)
+    return dump_json({community: [d.day, d.xp, int(d.told)] for community, d in days})
 
 
 def play_from_columns(columns: Sequence[Any]) -> Play:
@@ -89,7 +95,7 @@ def play_from_columns(columns: Sequence[Any]) -> Play:
     play = Play(Streak(int(current), int(best), last), parse_ts(warn_at), home,
                 bool(reminders_off))
     if memory:
-        data = json.loads(memory)
+        data = load_json(memory)
         play.recent = [RecentMessage(f, tuple(s)) for f, s in data.get("recent", [])]
         play.ignored_day = data.get("day")
         play.ignored = dict(data.get("ignored", {}))

@@ -3,7 +3,7 @@ request asks for, as statements for either store."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from questbot.domain.ids import UserRef
 from questbot.domain.progress import (
@@ -18,14 +18,15 @@ from questbot.storage.serial import need_ts
 from questbot.storage.sql.dialect import Dialect, PerDialect
 from questbot.storage.sql.program import Program, sql
 from questbot.storage.sql.rows import AWARD_FIELDS, learner_from_row, pending_from_row
+from questbot.storage.sql.wallet import load_wallet
 
 
-def _learner(d: Dialect) -> str:
+def _learner_columns(d: Dialect) -> str:
     # One statement loads a learner with everything an event may read: each kind of row
     # comes back as a JSON array, which costs far less than a query per table.
     awards = d.json_row(*(d.as_json(f) if f == "evidence" else f for f in AWARD_FIELDS))
     return f"""
-SELECT l.learner_id, l.display_name, l.role, l.quiz, l.failed_checkins, l.email, l.show_name,
+  l.learner_id, l.display_name, l.role, l.quiz, l.failed_checkins, l.email, l.show_name,
   (SELECT {d.json_list(d.json_row("platform", "platform_user_id"))}
      FROM accounts WHERE learner_id = l.learner_id),
   (SELECT {d.json_list(d.json_row("quest_id", "quest_version", "joined_at"))}
@@ -40,12 +41,18 @@ SELECT l.learner_id, l.display_name, l.role, l.quiz, l.failed_checkins, l.email,
   (SELECT {d.json_list(d.json_row("community_id", "xp"))}
      FROM xp_totals WHERE learner_id = l.learner_id AND period = 'all'),
   l.streak_current, l.streak_best, l.streak_last,
-  l.streak_warn_at, l.home_community, l.reminders_off, l.message_memory
-FROM learners l WHERE l.learner_id = $1
-"""
+  l.streak_warn_at, l.home_community, l.reminders_off, l.message_memory"""
 
 
-LEARNER = PerDialect.spell(_learner)
+LEARNER = PerDialect.spell(
+    lambda d: f"SELECT {_learner_columns(d)}\nFROM learners l WHERE l.learner_id = $1")
+# Where the store has no lock to take between them (SQLite's one writer), an event that names
+# only its sender reads its record and the sender's learner in one statement, not three.
+# No row: the sender is new (and the record is read on its own).
+RECORD_AND_ACTOR = f"""SELECT (SELECT replies FROM processed_events WHERE platform = $1
+    AND event_id = $2), {_learner_columns(Dialect.SQLITE)}
+FROM learners l WHERE l.learner_id = (SELECT learner_id FROM accounts WHERE platform = $3
+    AND platform_user_id = $4)"""
 LEARNER_OF_ACCOUNT = ("SELECT learner_id FROM accounts WHERE platform = $1 AND"
                       " platform_user_id = $2")
 AWARD_HOLDER = "SELECT learner_id FROM awards WHERE award_id = $1"
@@ -66,6 +73,7 @@ SENT_TO_ADDRESS = ("SELECT sent_at FROM email_confirmations WHERE email = $1"
                    f" ORDER BY sent_at DESC LIMIT {RECENT_SENDS}")
 PENDING_ADDRESS = ("SELECT email, code_hash, expires_at, failures FROM email_confirmations"
                    " WHERE learner_id = $1 AND done = 0 ORDER BY sent_at DESC LIMIT 1")
+RECORDED_REPLIES = "SELECT replies FROM processed_events WHERE platform = $1 AND event_id = $2"
 SESSIONS = ("SELECT quest_id, step_id, secret, issued_at, issued_by, failures"
             " FROM attendance_sessions")
 
@@ -90,10 +98,25 @@ PENDING_SUBMISSIONS = PerDialect.spell(lambda d: (
 
 @dataclass(frozen=True, slots=True)
 class Learners:
-    """Whose event it is and the learner it names, by id (None: not known yet)."""
+    """Whose event it is and the learner it names, by id (None: not known yet); and the
+    actor's state where the store read it already (``record_and_actor``)."""
 
     actor_id: str | None
     target_id: str | None
+    actor: LearnerState | None = field(default=None, compare=False)
+
+
+def record_and_actor(platform: str, event_id: str, account: UserRef
+                     ) -> Program[tuple[object, Learners]]:
+    """The event's recorded replies (None if it is new) and its sender, in one statement
+    (SQLite only: see RECORD_AND_ACTOR)."""
+    row = (yield sql(RECORD_AND_ACTOR, platform, event_id, account.platform,
+                     account.user_id)).first()
+    if row is None:
+        recorded = (yield sql(RECORDED_REPLIES, platform, event_id)).value()
+        return recorded, Learners(None, None)
+    actor = learner_from_row(row[1:])
+    return row[0], Learners(actor.learner_id if actor else None, None, actor)
 
 
 def learner_id_of(account: UserRef) -> Program[str | None]:
@@ -129,7 +152,8 @@ def load_learner(learner_id: str | None) -> Program[LearnerState | None]:
 
 def load_snapshot(request: LoadRequest, learners: Learners) -> Program[Snapshot]:
     actor_id, target_id = learners.actor_id, learners.target_id
-    snapshot = Snapshot(actor=(yield from load_learner(actor_id)))
+    actor = learners.actor
+    snapshot = Snapshot(actor=actor if actor is not None else (yield from load_learner(actor_id)))
     snapshot.target = yield from load_learner(target_id)
     if request.link_code_hash is not None and target_id is not None:
         code = (yield sql(LINK_CODE, request.link_code_hash)).first()
@@ -148,6 +172,8 @@ def load_snapshot(request: LoadRequest, learners: Learners) -> Program[Snapshot]
             granted = yield sql(GRANTED_BETWEEN, actor_id, target_id)
             snapshot.granted_between = granted.first() is not None
     yield from _load_email(request, actor_id, snapshot)
+    if request.wallet and actor_id is not None:
+        yield from load_wallet(actor_id, snapshot)
     if actor_id is not None and (request.target or request.award_id or request.submission):
         claims = yield sql(EMAIL_CLAIMS, actor_id)
         snapshot.actor_emails = frozenset(r[0] for r in claims.rows)

@@ -28,10 +28,11 @@ from questbot.ports import (
     RecipientRecord,
     Settle,
     TellWinner,
+    WalletHolder,
     WebhookAttempt,
     WebhookOutcome,
 )
-from questbot.storage.sql import credentials, leaderboard, nudges, outbox, webhooks
+from questbot.storage.sql import credentials, leaderboard, nudges, outbox, wallet, webhooks
 from questbot.storage.sql.dashboard import DashboardQueries
 from questbot.storage.sql.events import prune_events
 from questbot.storage.sql.program import PRUNE_BATCH, Program
@@ -47,6 +48,10 @@ class SqlStore(DashboardQueries, ABC):
     @abstractmethod
     async def read(self, program: Program[T]) -> T:
         """Run a program that only reads."""
+
+    # --- wallet --------------------------------------------------------------------------
+    async def wallet(self, token_hash: str) -> WalletHolder | None:
+        return await self.read(wallet.holder(token_hash))
 
     # --- outbox --------------------------------------------------------------------------
     async def pending_deliveries(self, platform: str, limit: int = 50) -> list[Delivery]:

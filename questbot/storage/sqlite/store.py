@@ -15,7 +15,7 @@ from questbot.domain.progress import Snapshot
 from questbot.ports import Decide, LoadRequest, Outcome
 from questbot.storage.sql import events
 from questbot.storage.sql.program import Program
-from questbot.storage.sql.snapshot import find_learners
+from questbot.storage.sql.snapshot import find_learners, record_and_actor
 from questbot.storage.sql.store import SqlStore
 from questbot.storage.sqlite.checkpoint import checkpoint
 from questbot.storage.sqlite.executor import run, run_reading
@@ -33,6 +33,17 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA busy_timeout = 5000")
     conn.execute("PRAGMA secure_delete = ON")  # freed bytes are zeroed: /forget leaves none
     return conn
+
+
+def _handle_event(platform: str, event_id: str, request: LoadRequest, decide: Decide
+                  ) -> Program[Outcome]:
+    """One writer: nothing to lock between finding the learners and reading them."""
+    if request.names_actor_only:
+        recorded, learners = yield from record_and_actor(platform, event_id, request.actor)
+        return (yield from events.handle_event(platform, event_id, request, decide, learners,
+                                               recorded))
+    learners = yield from find_learners(request)
+    return (yield from events.handle_event(platform, event_id, request, decide, learners))
 
 
 class SqliteStore(SqlStore):
@@ -110,12 +121,8 @@ class SqliteStore(SqlStore):
             forgot.extend(True for c in decision.changes if isinstance(c, ForgetLearner))
             return decision
 
-        def job(conn: sqlite3.Connection) -> Outcome:
-            learners = run(conn, find_learners(request))  # one writer: nothing to lock
-            return run(conn, events.handle_event(platform, event_id, request, deciding,
-                                                 learners))
-
-        outcome = await self._writer.submit(job)
+        outcome = await self._writer.submit(
+            lambda conn: run(conn, _handle_event(platform, event_id, request, deciding)))
         if forgot:  # committed: now push the old page versions out of the -wal file
             await asyncio.to_thread(checkpoint, self.path)
         return outcome

@@ -96,14 +96,15 @@ class BatchWriter:
         assert conn is not None
         conn.execute("BEGIN IMMEDIATE")
         try:
+            savepoints = conn.cursor()  # one for the batch: two statements a job
             for pending in batch:
-                conn.execute("SAVEPOINT job")
+                savepoints.execute("SAVEPOINT job")
                 try:
                     pending.result = pending.job(conn)
                 except Exception as exc:
-                    conn.execute("ROLLBACK TO job")
+                    savepoints.execute("ROLLBACK TO job")
                     pending.error = exc
-                conn.execute("RELEASE job")
+                savepoints.execute("RELEASE job")
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
