@@ -16,6 +16,7 @@ from questbot.badges import verify
 from questbot.badges.clr import MAX_RECORD_BADGES, RecordedBadge, clr_credential
 from questbot.badges.model import Recipient
 from tests.server import Server
+from tests.test_learner_record import COMPONENTS, PATHWAY, earn, learner_of
 from tests.test_verify_record_shapes import GOOD, ISSUER
 from tests.test_verify_shapes import (
     DID,
@@ -100,3 +101,18 @@ async def test_a_record_of_slow_badges_holds_back_other_records_not_single_badge
                for c in verdict["checks"]), verdict
     status, verdict = await post(server, json.dumps(GOOD).encode())
     assert (status, verdict["status"]) == (200, "valid"), verdict
+
+
+async def test_a_strangers_record_of_our_badges_says_whose_record_it_is(
+        server: Server) -> None:
+    ids = await earn(server, "alice", *COMPONENTS)
+    record = await server.services.badges.record(await learner_of(server, ids[PATHWAY]),
+                                                 list(ids.values()))
+    assert record is not None
+    # our genuine badges under our issuer's name, in a record a stranger signed as itself
+    repacked = {k: v for k, v in record.items() if k != "proof"}
+    repacked["issuer"] = {**repacked["issuer"], "id": DID}
+    status, verdict = await post(server, json.dumps(signed(repacked)).encode())
+    assert (status, verdict["status"], verdict["thisServer"]) == (200, "valid", False)
+    assert [part["thisServer"] for part in verdict["credentials"]] == [True] * len(ids)
+    assert DID in verdict["summary"] and "not by this server" in verdict["summary"]
