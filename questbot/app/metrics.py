@@ -84,7 +84,8 @@ class CountingVerifier(Verifier):
 
 def counting(verifier: Verifier, metrics: Metrics) -> Verifier:
     return CountingVerifier(verifier.keys, verifier.identity, verifier.lookup,
-                            verifier.proofs, verifier.resolver, verifier.statuses, metrics)
+                            verifier.proofs, verifier.resolver, verifier.statuses,
+                            verifier.records, metrics=metrics)
 
 
 def metrics_app(metrics: Metrics, store: Store) -> web.Application:

@@ -80,8 +80,11 @@ class Verdict:
         failed = [c for c in self.checks if not c.passed]
         if failed:
             return failed[0].text(language)
-        if self.record:
+        if self.record and self.this_server:
             return say("summary.record_valid", language or "en")
+        if self.record:
+            return say("summary.record_valid_elsewhere", language or "en",
+                       issuer=self.issuer_id)
         if self.this_server:
             return say("summary.valid_here", language or "en")
         return say("summary.valid_elsewhere", language or "en", issuer=self.issuer_id)

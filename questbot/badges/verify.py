@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -26,17 +26,26 @@ from questbot.badges.reading import Inspection, inspect
 from questbot.badges.record_view import RecordView
 from questbot.badges.status_check import StatusChecker, StatusUnavailable
 from questbot.badges.verdict import Check, Status, Verdict
+from questbot.domain.errors import QuestbotError
 from questbot.ports import CredentialRecord
 
-__all__ = ["Check", "Status", "Verdict", "Verifier"]
+__all__ = ["Check", "Status", "Verdict", "Verifier", "VerifierBusy"]
 
 MAX_INPUT = 2 * 1024 * 1024
 MAX_PROOFS = 4
 READ_INLINE = 64 * 1024  # about a millisecond of reading at most
 CLOCK_SKEW = timedelta(minutes=5)
 RECORD_DEADLINE = 60.0  # seconds for all the badges inside one learner record
+# A record can keep the proof worker busy for RECORD_DEADLINE; one at a time leaves its
+# turns to badges uploaded alone between each of the record's checks.
+RECORDS_AT_ONCE = 1
+RECORD_WAIT = 10.0  # seconds a record waits for its turn before the upload is turned away
 
 Lookup = Callable[[str], Awaitable[CredentialRecord | None]]
+
+
+class VerifierBusy(QuestbotError):
+    """Other learner records are being checked: the upload may be sent again shortly."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,8 @@ class Verifier:
     proofs: ProofChecks
     resolver: KeyResolver
     statuses: StatusChecker
+    records: asyncio.Semaphore = field(
+        default_factory=lambda: asyncio.Semaphore(RECORDS_AT_ONCE), compare=False, repr=False)
 
     @classmethod
     def offline(cls, keys: Callable[[], Keyring], identity: IssuerIdentity, lookup: Lookup,
@@ -79,8 +90,12 @@ class Verifier:
             return verdict
         keyring = self.keys()
         if found.record is not None and found.credential_text is not None:
-            await self._check_record(found.record, found.credential_text, keyring, verdict,
-                                     now)
+            await self._take_turn()
+            try:
+                await self._check_record(found.record, found.credential_text, keyring,
+                                         verdict, now)
+            finally:
+                self.records.release()
             return verdict
         if found.view is not None and found.credential_text is not None:
             await self._check_credential(found.view, found.credential_text, keyring,
@@ -185,6 +200,15 @@ class Verifier:
                 verdict.passed("status", "not_revoked")
 
     # --- a learner record (CLR 2.0): its own proof, then each badge in it alone ----------
+    async def _take_turn(self) -> None:
+        """Wait for a record's turn, within RECORD_WAIT; VerifierBusy when it does not come."""
+        try:
+            async with asyncio.timeout(RECORD_WAIT):
+                await self.records.acquire()
+        except TimeoutError:
+            raise VerifierBusy(f"other learner records are being checked, waited"
+                               f" {RECORD_WAIT:g} s") from None
+
     async def _check_record(self, record: RecordView, text: str, keyring: Keyring,
                             verdict: Verdict, now: datetime) -> None:
         verdict.record = True

@@ -68,9 +68,12 @@ SCHEMAS: dict[str, Schema] = {
         },
     },
     "UploadRejected": {
-        "type": "object", "description": "An upload that could not be read as a badge.",
+        "type": "object",
+        "description": "An upload that could not be read as a badge (invalid), or not checked"
+                       " now (unverifiable).",
         "required": ["status", "summary"],
-        "properties": {"status": {"const": "invalid"}, "summary": {"type": "string"}},
+        "properties": {"status": {"enum": ["invalid", "unverifiable"]},
+                       "summary": {"type": "string"}},
     },
     "PathwaySummary": {
         "type": "object",
@@ -389,7 +392,10 @@ def _paths() -> dict[str, Any]:
                                    cors=True),
                     "413": _answer("Larger than 2 MB.", *rejected, cors=True),
                     "422": _answer("Not a badge at all (status invalid).", *verdict_types,
-                                   cors=True)}},
+                                   cors=True),
+                    "429": _answer("A learner record, while other records are being checked"
+                                   " (status unverifiable): send it again after"
+                                   " Retry-After seconds.", *rejected, cors=True)}},
             "options": {
                 "summary": "CORS preflight: pages elsewhere may POST badges from a script",
                 "tags": ["verify"],

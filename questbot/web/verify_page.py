@@ -10,7 +10,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestPayloadError
 
 from questbot.badges.verdict import status_label
-from questbot.badges.verify import Verdict
+from questbot.badges.verify import RECORD_WAIT, Verdict, VerifierBusy
 from questbot.domain.errors import QuestbotError
 from questbot.i18n import translate
 from questbot.web.context import WEB, wants
@@ -23,11 +23,12 @@ MAX_UPLOAD = 2 * 1024 * 1024
 class UploadRejected(QuestbotError):
     """An upload not worth verifying; ``key`` names its reason in the web catalogue."""
 
-    def __init__(self, status: int, key: str) -> None:
+    def __init__(self, status: int, key: str, verdict: str = "invalid") -> None:
         self.reason = translate(f"web.{key}", "en")  # what the JSON answer says
         super().__init__(self.reason)
         self.status = status
         self.key = key
+        self.verdict = verdict
 
 
 async def verify_form(request: web.Request) -> web.Response:
@@ -38,12 +39,19 @@ async def verify_upload(request: web.Request) -> web.Response:
     context = request.app[WEB]
     try:
         data = await _read_upload(request)
+        try:
+            verdict = await context.verifier.verify_bytes(data, context.clock.now())
+        except VerifierBusy as exc:
+            raise UploadRejected(429, "upload.busy", "unverifiable") from exc
     except UploadRejected as exc:
         if wants(request, "application/json"):
-            return json_response({"status": "invalid", "summary": exc.reason},
-                                 status=exc.status)
-        return context.message(request, "verify.cannot", exc.key, exc.status)
-    verdict = await context.verifier.verify_bytes(data, context.clock.now())
+            response = json_response({"status": exc.verdict, "summary": exc.reason},
+                                     status=exc.status)
+        else:
+            response = context.message(request, "verify.cannot", exc.key, exc.status)
+        if exc.status == 429:
+            response.headers["Retry-After"] = f"{RECORD_WAIT:.0f}"
+        return response
     return _answer(request, verdict)
 
 
