@@ -5,7 +5,7 @@ smallest; and the badge server's peak memory with the largest database, next to 
 Events/s at the largest size should stay at least 0.9x the smallest (no statement reads a
 table that grows: tests/test_query_plans.py); `questbot serve` stays under 300 MB.
 
-    .venv/bin/python -m benchmarks.growth [--sizes 1000,10000,100000]
+    .venv/bin/python -m benchmarks.growth [--quick]   (full: 1,000, 10,000 and 100,000 learners)
 """
 
 from __future__ import annotations
