@@ -13,7 +13,7 @@ from pathlib import Path
 from questbot.catalog import Catalog
 from questbot.domain import Text, UserRef
 from questbot.engine import EngineSettings, QuestEngine
-from questbot.ports import DeliveryStatus, Settle
+from questbot.ports import DeliveryStatus, Settle, Store
 from questbot.storage import SqliteStore
 from tests.helpers import FakeClock
 from tests.test_store_contract import conversation
@@ -42,22 +42,8 @@ async def test_every_statement_finds_its_rows_by_an_index(
     writer.set_trace_callback(seen.add)
     assert store._reader is not None
     await store._reader.set_trace_callback(seen.add)
-    clock = FakeClock()
     try:
-        engine = QuestEngine(store, catalog, dataclasses.replace(settings, email_enabled=True),
-                             clock=clock)
-        await conversation(engine, clock, store)
-        await store.enqueue(UserRef("console", "carol"), Text("hello"))
-        claimed = await store.claim_deliveries("console", clock.now(),
-                                               clock.now() + timedelta(minutes=1))
-        await store.settle([Settle(c.delivery.delivery_id, DeliveryStatus.FAILED, "no")
-                            for c in claimed])
-        await store.failed_deliveries("console")
-        await store.requeue([c.delivery.delivery_id for c in claimed])
-        await store.outbox_counts()
-        await store.pending_deliveries("console")
-        await store.prune_processed_events(timedelta(days=7))
-        await store.prune_delivered(timedelta(days=7))
+        await every_kind_of_work(store, catalog, settings)
     finally:
         await store.close()
     scans: dict[str, list[str]] = {}
@@ -68,6 +54,26 @@ async def test_every_statement_finds_its_rows_by_an_index(
             if whole and not FORGET_SCRUB.search(statement):
                 scans[statement[:160]] = whole
     assert not scans, "\n".join(f"{plan}: {text}" for text, plan in scans.items())
+
+
+async def every_kind_of_work(store: Store, catalog: Catalog,
+                             settings: EngineSettings) -> None:
+    """A conversation that makes every kind of change, then the outbox's and prunes' work."""
+    clock = FakeClock()
+    engine = QuestEngine(store, catalog, dataclasses.replace(settings, email_enabled=True),
+                         clock=clock)
+    await conversation(engine, clock, store)
+    await store.enqueue(UserRef("console", "carol"), Text("hello"))
+    claimed = await store.claim_deliveries("console", clock.now(),
+                                           clock.now() + timedelta(minutes=1))
+    await store.settle([Settle(c.delivery.delivery_id, DeliveryStatus.FAILED, "no")
+                        for c in claimed])
+    await store.failed_deliveries("console")
+    await store.requeue([c.delivery.delivery_id for c in claimed])
+    await store.outbox_counts()
+    await store.pending_deliveries("console")
+    await store.prune_processed_events(timedelta(days=7))
+    await store.prune_delivered(timedelta(days=7))
 
 
 def _scans_a_growing_table(step: str) -> bool:

@@ -6,26 +6,20 @@ planner would otherwise scan them all anyway)."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import Any
 
 import asyncpg
 import pytest
 
 from questbot.catalog import Catalog
-from questbot.domain import Text, UserRef
-from questbot.engine import EngineSettings, QuestEngine
-from questbot.ports import DeliveryStatus, Settle
+from questbot.engine import EngineSettings
 from questbot.storage.postgres import PostgresStore
-from tests.helpers import FakeClock
 from tests.postgres_schema import own_schema
 from tests.requirements import POSTGRES_URL
-from tests.test_query_plans import SKIPPED, SMALL
-from tests.test_store_contract import conversation
+from tests.test_query_plans import SKIPPED, SMALL, every_kind_of_work
 
 FORGET_SCRUB = re.compile(r"WHERE strpos\(lower\((message|replies)\), ")
 NOT_PLANNED = re.compile(r"^\s*(SET|SHOW|LOCK|INSERT INTO schema_version)", re.IGNORECASE)
@@ -53,22 +47,8 @@ async def test_every_statement_finds_its_rows_by_an_index(
         store = PostgresStore(POSTGRES_URL, server_settings={"search_path": schema})
         await store.open()
         sent.clear()  # the migrations' statements run once, on an empty database
-        clock = FakeClock()
         try:
-            engine = QuestEngine(store, catalog,
-                                 dataclasses.replace(settings, email_enabled=True), clock=clock)
-            await conversation(engine, clock, store)
-            await store.enqueue(UserRef("console", "carol"), Text("hello"))
-            claimed = await store.claim_deliveries("console", clock.now(),
-                                                   clock.now() + timedelta(minutes=1))
-            await store.settle([Settle(c.delivery.delivery_id, DeliveryStatus.FAILED, "no")
-                                for c in claimed])
-            await store.failed_deliveries("console")
-            await store.requeue([c.delivery.delivery_id for c in claimed])
-            await store.outbox_counts()
-            await store.pending_deliveries("console")
-            await store.prune_processed_events(timedelta(days=7))
-            await store.prune_delivered(timedelta(days=7))
+            await every_kind_of_work(store, catalog, settings)
         finally:
             await store.close()
         scans = await _explain(schema, sent)

@@ -21,9 +21,8 @@ from tests.test_verify_shapes import (
     METHOD,
     NOW,
     SIGNED_AT,
-    json_values,
+    mutate,
     offline_server,
-    paths,
     pooled_verifier,
     post,
     reference_valid,
@@ -131,23 +130,7 @@ async def test_hostile_records_get_a_verdict_or_a_4xx_never_a_5xx(
 @st.composite
 def records(draw: st.DrawFn) -> Any:
     document: Any = copy.deepcopy(GOOD)
-    for _ in range(draw(st.integers(1, 3))):
-        where = draw(st.sampled_from(paths(document)))
-        parent: Any = document
-        for key in where[:-1]:
-            parent = parent[key]
-        action = draw(st.sampled_from(["replace", "delete", "wrap", "add", "text"]))
-        last = where[-1]
-        if action == "replace":
-            parent[last] = draw(json_values)
-        elif action == "delete":
-            del parent[last]
-        elif action == "wrap":
-            parent[last] = [parent[last]]
-        elif action == "add" and isinstance(parent, dict):
-            parent[draw(st.sampled_from(["extra", "id", "type", "proof"]))] = draw(json_values)
-        elif isinstance(parent[last], str):
-            parent[last] = parent[last] + draw(st.text(min_size=1, max_size=3))
+    mutate(draw, document, draw(st.integers(1, 3)), ["extra", "id", "type", "proof"])
     if draw(st.booleans()) and isinstance(document, dict):
         try:  # a record of another shape, re-signed by the test key, if PyLD can
             document = signed({k: v for k, v in document.items() if k != "proof"})

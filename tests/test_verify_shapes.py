@@ -209,10 +209,10 @@ def paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return found
 
 
-@st.composite
-def credentials(draw: st.DrawFn) -> Any:
-    document: Any = signed(unsigned())
-    for _ in range(draw(st.integers(0, 3))):
+def mutate(draw: st.DrawFn, document: Any, changes: int, added: list[str]) -> None:
+    """``changes`` edits anywhere in ``document``: a value replaced, deleted, wrapped in a
+    list or lengthened, or a key of ``added`` put in."""
+    for _ in range(changes):
         where = draw(st.sampled_from(paths(document)))
         parent: Any = document
         for key in where[:-1]:
@@ -226,9 +226,15 @@ def credentials(draw: st.DrawFn) -> Any:
         elif action == "wrap":
             parent[last] = [parent[last]]
         elif action == "add" and isinstance(parent, dict):
-            parent[draw(st.sampled_from(["extra", "id", "type", "name"]))] = draw(json_values)
+            parent[draw(st.sampled_from(added))] = draw(json_values)
         elif isinstance(parent[last], str):
             parent[last] = parent[last] + draw(st.text(min_size=1, max_size=3))
+
+
+@st.composite
+def credentials(draw: st.DrawFn) -> Any:
+    document: Any = signed(unsigned())
+    mutate(draw, document, draw(st.integers(0, 3)), ["extra", "id", "type", "name"])
     if draw(st.booleans()) and isinstance(document, dict):
         # a valid credential of another shape: re-signed by the test key, if PyLD can
         with contextlib.suppress(Exception):
