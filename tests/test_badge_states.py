@@ -29,10 +29,11 @@ class Database:
         self.reading = asyncio.Event()
         self.reading.set()
 
-    def commit(self, award_id: str, state: CredentialState) -> None:
+    async def commit(self, award_id: str, state: CredentialState) -> None:
         self.states[award_id] = state
         if self.version is not None:
             self.version += 1
+        await asyncio.sleep(0)  # as a real commit, told to its caller in a later turn
 
     async def read(self, award_ids: Sequence[str]) -> dict[str, CredentialState]:
         self.reads.append(list(award_ids))
@@ -50,7 +51,7 @@ async def test_a_kept_state_is_answered_until_the_next_commit() -> None:
     states = BadgeStates(db.read, db.data_version)
     assert [await states.state("a1") for _ in range(3)] == [VALID] * 3
     assert len(db.reads) == 1
-    db.commit("a1", REVOKED)
+    await db.commit("a1", REVOKED)
     assert await states.state("a1") == REVOKED
     assert await states.state("unknown") is None
     assert await states.state("unknown") is None
@@ -63,7 +64,7 @@ async def test_a_commit_during_a_read_is_not_hidden_by_it() -> None:
     db.reading.clear()
     first = asyncio.create_task(states.state("a1"))
     await db.read_started.wait()
-    db.commit("a1", REVOKED)  # after the read saw the database, before it answered
+    await db.commit("a1", REVOKED)  # after the read saw the database, before it answered
     db.reading.set()
     assert await first == VALID  # as it was when the request arrived
     assert await states.state("a1") == REVOKED
@@ -73,7 +74,7 @@ async def test_without_a_data_version_every_request_reads() -> None:
     db = Database(version=None)
     states = BadgeStates(db.read, db.data_version)
     assert await states.state("a1") == VALID
-    db.commit("a1", REVOKED)
+    await db.commit("a1", REVOKED)
     assert await states.state("a1") == REVOKED
     assert len(db.reads) == 2
 

@@ -10,7 +10,11 @@ Where the store can tell at once whether anything was committed since it was las
 (SQLite's data version), the states read are kept until the next commit, however small or
 unrelated: a request that finds the database unchanged since a read that began after that
 check, and that kept its badge's state, needs no read at all. So a revocation still shows
-on the first request after its commit."""
+on the first request after its commit.
+
+The data version is asked once per turn of the event loop: every request handled in a turn
+arrived before the turn began, and a commit of this process is told to its caller in a
+later turn, so no request can be answered from before a commit it knows of."""
 
 from __future__ import annotations
 
@@ -40,10 +44,12 @@ class BadgeStates:
         self._reading: asyncio.Task[None] | None = None
         self._kept: OrderedDict[str, CredentialState | None] = OrderedDict()
         self._kept_version: int | None = None  # the data version the kept states are as of
+        self._turn_version: int | None = None  # the data version asked in this turn
+        self._asked_this_turn = False
 
     async def state(self, award_id: str) -> CredentialState | None:
         """The badge's state now, or None when no badge has this id."""
-        version = self._data_version()
+        version = self._version_this_turn()
         if version is None or version != self._kept_version:
             self._kept.clear()  # read before a commit, or maybe so
             self._kept_version = version
@@ -57,6 +63,16 @@ class BadgeStates:
             if len(self._kept) > self._max_kept:
                 self._kept.popitem(last=False)
         return state
+
+    def _version_this_turn(self) -> int | None:
+        if not self._asked_this_turn:
+            self._turn_version = self._data_version()
+            self._asked_this_turn = True
+            asyncio.get_running_loop().call_soon(self._next_turn)
+        return self._turn_version
+
+    def _next_turn(self) -> None:
+        self._asked_this_turn = False
 
     async def _batched(self, award_id: str) -> CredentialState | None:
         future: asyncio.Future[CredentialState | None] = \
