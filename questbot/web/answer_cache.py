@@ -50,14 +50,22 @@ class Answer:
         if request is None:
             return web.Response(body=self.body, status=self.status, headers=self._own())
         kind = shape(request)
-        sent = self._sent.get(kind)
-        if sent is None:
-            sent = self._sent[kind] = self._headers_for(kind)
+        sent = self._sent_for(kind)
         if (self.status == 200 and kind[0].etag
                 and request.headers.get("If-None-Match") is not None
                 and names(request.if_none_match, self.etag)):
             return Complete(status=304, headers=sent[1])
         return Complete(body=self.body, status=self.status, headers=sent[0])
+
+    def headers_sent(self, request: web.Request) -> CIMultiDictProxy[str]:
+        """The headers the answer is sent with to ``request`` (when not a 304)."""
+        return self._sent_for(shape(request))[0]
+
+    def _sent_for(self, kind: Shape) -> tuple[CIMultiDictProxy[str], CIMultiDictProxy[str]]:
+        sent = self._sent.get(kind)
+        if sent is None:
+            sent = self._sent[kind] = self._headers_for(kind)
+        return sent
 
     def _own(self) -> CIMultiDict[str]:
         headers = CIMultiDict(self.headers)
@@ -88,9 +96,13 @@ class AnswerCache:
             self._entries.move_to_end(key)
         return answer
 
+    def keeps(self, answer: Answer) -> bool:
+        """Whether ``answer`` is small enough to be kept."""
+        return (len(answer.body) + OVERHEAD) * LARGEST_SHARE <= self.max_bytes
+
     def put(self, key: Hashable, answer: Answer) -> Answer:
         cost = len(answer.body) + OVERHEAD
-        if cost * LARGEST_SHARE > self.max_bytes:
+        if not self.keeps(answer):
             return answer  # too large to keep: served, not kept
         old = self._entries.pop(key, None)
         if old is not None:

@@ -64,6 +64,14 @@ class BadgeStates:
                 self._kept.popitem(last=False)
         return state
 
+    def kept(self, award_id: str) -> CredentialState | None:
+        """The badge's state when a kept one is still current, without waiting; None when
+        it would have to be read (or no badge has this id): ask ``state``."""
+        version = self._version_this_turn()
+        if version is None or version != self._kept_version:
+            return None
+        return self._kept.get(award_id)
+
     def _version_this_turn(self) -> int | None:
         if not self._asked_this_turn:
             self._turn_version = self._data_version()

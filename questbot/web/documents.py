@@ -9,12 +9,11 @@ from aiohttp import web
 
 from questbot.badges import ob2
 from questbot.web.answer_cache import Answer
-from questbot.web.badge_view import BadgeAnswers, Current, slowly_changing
+from questbot.web.badge_view import MAX_ID, BadgeAnswers, Current, slowly_changing
 from questbot.web.context import WEB
 
 LD_JSON = "application/ld+json"
 VC_JSON = "application/vc+ld+json"
-MAX_ID = 64
 
 
 def json_response(document: Any, content_type: str = "application/json",
@@ -36,11 +35,14 @@ def not_found(kind: str = "badge") -> web.Response:
 
 async def assertion(request: web.Request) -> web.Response:
     answers = request.app[WEB].answers
+    resent = answers.resent(request, "ob2")
+    if resent is not None:
+        return resent
     current = await answers.current(request.match_info["award_id"][:MAX_ID])
     if current is None:
         return not_found()
     return await answers.answer(request, ("ob2", current.award_id, current.fingerprint),
-                                lambda: _assertion(answers, current))
+                                lambda: _assertion(answers, current), ("ob2", current))
 
 
 async def _assertion(answers: BadgeAnswers, current: Current) -> tuple[Answer, bool]:

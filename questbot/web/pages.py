@@ -14,9 +14,9 @@ from questbot.badges.verdict import status_label
 from questbot.domain.sharing import linkedin_add_url
 from questbot.ports import CredentialRecord
 from questbot.web.answer_cache import Answer
-from questbot.web.badge_view import Current, cacheable_query
+from questbot.web.badge_view import MAX_ID, Current, cacheable_query
 from questbot.web.context import WEB, wants
-from questbot.web.documents import LD_JSON, MAX_ID, VC_JSON, json_answer, json_response
+from questbot.web.documents import LD_JSON, VC_JSON, json_answer, json_response
 from questbot.web.language import QUERY, page_language
 
 STAMP_COLOURS = {"revoked": "#a4161a", "expired": "#7a5200"}  # as on the page's labels
@@ -59,6 +59,9 @@ def _award_id(request: web.Request) -> str:
 async def badge_page(request: web.Request) -> web.Response:
     context = request.app[WEB]
     answers = context.answers
+    resent = answers.resent(request, "page")
+    if resent is not None:
+        return resent
     current = await answers.current(_award_id(request))
     kind = wants(request, "application/json", LD_JSON, VC_JSON)
     if current is None:
@@ -70,7 +73,8 @@ async def badge_page(request: web.Request) -> web.Response:
     key = ("page", current.award_id, kind, current.key,
            language and (language.code, language.chosen))
     return await answers.answer(request, key if cacheable_query(request, (QUERY,)) else None,
-                                lambda: _badge_answer(request, current, kind))
+                                lambda: _badge_answer(request, current, kind),
+                                ("page", current))
 
 
 async def _badge_answer(request: web.Request, current: Current,
@@ -153,6 +157,9 @@ async def certificate(request: web.Request) -> web.Response:
     """The certificate as the badge stands now, in the reader's language: stamped once
     revoked or expired."""
     context = request.app[WEB]
+    resent = context.answers.resent(request, "certificate")
+    if resent is not None:
+        return resent
     current = await context.answers.current(_award_id(request))
     if current is None:
         return _no_image(request)
@@ -160,7 +167,7 @@ async def certificate(request: web.Request) -> web.Response:
     key = ("certificate", current.award_id, current.key, language)
     return await context.answers.answer(
         request, key if cacheable_query(request, (QUERY,)) else None,
-        lambda: _certificate(request, current, language))
+        lambda: _certificate(request, current, language), ("certificate", current))
 
 
 async def _certificate(request: web.Request, current: Current,

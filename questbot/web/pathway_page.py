@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from questbot.badges.pathway_map import MapBadge, PathwayMap
+from questbot.web.badge_view import MAX_ID
 from questbot.web.context import WEB, wants
-from questbot.web.documents import MAX_ID, json_response
+from questbot.web.documents import json_response
 from questbot.web.headers import PRIVATE_ANSWER
 from questbot.web.language import page_language
 
