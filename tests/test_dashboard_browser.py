@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -125,6 +126,12 @@ async def test_sign_in_look_at_every_page_grant_revoke_and_download(
     await asyncio.to_thread(visit)
 
 
+def heading_is(browser: webdriver.Chrome, text: str) -> None:
+    """Waits until the page shown is headed ``text`` (fails after 10 s)."""
+    WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: d.find_element(By.TAG_NAME, "h1").text == text)
+
+
 async def test_the_dashboard_in_gaelic(busy: Server, browser: webdriver.Chrome) -> None:
     link = await ask_link(busy, "tina")
 
@@ -132,11 +139,11 @@ async def test_the_dashboard_in_gaelic(busy: Server, browser: webdriver.Chrome) 
         browser.get(f"{link}?lang=gd")
         assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "gd"
         browser.find_element(By.ID, "sign-in").click()
-        WebDriverWait(browser, 10).until(lambda d: "/dashboard/" in d.current_url)
-        assert browser.find_element(By.TAG_NAME, "h1").text == web_say("dash.overview", "gd")
+        # the sign-in page's address starts with /dashboard/ too: wait for the next page
+        heading_is(browser, web_say("dash.overview", "gd"))
         browser.find_element(By.ID, "nav-awards").click()
         WebDriverWait(browser, 10).until(lambda d: "/dashboard/awards" in d.current_url)
-        assert browser.find_element(By.TAG_NAME, "h1").text == web_say("dash.awards", "gd")
+        heading_is(browser, web_say("dash.awards", "gd"))
         assert "lang=gd" in browser.current_url
         assert console_errors(browser) == []
 
