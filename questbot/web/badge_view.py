@@ -164,8 +164,10 @@ class BadgeAnswers:
         """The answer last sent on ``route`` to a request like this one, when the badge
         stands as it did then; None when it has to be answered the long way."""
         key = sent_key(request, route)
-        sent = self._sent.get(key) if key is not None else None
-        if sent is None or key is None:
+        if key is None:
+            return None
+        sent = self._sent.get(key)
+        if sent is None:
             return None
         state = self.states.kept(key[1])
         if state != sent.state or self._status(sent.state, sent.expires) != sent.status:
