@@ -103,6 +103,14 @@ def hostile() -> Iterator[tuple[str, bytes]]:
     ):
         for value in values:
             yield f"{'/'.join(map(str, path))}={str(value)[:30]}", edit(path, value)
+    # shapes JSON-LD reads the same but CLR 2.0's schema does not allow, re-signed
+    unsigned_record = {k: v for k, v in copy.deepcopy(GOOD).items() if k != "proof"}
+    clr_subject = unsigned_record["credentialSubject"]
+    one = {**clr_subject, "verifiableCredential": clr_subject["verifiableCredential"][0]}
+    yield "one credential, not an array", json.dumps(signed(
+        {**unsigned_record, "credentialSubject": one})).encode()
+    yield "the subject in an array", json.dumps(signed(
+        {**unsigned_record, "credentialSubject": [clr_subject]})).encode()
     nested = copy.deepcopy(GOOD)
     nested["credentialSubject"]["verifiableCredential"] = [copy.deepcopy(GOOD)]
     yield "a record inside a record", json.dumps(signed(

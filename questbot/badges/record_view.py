@@ -51,13 +51,15 @@ def read_record(document: dict[str, Any]) -> RecordView:
     if record_id is not None and not isinstance(record_id, str):
         raise ShapeError("its id is not a URL")
     issuer_id, issuer_name = issuer_of(document.get("issuer"))
-    subjects = one_or_many(document.get("credentialSubject"), "credentialSubject")
-    if len(subjects) != 1 or "ClrSubject" not in types_of(subjects[0], "credentialSubject"):
-        raise ShapeError("its credentialSubject is not one ClrSubject")
-    subject = subjects[0]
-    credentials = _listed(subject, "verifiableCredential")
-    if not credentials:
-        raise ShapeError("its ClrSubject holds no verifiableCredential")
+    # CLR 2.0's schema: credentialSubject is one ClrSubject object, and its
+    # verifiableCredential an array of one or more (other verifiers refuse other shapes)
+    subject = document.get("credentialSubject")
+    if not isinstance(subject, dict) or "ClrSubject" not in types_of(subject,
+                                                                     "credentialSubject"):
+        raise ShapeError("its credentialSubject is not one ClrSubject object")
+    credentials = subject.get("verifiableCredential")
+    if not isinstance(credentials, list) or not credentials:
+        raise ShapeError("its ClrSubject holds no verifiableCredential array")
     if len(credentials) > MAX_RECORD_BADGES:
         raise ShapeError(f"it holds more than {MAX_RECORD_BADGES} credentials")
     achievements = _listed(subject, "achievement")
